@@ -1,0 +1,198 @@
+#include "admin/locking_devices.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/paging.h"
+#include "lib/json_patch.h"
+#include "lib/timefmt.h"
+
+#define NAME_MAX_CHARS 255
+
+static const char *const claiming_statuses[] = {"UNCLAIMED", "CLAIMED", NULL};
+
+static void add_string(json_object *o, const char *key, const char *value)
+{
+    if (value[0] != '\0')
+        json_object_object_add(o, key, json_object_new_string(value));
+}
+
+static json_object *render_certificate(const struct cert_state *c)
+{
+    json_object *o = json_object_new_object();
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (o == NULL)
+        return NULL;
+    timefmt_format_datetime(c->expiration, when);
+    json_object_object_add(o, "eligibleForReKeying", json_object_new_boolean(c->eligible));
+    json_object_object_add(o, "expirationDatetime", json_object_new_string(when));
+    json_object_object_add(o, "revoked", json_object_new_boolean(c->revoked));
+    return o;
+}
+
+json_object *locking_device_render(const void *row)
+{
+    const struct locking_device_row *d = row;
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "id", json_object_new_string(d->id));
+    json_object_object_add(o, "name", json_object_new_string(d->name));
+    json_object_object_add(o, "claimingStatus", json_object_new_string(d->claiming_status));
+    add_string(o, "serialNumber", d->serial_number);
+    if (d->operational.expiration != 0)
+        json_object_object_add(o, "operationalCertificate", render_certificate(&d->operational));
+    if (d->manufacturing.expiration != 0)
+        json_object_object_add(o, "manufacturingCertificate",
+                               render_certificate(&d->manufacturing));
+    add_string(o, "hardwareModel", d->hardware_model);
+    add_string(o, "hardwareVersion", d->hardware_version);
+    add_string(o, "firmwareVersion", d->firmware_version);
+    return o;
+}
+
+enum status locking_devices_add(struct db *db, const char *system_id, const char *name,
+                                int64_t now, struct locking_device_row *out)
+{
+    if (out->id[0] == '\0')
+        rng_uuid(out->id);
+    snprintf(out->system_id, sizeof(out->system_id), "%s", system_id);
+    snprintf(out->name, sizeof(out->name), "%s", name);
+    snprintf(out->claiming_status, sizeof(out->claiming_status), "UNCLAIMED");
+    out->created_at = now;
+    return store_locking_device_insert(db, out);
+}
+
+enum status locking_devices_list(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"claiming-status", SPEC_ENUM, 0, 0, 0, claiming_statuses,
+         offsetof(struct locking_device_filter, claiming_status)},
+        {"serial-number", SPEC_STRING, 0, 1, 63, NULL,
+         offsetof(struct locking_device_filter, serial_number)},
+    };
+    struct locking_device_filter filter = {0};
+    struct locking_device_row *rows;
+    struct page pg;
+    size_t n = 0;
+    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &filter, NULL);
+    enum status pst = paging_begin(req, &pg, "locking-device|%s|%s|%s", req->system.id,
+                                   filter.claiming_status ? filter.claiming_status : "",
+                                   filter.serial_number ? filter.serial_number : "");
+
+    if (st != ST_OK || pst != ST_OK)
+        return ST_INVALID;
+    rows = calloc(pg.limit + 1, sizeof(*rows));
+    if (rows == NULL)
+        return ST_NOMEM;
+    st = store_locking_device_list(req->db, req->system.id, &filter, pg.after[0], rows,
+                                   pg.limit + 1, &n);
+    if (st == ST_OK)
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, locking_device_render,
+                            paging_keys_seq);
+    free(rows);
+    return st;
+}
+
+struct create_ctx {
+    struct request *req;
+    const char *name;
+    struct locking_device_row device;
+};
+
+static const struct spec_field name_field[] = {
+    {"name", SPEC_STRING, SPEC_REQUIRED, 1, NAME_MAX_CHARS, NULL,
+     offsetof(struct create_ctx, name)},
+};
+
+static enum status create_tx(struct db *db, void *ctx)
+{
+    struct create_ctx *c = ctx;
+
+    return locking_devices_add(db, c->req->system.id, c->name, request_now(c->req), &c->device);
+}
+
+enum status locking_devices_create(struct request *req, struct response *res)
+{
+    struct create_ctx c = {.req = req};
+    enum status st = request_decode_body(req, name_field, COUNT_OF(name_field), &c, NULL);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, create_tx, &c);
+    if (st != ST_OK)
+        return st;
+    return respond_json(res, 201, locking_device_render(&c.device));
+}
+
+enum status locking_devices_get(struct request *req, struct response *res)
+{
+    struct locking_device_row device;
+    enum status st = store_locking_device_get(req->db, req->system.id,
+                                              request_param(req, "locking-device-id"), &device);
+
+    return st != ST_OK ? st : respond_json(res, 200, locking_device_render(&device));
+}
+
+/* Applies the patch to the device's JSON form and takes the new name from it, so that
+ * `test` sees exactly what GET shows. */
+static enum status patch_tx(struct db *db, void *ctx)
+{
+    static const char *const replaceable[] = {"/name", NULL};
+    struct create_ctx *c = ctx;
+    struct request *req = c->req;
+    json_object *doc = NULL;
+    enum status st;
+
+    st = store_locking_device_get(db, req->system.id, request_param(req, "locking-device-id"),
+                                  &c->device);
+    if (st != ST_OK)
+        return st;
+    doc = locking_device_render(&c->device);
+    if (doc == NULL)
+        return ST_NOMEM;
+    st = json_patch_apply(doc, req->body, replaceable, &req->problem);
+    if (st == ST_OK) {
+        json_object *name = json_object_object_get(doc, "name");
+        size_t chars = json_object_is_type(name, json_type_string)
+                           ? spec_utf8_length(json_object_get_string(name))
+                           : 0;
+        if (chars < 1 || chars > NAME_MAX_CHARS)
+            st = problem_invalid(&req->problem, "/name",
+                                 "must be a string of 1 to %d characters", NAME_MAX_CHARS);
+        else
+            c->name = json_object_get_string(name);
+    }
+    if (st == ST_OK)
+        st = store_locking_device_rename(db, req->system.id, c->device.id, c->name);
+    json_object_put(doc);
+    return st;
+}
+
+enum status locking_devices_patch(struct request *req, struct response *res)
+{
+    struct create_ctx c = {.req = req};
+    enum status st;
+
+    if (req->body == NULL)
+        return request_fail(req, ST_INVALID, "a JSON Patch body is required");
+    st = db_transact(req->db, patch_tx, &c);
+    return st != ST_OK ? st : respond_empty(res);
+}
+
+static enum status delete_tx(struct db *db, void *ctx)
+{
+    struct request *req = ctx;
+
+    return store_locking_device_delete(db, req->system.id,
+                                       request_param(req, "locking-device-id"));
+}
+
+enum status locking_devices_delete(struct request *req, struct response *res)
+{
+    enum status st = db_transact(req->db, delete_tx, req);
+
+    return st != ST_OK ? st : respond_empty(res);
+}

@@ -1,0 +1,25 @@
+/*
+ * locking_devices.h — the Administration API's locking devices: unclaimed placeholders
+ * created by an admin, claimed by phones (see src/sim/), renamed by JSON Patch.
+ */
+#ifndef KE_ADMIN_LOCKING_DEVICES_H
+#define KE_ADMIN_LOCKING_DEVICES_H
+
+#include "http/request.h"
+#include "store/locking_devices.h"
+
+/* Creates an unclaimed locking device inside the caller's transaction. out->id may be
+ * preset (fixtures); otherwise it is generated. */
+enum status locking_devices_add(struct db *db, const char *system_id, const char *name,
+                                int64_t now, struct locking_device_row *out);
+
+/* The vendor's JSON shape of a locking device. */
+json_object *locking_device_render(const void *row);
+
+enum status locking_devices_list(struct request *req, struct response *res);
+enum status locking_devices_create(struct request *req, struct response *res);
+enum status locking_devices_get(struct request *req, struct response *res);
+enum status locking_devices_patch(struct request *req, struct response *res);
+enum status locking_devices_delete(struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,136 @@
+#include "admin/users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events/outbox.h"
+#include "http/paging.h"
+#include "lib/crypto.h"
+
+static const char *const roles[] = {"USER", "ADMIN", NULL};
+
+static json_object *render_user(const void *row)
+{
+    const struct user_row *u = row;
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "id", json_object_new_string(u->id));
+    json_object_object_add(o, "role", json_object_new_string(u->role));
+    return o;
+}
+
+enum status users_add(struct db *db, const char *system_id, const char *role, int64_t now,
+                      struct user_row *out, char *access_key)
+{
+    json_object *event;
+
+    if (out->id[0] == '\0')
+        rng_uuid(out->id);
+    if (access_key[0] == '\0')
+        crypto_random_base64(32, access_key);
+    snprintf(out->system_id, sizeof(out->system_id), "%s", system_id);
+    snprintf(out->role, sizeof(out->role), "%s", role);
+    crypto_sha256_hex(access_key, strlen(access_key), out->access_key_hash);
+    out->created_at = now;
+    enum status st = store_user_insert(db, out);
+    if (st != ST_OK)
+        return st;
+    event = json_object_new_object();
+    if (event == NULL)
+        return ST_NOMEM;
+    json_object_object_add(event, "userId", json_object_new_string(out->id));
+    json_object_object_add(event, "role", json_object_new_string(out->role));
+    return outbox_emit(db, system_id, now, "UserCreated", event);
+}
+
+enum status users_list(struct request *req, struct response *res)
+{
+    struct page pg;
+    struct user_row *rows = NULL;
+    size_t n = 0;
+    enum status st = paging_begin(req, &pg, "user|%s", req->system.id);
+
+    if (st != ST_OK)
+        return st;
+    rows = calloc(pg.limit + 1, sizeof(*rows));
+    if (rows == NULL)
+        return ST_NOMEM;
+    st = store_user_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
+    if (st == ST_OK)
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_user, paging_keys_seq);
+    free(rows);
+    return st;
+}
+
+struct create_ctx {
+    struct request *req;
+    const char *role;
+    struct user_row user;
+    char access_key[ACCESS_KEY_LEN];
+};
+
+static enum status create_tx(struct db *db, void *ctx)
+{
+    struct create_ctx *c = ctx;
+
+    return users_add(db, c->req->system.id, c->role, request_now(c->req), &c->user,
+                     c->access_key);
+}
+
+enum status users_create(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"role", SPEC_ENUM, SPEC_REQUIRED, 0, 0, roles, offsetof(struct create_ctx, role)},
+    };
+    struct create_ctx c = {.req = req};
+    json_object *body;
+    enum status st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, create_tx, &c);
+    if (st != ST_OK)
+        return st;
+    body = json_object_new_object();
+    if (body == NULL)
+        return ST_NOMEM;
+    json_object_object_add(body, "id", json_object_new_string(c.user.id));
+    json_object_object_add(body, "accessKey", json_object_new_string(c.access_key));
+    json_object_object_add(body, "role", json_object_new_string(c.user.role));
+    return respond_json(res, 201, body);
+}
+
+enum status users_get(struct request *req, struct response *res)
+{
+    struct user_row user;
+    enum status st = store_user_get(req->db, req->system.id, request_param(req, "user-id"), &user);
+
+    if (st != ST_OK)
+        return st;
+    return respond_json(res, 200, render_user(&user));
+}
+
+static enum status delete_tx(struct db *db, void *ctx)
+{
+    struct request *req = ctx;
+    const char *id = request_param(req, "user-id");
+    json_object *event;
+    enum status st = store_user_delete(db, req->system.id, id);
+
+    if (st != ST_OK)
+        return st;
+    event = json_object_new_object();
+    if (event == NULL)
+        return ST_NOMEM;
+    json_object_object_add(event, "userId", json_object_new_string(id));
+    return outbox_emit(db, req->system.id, request_now(req), "UserDeleted", event);
+}
+
+enum status users_delete(struct request *req, struct response *res)
+{
+    enum status st = db_transact(req->db, delete_tx, req);
+
+    return st != ST_OK ? st : respond_empty(res);
+}

@@ -1,0 +1,117 @@
+#include "http/auth.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/ratelimit.h"
+#include "http/response.h"
+#include "http/token.h"
+#include "lib/crypto.h"
+#include "sim/clock.h"
+#include "store/api_keys.h"
+
+static const char *header(const struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
+static enum status check_api_key(struct request *req)
+{
+    const char *key = header(req, "X-Api-Key");
+    struct api_key_row row;
+    enum status st;
+
+    if (key == NULL || *key == '\0')
+        return request_fail(req, ST_FORBIDDEN, "missing X-Api-Key header");
+    st = store_api_key_get(req->db, key, &row);
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, ST_FORBIDDEN, "invalid API key");
+    if (st != ST_OK)
+        return st;
+    st = ratelimit_take(row.key, row.requests_per_second, row.burst, &req->retry_after);
+    if (st != ST_OK)
+        return request_fail(req, st, "rate limit of this API key exceeded; retry in %d s",
+                            req->retry_after);
+    return ST_OK;
+}
+
+/* True when one of the Accept header's media ranges is the vendor type, exactly. */
+static int accepts_vendor_type(const char *accept)
+{
+    const size_t vlen = strlen(VENDOR_MEDIA_TYPE);
+
+    while (accept != NULL && *accept != '\0') {
+        while (*accept == ' ' || *accept == ',')
+            accept++;
+        size_t len = strcspn(accept, ",;");
+        while (len > 0 && accept[len - 1] == ' ')
+            len--;
+        if (len == vlen && strncasecmp(accept, VENDOR_MEDIA_TYPE, vlen) == 0)
+            return 1;
+        accept = strchr(accept, ',');
+    }
+    return 0;
+}
+
+static enum status check_bearer(struct request *req)
+{
+    const char *auth = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+    struct token_claims claims;
+    enum status st;
+
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0')
+        return request_fail(req, ST_UNAUTHENTICATED, "missing bearer token");
+    st = token_verify(req->db, auth + 7, &claims, req->problem.detail,
+                      sizeof(req->problem.detail));
+    if (st != ST_OK)
+        return st;
+    st = store_system_get(req->db, claims.system_id, &req->system);
+    if (st == ST_OK)
+        st = store_user_get(req->db, claims.system_id, claims.user_id, &req->caller);
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, ST_UNAUTHENTICATED, "the token's user no longer exists");
+    if (st != ST_OK)
+        return st;
+    if (clock_system_now(&req->system) >= claims.expires_at)
+        return request_fail(req, ST_UNAUTHENTICATED, "token expired");
+    if (strcmp(req->caller.role, "ADMIN") != 0)
+        return request_fail(req, ST_FORBIDDEN, "the Administration API is for ADMIN users");
+    return ST_OK;
+}
+
+static enum status check_control(struct request *req)
+{
+    const char *want = req->options->control_token;
+    const char *auth = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+    size_t n;
+
+    if (want == NULL)
+        return ST_OK;
+    n = strlen(want);
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n ||
+        !crypto_equal(auth + 7, want, n))
+        return request_fail(req, ST_UNAUTHENTICATED, "the control API needs the control token");
+    return ST_OK;
+}
+
+enum status auth_check(struct request *req, enum route_auth auth)
+{
+    enum status st;
+
+    switch (auth) {
+    case AUTH_NONE:
+        return ST_OK;
+    case AUTH_CONTROL:
+        return check_control(req);
+    case AUTH_ADMIN_LOGIN:
+    case AUTH_ADMIN:
+        if ((st = check_api_key(req)) != ST_OK)
+            return st;
+        if (!accepts_vendor_type(header(req, MHD_HTTP_HEADER_ACCEPT)))
+            return request_fail(req, ST_NOT_ACCEPTABLE, "Accept must be %s", VENDOR_MEDIA_TYPE);
+        return auth == AUTH_ADMIN ? check_bearer(req) : ST_OK;
+    }
+    return ST_INTERNAL;
+}

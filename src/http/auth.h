@@ -1,0 +1,19 @@
+/*
+ * auth.h — the checks that run before any handler, in the vendor's order.
+ *
+ * Administration API: X-Api-Key (missing or unknown → 403), its rate limit (429),
+ * Accept must be the vendor media type (406), then for every route but login a bearer
+ * token (missing, malformed, bad signature, wrong algorithm, expired on the system's
+ * virtual clock, or of a deleted user → 401; of a USER-role user → 403).
+ * Control API: the control token when one is configured (401).
+ */
+#ifndef KE_HTTP_AUTH_H
+#define KE_HTTP_AUTH_H
+
+#include "http/request.h"
+
+/* Runs the checks of route auth class `auth`; on success fills req->system and
+ * req->caller for AUTH_ADMIN. */
+enum status auth_check(struct request *req, enum route_auth auth);
+
+#endif

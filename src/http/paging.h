@@ -1,0 +1,45 @@
+/*
+ * paging.h — the one paging scheme of every list.
+ *
+ * limit 1..100 (default 50) and an opaque next-page-token that encodes the last row's
+ * keyset position, bound to the list's scope (resource, system, filters). Lists read
+ * limit+1 rows after the position: the extra row only tells whether a next page exists.
+ * Because positions are keys, not offsets, concurrent writes never make a reader skip or
+ * repeat an item.
+ */
+#ifndef KE_HTTP_PAGING_H
+#define KE_HTTP_PAGING_H
+
+#include "http/request.h"
+#include "lib/page_token.h"
+
+#define PAGE_DEFAULT_LIMIT 50
+#define PAGE_MAX_LIMIT 100
+
+struct page {
+    size_t limit;
+    int has_position;
+    int64_t after[2]; /* the position: keys of the last row already returned */
+    char scope[320];
+};
+
+/* Loads the token key from the database, or makes and stores it. Call once at start. */
+enum status paging_init(struct db *db);
+
+/* Reads limit and next-page-token of req for the list named by scope (printf-style).
+ * ST_INVALID with invalidParams when either is bad. */
+enum status paging_begin(struct request *req, struct page *pg, const char *scope_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Renders rows (n of them, row_size bytes apart; at most pg->limit are shown) as
+ * {items, nextPageToken?}. keys_of(row, keys) gives a row's position. */
+typedef json_object *(*paging_render_fn)(const void *row);
+typedef void (*paging_keys_fn)(const void *row, int64_t keys[2]);
+enum status paging_respond(struct response *res, const struct page *pg, const void *rows,
+                           size_t row_size, size_t n, paging_render_fn render,
+                           paging_keys_fn keys_of);
+
+/* The position keys of rows whose order is their seq alone. */
+void paging_keys_seq(const void *row_seq, int64_t keys[2]);
+
+#endif

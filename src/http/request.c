@@ -1,0 +1,67 @@
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sim/clock.h"
+
+const char *request_param(const struct request *req, const char *name)
+{
+    return route_param(&req->match, name);
+}
+
+const char *request_query(const struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *query_getter(void *ctx, const char *name)
+{
+    return request_query(ctx, name);
+}
+
+enum status request_decode_body(struct request *req, const struct spec_field *fields,
+                                size_t nfields, void *out, uint32_t *present)
+{
+    if (req->body == NULL)
+        return problem_set(&req->problem, ST_INVALID, "a JSON request body is required");
+    return spec_decode_json(fields, nfields, req->body, out, present, &req->problem);
+}
+
+enum status request_decode_query(struct request *req, const struct spec_field *fields,
+                                 size_t nfields, void *out, uint32_t *present)
+{
+    return spec_decode_strings(fields, nfields, query_getter, req, out, present, &req->problem);
+}
+
+int64_t request_now(const struct request *req)
+{
+    return clock_system_now(&req->system);
+}
+
+enum status respond_json(struct response *res, int status, json_object *body)
+{
+    if (body == NULL)
+        return ST_NOMEM;
+    res->status = status;
+    res->body = body;
+    return ST_OK;
+}
+
+enum status respond_empty(struct response *res)
+{
+    res->status = 204;
+    res->body = NULL;
+    return ST_OK;
+}
+
+enum status request_fail(struct request *req, enum status st, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(req->problem.detail, sizeof(req->problem.detail), fmt, ap);
+    va_end(ap);
+    return st;
+}

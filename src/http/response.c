@@ -1,0 +1,140 @@
+#include "http/response.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/clock.h"
+
+unsigned response_http_status(enum status st)
+{
+    static const unsigned codes[] = {
+        [ST_OK] = 200,           [ST_INVALID] = 400,       [ST_UNAUTHENTICATED] = 401,
+        [ST_FORBIDDEN] = 403,    [ST_NOT_FOUND] = 404,     [ST_METHOD] = 405,
+        [ST_NOT_ACCEPTABLE] = 406, [ST_CONFLICT] = 409,    [ST_GONE] = 410,
+        [ST_TOO_LARGE] = 413,    [ST_MEDIA_TYPE] = 415,    [ST_RATE_LIMITED] = 429,
+        [ST_NOMEM] = 500,        [ST_INTERNAL] = 500,      [ST_BUSY] = 503,
+    };
+    if ((unsigned)st >= COUNT_OF(codes) || codes[st] == 0)
+        return 500;
+    return codes[st];
+}
+
+const char *response_reason(unsigned code)
+{
+    static const struct {
+        unsigned code;
+        const char *reason;
+    } reasons[] = {
+        {200, "OK"}, {201, "Created"}, {204, "No Content"}, {400, "Bad Request"},
+        {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {409, "Conflict"}, {410, "Gone"},
+        {413, "Content Too Large"}, {415, "Unsupported Media Type"},
+        {429, "Too Many Requests"}, {500, "Internal Server Error"},
+        {503, "Service Unavailable"},
+    };
+    for (size_t i = 0; i < COUNT_OF(reasons); i++)
+        if (reasons[i].code == code)
+            return reasons[i].reason;
+    return "Error";
+}
+
+/* A default sentence for failures whose handler gave none. */
+static const char *default_detail(enum status st)
+{
+    switch (st) {
+    case ST_NOT_FOUND:
+        return "Resource not found";
+    case ST_METHOD:
+        return "method not allowed on this resource";
+    case ST_NOMEM:
+    case ST_INTERNAL:
+        return "the emulator failed unexpectedly; see its log";
+    case ST_BUSY:
+        return "the database stayed busy; try again";
+    default:
+        return status_name(st);
+    }
+}
+
+static json_object *problem_body(struct request *req, enum status st, unsigned code)
+{
+    json_object *b = json_object_new_object();
+
+    if (b == NULL)
+        return NULL;
+    json_object_object_add(b, "type", json_object_new_string("about:blank"));
+    json_object_object_add(b, "title", json_object_new_string(response_reason(code)));
+    json_object_object_add(b, "status", json_object_new_int((int)code));
+    json_object_object_add(b, "detail",
+                           json_object_new_string(req->problem.detail[0] != '\0'
+                                                      ? req->problem.detail
+                                                      : default_detail(st)));
+    json_object_object_add(b, "instance", json_object_new_string(req->path));
+    if (problem_has_invalid(&req->problem))
+        json_object_object_add(b, "invalidParams", json_object_get(req->problem.invalid_params));
+    return b;
+}
+
+static int queue(struct request *req, unsigned code, const char *type, const char *body,
+                 size_t len, const struct response *res)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    int ret;
+    char retry[16];
+
+    if (r == NULL)
+        return MHD_NO;
+    if (type != NULL)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "X-Request-Id", req->request_id);
+    MHD_add_response_header(r, "X-Emulator-Version", KE_VERSION);
+    if (code == 405 && req->match.allow[0] != '\0')
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->match.allow);
+    if (code == 429) {
+        snprintf(retry, sizeof(retry), "%d", req->retry_after > 0 ? req->retry_after : 1);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    }
+    if (res != NULL && res->location[0] != '\0')
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+    req->status = (int)code;
+    ret = MHD_queue_response(req->connection, code, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+int response_send(struct request *req, enum status st, struct response *res,
+                  const char *success_type)
+{
+    json_object *body;
+    const char *text;
+    unsigned code;
+    int ret;
+
+    if (st == ST_OK && res->body == NULL)
+        return queue(req, (unsigned)res->status, NULL, "", 0, res);
+    if (st == ST_OK) {
+        code = (unsigned)res->status;
+        body = json_object_get(res->body);
+    } else {
+        if (st == ST_NOMEM || st == ST_INTERNAL)
+            fprintf(stderr, "keyless-emulator: %s %s failed: %s (%s)\n", req->method, req->path,
+                    status_name(st), req->problem.detail);
+        code = response_http_status(st);
+        body = problem_body(req, st, code);
+        success_type = "application/problem+json";
+        if (body == NULL)
+            return queue(req, 500, "text/plain", "out of memory\n", 14, NULL);
+    }
+    text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    ret = queue(req, code, success_type, text, strlen(text), st == ST_OK ? res : NULL);
+    json_object_put(body);
+    return ret;
+}
+
+int response_send_text(struct request *req, unsigned status, const char *type, const char *body)
+{
+    return queue(req, status, type, body, strlen(body), NULL);
+}

@@ -1,0 +1,305 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "admin/routes.h"
+#include "control/routes.h"
+#include "http/accesslog.h"
+#include "http/auth.h"
+#include "http/response.h"
+#include "sim/clock.h"
+
+#define BODY_MAX (1024 * 1024)
+#define JSON_MAX_DEPTH 32
+
+struct surface {
+    const char *prefix;
+    const struct route *routes;
+    const size_t *count;
+    const char *success_type;
+};
+
+static const struct surface surfaces[] = {
+    {"/administration", admin_routes, &admin_routes_count, VENDOR_MEDIA_TYPE},
+    {"/_emulator/v1", control_routes, &control_routes_count, "application/json"},
+};
+
+static const char index_page[] =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>keyless-emulator</title></head>"
+    "<body><h1>keyless-emulator</h1><p>An emulator of the Abloy Keyless Administration API "
+    "v2.</p><ul><li>Administration API: <code>/administration/</code></li>"
+    "<li>Control API: <code>/_emulator/v1/</code> — try <a href=\"/_emulator/v1/health\">"
+    "health</a> and <a href=\"/_emulator/v1/systems\">systems</a></li></ul></body></html>\n";
+
+struct server {
+    struct MHD_Daemon *daemon;
+    const struct options *opts;
+};
+
+static atomic_ullong request_counter;
+
+static const struct surface *surface_of(const char *url, const char **rest)
+{
+    for (size_t i = 0; i < COUNT_OF(surfaces); i++) {
+        size_t n = strlen(surfaces[i].prefix);
+        if (strncmp(url, surfaces[i].prefix, n) == 0 && (url[n] == '/' || url[n] == '\0')) {
+            *rest = url + n;
+            return &surfaces[i];
+        }
+    }
+    return NULL;
+}
+
+/* Echoes a client's X-Request-Id when it is short and plain; otherwise makes one. */
+static void assign_request_id(struct request *req)
+{
+    const char *given = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
+                                                    "X-Request-Id");
+    size_t n = given ? strlen(given) : 0;
+    int plain = n > 0 && n < REQUEST_ID_LEN;
+
+    for (size_t i = 0; plain && i < n; i++)
+        plain = isalnum((unsigned char)given[i]) || strchr("-_.:", given[i]) != NULL;
+    if (plain)
+        memcpy(req->request_id, given, n + 1);
+    else
+        snprintf(req->request_id, sizeof(req->request_id), "req-%016llx",
+                 (unsigned long long)atomic_fetch_add(&request_counter, 1) + 1);
+}
+
+/* True when the request's Content-Type (parameters ignored) is type. */
+static int content_type_is(const struct request *req, const char *type)
+{
+    const char *ct = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t n = strlen(type);
+
+    return ct != NULL && strncasecmp(ct, type, n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static enum status parse_body(struct request *req, unsigned flags)
+{
+    const char *want = flags & ROUTE_BODY_PATCH ? "application/json-patch+json"
+                                                : "application/json";
+    struct json_tokener *tok;
+    enum status st = ST_OK;
+
+    if (!(flags & (ROUTE_BODY_JSON | ROUTE_BODY_PATCH)) || req->raw_len == 0)
+        return ST_OK;
+    if (!content_type_is(req, want))
+        return request_fail(req, ST_MEDIA_TYPE, "Content-Type must be %s", want);
+    tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+    if (tok == NULL)
+        return ST_NOMEM;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    req->body = json_tokener_parse_ex(tok, req->raw_body, (int)req->raw_len);
+    if (req->body == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+        json_tokener_get_parse_end(tok) != req->raw_len) {
+        st = request_fail(req, ST_INVALID, "malformed JSON: %s",
+                          json_tokener_error_desc(json_tokener_get_error(tok)));
+        json_object_put(req->body);
+        req->body = NULL;
+    }
+    json_tokener_free(tok);
+    return st;
+}
+
+static enum status dispatch(struct request *req, struct response *res, const struct surface *sf,
+                            const char *rest)
+{
+    const struct route *route;
+    enum status st;
+
+    st = router_match(sf->routes, *sf->count, req->method, rest[0] ? rest : "/", &req->match);
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no resource at '%s'", req->path);
+    if (st == ST_METHOD)
+        return request_fail(req, st, "%s is not allowed here; allowed: %s", req->method,
+                            req->match.allow);
+    route = req->match.route;
+    if (req->body_too_large)
+        return request_fail(req, ST_TOO_LARGE, "request body exceeds %d bytes", BODY_MAX);
+    req->db = db_thread();
+    if (req->db == NULL)
+        return ST_INTERNAL;
+    if ((st = auth_check(req, route->auth)) != ST_OK)
+        return st;
+    if ((st = parse_body(req, route->flags)) != ST_OK)
+        return st;
+    return route->handler(req, res);
+}
+
+static enum MHD_Result answer(struct request *req)
+{
+    struct response res = {0};
+    const char *rest = NULL;
+    const struct surface *sf = surface_of(req->path, &rest);
+    enum status st;
+
+    if (sf == NULL && strcmp(req->path, "/") == 0)
+        return (enum MHD_Result)response_send_text(req, 200, "text/html; charset=utf-8",
+                                                    index_page);
+    if (sf == NULL)
+        st = request_fail(req, ST_NOT_FOUND, "no resource at '%s'", req->path);
+    else
+        st = dispatch(req, &res, sf, rest);
+    enum MHD_Result ret = (enum MHD_Result)response_send(
+        req, st, &res, sf ? sf->success_type : "application/json");
+    json_object_put(res.body);
+    return ret;
+}
+
+static struct request *request_new(struct server *srv, struct MHD_Connection *conn,
+                                   const char *url, const char *method)
+{
+    struct request *req = calloc(1, sizeof(*req));
+    const char *length;
+
+    if (req == NULL)
+        return NULL;
+    req->connection = conn;
+    req->method = method;
+    req->path = url;
+    req->options = srv->opts;
+    req->started_ns = clock_monotonic_ns();
+    assign_request_id(req);
+    length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length != NULL && strtoull(length, NULL, 10) > BODY_MAX)
+        req->body_too_large = 1;
+    return req;
+}
+
+/* Appends an upload chunk, or marks the body too large and drops the rest. */
+static int append_body(struct request *req, const char *data, size_t size)
+{
+    char *grown;
+
+    if (req->body_too_large || req->raw_len + size > BODY_MAX) {
+        req->body_too_large = 1;
+        return 0;
+    }
+    grown = realloc(req->raw_body, req->raw_len + size + 1);
+    if (grown == NULL)
+        return -1;
+    memcpy(grown + req->raw_len, data, size);
+    req->raw_len += size;
+    grown[req->raw_len] = '\0';
+    req->raw_body = grown;
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct request *req = *con_cls;
+
+    (void)version;
+    if (req == NULL) {
+        req = request_new(cls, conn, url, method);
+        if (req == NULL)
+            return MHD_NO;
+        *con_cls = req;
+        /* A declared oversize body is refused before it is read. */
+        return req->body_too_large ? answer(req) : MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (append_body(req, upload_data, *upload_data_size) != 0)
+            return MHD_NO;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return answer(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct request *req = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (req == NULL)
+        return;
+    accesslog_write(req);
+    json_object_put(req->body);
+    problem_clear(&req->problem);
+    free(req->raw_body);
+    free(req);
+    *con_cls = NULL;
+}
+
+static enum status resolve(const struct options *opts, struct sockaddr_storage *addr,
+                           socklen_t *len)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    char port[8];
+
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(port, sizeof(port), "%u", opts->port);
+    if (getaddrinfo(opts->host, port, &hints, &res) != 0 || res == NULL) {
+        fprintf(stderr, "keyless-emulator: cannot resolve host '%s'\n", opts->host);
+        return ST_INVALID;
+    }
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return ST_OK;
+}
+
+enum status server_start(const struct options *opts, struct server **out, char *base_url,
+                         size_t base_url_len)
+{
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    struct server *srv;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    enum status st = resolve(opts, &addr, &addr_len);
+
+    if (st != ST_OK)
+        return st;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv = calloc(1, sizeof(*srv));
+    if (srv == NULL)
+        return ST_NOMEM;
+    srv->opts = opts;
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        fprintf(stderr, "keyless-emulator: cannot listen on %s:%u\n", opts->host, opts->port);
+        free(srv);
+        return ST_INTERNAL;
+    }
+    info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    snprintf(base_url, base_url_len, addr.ss_family == AF_INET6 ? "http://[%s]:%u"
+                                                                : "http://%s:%u",
+             opts->host, info ? info->port : opts->port);
+    *out = srv;
+    return ST_OK;
+}
+
+void server_stop(struct server *srv)
+{
+    if (srv == NULL)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

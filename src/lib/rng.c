@@ -1,0 +1,113 @@
+#include "lib/rng.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+static pthread_mutex_t rng_lock = PTHREAD_MUTEX_INITIALIZER;
+static int seeded;
+static unsigned char seed_key[SHA256_DIGEST_LENGTH];
+static uint64_t counter;
+static unsigned char pool[SHA256_DIGEST_LENGTH];
+static size_t pool_left;
+
+void rng_init(const char *seed)
+{
+    pthread_mutex_lock(&rng_lock);
+    seeded = seed != NULL;
+    counter = 0;
+    pool_left = 0;
+    if (seeded) {
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        if (ctx == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+            !EVP_DigestUpdate(ctx, "keyless-emulator/rng/v1:", 24) ||
+            !EVP_DigestUpdate(ctx, seed, strlen(seed)) ||
+            !EVP_DigestFinal_ex(ctx, seed_key, NULL))
+            abort(); /* only out of memory gets here */
+        EVP_MD_CTX_free(ctx);
+    }
+    pthread_mutex_unlock(&rng_lock);
+}
+
+int rng_is_seeded(void)
+{
+    return seeded;
+}
+
+/* Refills the pool with SHA-256(key || counter). Called with rng_lock held. */
+static void refill_pool(void)
+{
+    unsigned char block[SHA256_DIGEST_LENGTH + 8];
+
+    memcpy(block, seed_key, SHA256_DIGEST_LENGTH);
+    for (int i = 0; i < 8; i++)
+        block[SHA256_DIGEST_LENGTH + i] = (unsigned char)(counter >> (8 * i));
+    counter++;
+    SHA256(block, sizeof(block), pool);
+    pool_left = sizeof(pool);
+}
+
+static void kernel_bytes(unsigned char *out, size_t n)
+{
+    while (n > 0) {
+        ssize_t got = getrandom(out, n, 0);
+        if (got < 0 && errno == EINTR)
+            continue; /* a signal arrived while the kernel pool was still filling */
+        if (got < 0) {
+            perror("keyless-emulator: getrandom");
+            abort();
+        }
+        out += got;
+        n -= (size_t)got;
+    }
+}
+
+void rng_bytes(void *buf, size_t n)
+{
+    unsigned char *out = buf;
+
+    if (!seeded) {
+        kernel_bytes(out, n);
+        return;
+    }
+    pthread_mutex_lock(&rng_lock);
+    while (n > 0) {
+        if (pool_left == 0)
+            refill_pool();
+        size_t take = n < pool_left ? n : pool_left;
+        memcpy(out, pool + sizeof(pool) - pool_left, take);
+        pool_left -= take;
+        out += take;
+        n -= take;
+    }
+    pthread_mutex_unlock(&rng_lock);
+}
+
+void rng_uuid(char out[UUID_STR_LEN])
+{
+    unsigned char b[16];
+
+    rng_bytes(b, sizeof(b));
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, UUID_STR_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+uint64_t rng_below(uint64_t bound)
+{
+    uint64_t limit = UINT64_MAX - UINT64_MAX % bound, v;
+
+    /* Rejection sampling keeps the result uniform. */
+    do {
+        rng_bytes(&v, sizeof(v));
+    } while (v >= limit);
+    return v % bound;
+}

@@ -1,0 +1,33 @@
+/*
+ * rng.h — the emulator's one source of randomness.
+ *
+ * Unseeded, bytes come from getrandom(). With a seed (--seed N), bytes come from a
+ * SHA-256 counter-mode generator keyed by the seed, so the same seed and the same calls
+ * produce the same ids, keys, secrets and codes. Thread-safe; depends on OpenSSL only.
+ */
+#ifndef KE_LIB_RNG_H
+#define KE_LIB_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UUID_STR_LEN 37 /* 36 characters and NUL */
+
+/* Selects the source. seed == NULL means unseeded. Call once before any thread starts;
+ * calling again restarts the sequence (tests use this). */
+void rng_init(const char *seed);
+
+/* Fills buf with n random bytes. Never fails: an unreadable kernel source aborts. */
+void rng_bytes(void *buf, size_t n);
+
+/* Writes a version-4 UUID (lower case, 36 characters) into out. */
+void rng_uuid(char out[UUID_STR_LEN]);
+
+/* A uniform integer in [0, bound); bound must be > 0. */
+uint64_t rng_below(uint64_t bound);
+
+/* True when a seed was given: callers that would otherwise use OpenSSL's own generator
+ * (key pairs) must then derive from rng_bytes() to stay reproducible. */
+int rng_is_seeded(void);
+
+#endif

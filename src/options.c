@@ -1,0 +1,180 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_HOST = 256, OPT_PORT, OPT_DB, OPT_FIXTURES, OPT_SEED, OPT_READY_FILE, OPT_PRODUCTION,
+       OPT_CONTROL_TOKEN, OPT_LOG_FORMAT, OPT_THREADS, OPT_HELP };
+
+static const struct option long_options[] = {
+    {"host", required_argument, NULL, OPT_HOST},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"db", required_argument, NULL, OPT_DB},
+    {"fixtures", required_argument, NULL, OPT_FIXTURES},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"ready-file", required_argument, NULL, OPT_READY_FILE},
+    {"production", no_argument, NULL, OPT_PRODUCTION},
+    {"control-token", required_argument, NULL, OPT_CONTROL_TOKEN},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+void options_usage(FILE *out)
+{
+    fputs("usage: keyless-emulator [--host 127.0.0.1] [--port 8080] [--db keyless-emulator.db]\n"
+          "                        [--fixtures FILE]... [--seed N] [--ready-file PATH]\n"
+          "                        [--production] [--control-token T]\n"
+          "                        [--log-format text|json] [--threads N]\n"
+          "\n"
+          "  --host H            address to listen on (default 127.0.0.1)\n"
+          "  --port P            TCP port; 0 picks any free port (default 8080)\n"
+          "  --db PATH           SQLite file, or :memory: (default keyless-emulator.db)\n"
+          "  --fixtures FILE     load a fixture document at start (repeatable)\n"
+          "  --seed N            make ids, keys and codes reproducible\n"
+          "  --ready-file PATH   write the base URL there once connections are accepted\n"
+          "  --production        behave like production: testing endpoints answer 403\n"
+          "  --control-token T   require 'Authorization: Bearer T' on /_emulator/v1\n"
+          "  --log-format F      access log as text or json lines on stderr (default text)\n"
+          "  --threads N         HTTP worker threads (default: number of CPUs)\n"
+          "\n"
+          "Every flag can also be given as KEYLESS_EMULATOR_<FLAG>, e.g. KEYLESS_EMULATOR_PORT.\n",
+          out);
+}
+
+static int parse_unsigned(const char *text, unsigned max, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (text == NULL || *text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    v = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int is_true(const char *v)
+{
+    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0;
+}
+
+/* Applies one option value; returns 0 or prints why it is bad and returns -1. */
+static int apply(struct options *o, int id, const char *value, const char *flag)
+{
+    switch (id) {
+    case OPT_HOST:
+        o->host = value;
+        return 0;
+    case OPT_PORT:
+        if (parse_unsigned(value, 65535, &o->port) == 0)
+            return 0;
+        break;
+    case OPT_DB:
+        if (*value != '\0') {
+            o->db_path = value;
+            return 0;
+        }
+        break;
+    case OPT_FIXTURES:
+        if (o->nfixtures < OPTIONS_MAX_FIXTURES) {
+            o->fixtures[o->nfixtures++] = value;
+            return 0;
+        }
+        break;
+    case OPT_SEED:
+        o->seed = value;
+        return 0;
+    case OPT_READY_FILE:
+        o->ready_file = value;
+        return 0;
+    case OPT_PRODUCTION:
+        o->production = value == NULL || is_true(value);
+        return 0;
+    case OPT_CONTROL_TOKEN:
+        o->control_token = *value != '\0' ? value : NULL;
+        return 0;
+    case OPT_LOG_FORMAT:
+        if (strcmp(value, "text") == 0 || strcmp(value, "json") == 0) {
+            o->log_format = strcmp(value, "json") == 0 ? LOG_JSON : LOG_TEXT;
+            return 0;
+        }
+        break;
+    case OPT_THREADS:
+        if (parse_unsigned(value, 256, &o->threads) == 0 && o->threads > 0)
+            return 0;
+        break;
+    }
+    fprintf(stderr, "keyless-emulator: bad value '%s' for %s\n", value ? value : "", flag);
+    return -1;
+}
+
+/* KEYLESS_EMULATOR_READY_FILE for --ready-file, and so on. */
+static int apply_environment(struct options *o)
+{
+    for (const struct option *lo = long_options; lo->name != NULL; lo++) {
+        char env[64] = "KEYLESS_EMULATOR_";
+        size_t len = strlen(env);
+        const char *value;
+
+        if (lo->val == OPT_HELP)
+            continue;
+        for (const char *c = lo->name; *c != '\0' && len + 1 < sizeof(env); c++)
+            env[len++] = *c == '-' ? '_' : (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+        env[len] = '\0';
+        value = getenv(env);
+        if (value != NULL && apply(o, lo->val, value, env) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    o->host = "127.0.0.1";
+    o->port = 8080;
+    o->db_path = "keyless-emulator.db";
+    o->threads = cpus > 0 ? (unsigned)cpus : 2;
+    if (apply_environment(o) != 0)
+        goto bad;
+    /* Fixtures named on the command line replace those of the environment. */
+    int env_fixtures = (int)o->nfixtures;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            options_usage(stdout);
+            return 1;
+        }
+        if (c == '?') {
+            fprintf(stderr, "keyless-emulator: unknown or incomplete flag '%s'\n",
+                    argv[optind - 1]);
+            goto bad;
+        }
+        if (c == OPT_FIXTURES && env_fixtures > 0) {
+            o->nfixtures = 0;
+            env_fixtures = 0;
+        }
+        if (apply(o, c, optarg, argv[optind - 1]) != 0)
+            goto bad;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "keyless-emulator: unexpected argument '%s'\n", argv[optind]);
+        goto bad;
+    }
+    return 0;
+bad:
+    options_usage(stderr);
+    return 2;
+}

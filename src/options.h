@@ -1,0 +1,38 @@
+/*
+ * options.h — the command line and its KEYLESS_EMULATOR_<FLAG> environment twins.
+ *
+ * Flags win over the environment; the environment wins over defaults. Parsing is pure
+ * apart from reading getenv().
+ */
+#ifndef KE_OPTIONS_H
+#define KE_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define OPTIONS_MAX_FIXTURES 16
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+struct options {
+    const char *host;
+    unsigned port; /* 0: any free port */
+    const char *db_path;
+    const char *fixtures[OPTIONS_MAX_FIXTURES];
+    size_t nfixtures;
+    const char *seed; /* NULL: unseeded */
+    const char *ready_file;
+    int production;
+    const char *control_token;
+    enum log_format log_format;
+    unsigned threads;
+};
+
+/* Fills opts from argv and the environment. Returns 0, or prints what is wrong and the
+ * usage to stderr and returns 2 (the exit status for bad flags); 1 means --help was asked
+ * and the usage went to stdout. */
+int options_parse(struct options *opts, int argc, char **argv);
+
+void options_usage(FILE *out);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * clock.h — all time in the emulator comes from here.
+ *
+ * This is the only module that reads the wall clock. Each system has its own virtual clock:
+ * "real" (wall time plus an offset) or "frozen" (a fixed instant); every time rule of a
+ * system reads clock_system_now(). Monotonic time, used for rate limits and latencies,
+ * is real time and belongs to no system.
+ */
+#ifndef KE_SIM_CLOCK_H
+#define KE_SIM_CLOCK_H
+
+#include <stdint.h>
+
+#include "store/systems.h"
+
+/* Wall-clock seconds since the epoch (UTC). */
+int64_t clock_wall_now(void);
+
+/* Monotonic nanoseconds, for measuring and rate limiting. */
+int64_t clock_monotonic_ns(void);
+
+/* The virtual now of a system, in seconds since the epoch. */
+int64_t clock_system_now(const struct system_row *system);
+
+/* Fills the clock columns of a new system: mode "real" (time ignored: follows the wall
+ * clock from now) or "frozen" at time. */
+void clock_setup(struct system_row *system, const char *mode, int64_t time);
+
+#endif

@@ -1,0 +1,336 @@
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/migrations.h"
+
+#define STMT_CACHE_SIZE 96
+#define BUSY_TIMEOUT_MS 10000
+
+struct db {
+    sqlite3 *handle;
+    int in_tx;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE_SIZE];
+    size_t cached;
+    struct db *next; /* registry of every connection, for db_close_all() */
+};
+
+static char db_path[512];
+static int db_is_memory;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *registry;
+static struct db *first_conn; /* keeps an in-memory database alive */
+static _Thread_local struct db *thread_conn;
+
+enum status db_status(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return ST_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ST_BUSY;
+    case SQLITE_NOMEM:
+        return ST_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return ST_CONFLICT;
+    default:
+        return ST_INTERNAL;
+    }
+}
+
+static enum status exec_sql(sqlite3 *h, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "keyless-emulator: sqlite: %s\n", err ? err : sqlite3_errstr(rc));
+        sqlite3_free(err);
+    }
+    return db_status(rc);
+}
+
+static enum status connect(struct db **out)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
+                SQLITE_OPEN_NOMUTEX;
+    struct db *db = calloc(1, sizeof(*db));
+    enum status st = ST_INTERNAL;
+
+    if (db == NULL)
+        return ST_NOMEM;
+    if (sqlite3_open_v2(db_path, &db->handle, flags, NULL) != SQLITE_OK) {
+        fprintf(stderr, "keyless-emulator: cannot open database '%s': %s\n", db_path,
+                db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(db->handle, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db->handle, 1);
+    st = exec_sql(db->handle, db_is_memory ? "PRAGMA foreign_keys=ON;"
+                                           : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    if (st != ST_OK)
+        goto out;
+    pthread_mutex_lock(&registry_lock);
+    db->next = registry;
+    registry = db;
+    pthread_mutex_unlock(&registry_lock);
+    *out = db;
+    db = NULL;
+out:
+    if (db != NULL) {
+        sqlite3_close(db->handle);
+        free(db);
+    }
+    return st;
+}
+
+static enum status applied_version(sqlite3 *h, int *version)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(h, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                                -1, &stmt, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        *version = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return db_status(rc);
+}
+
+/* Applies every embedded migration newer than the database, all in one transaction. */
+static enum status migrate(struct db *db)
+{
+    enum status st;
+    int version = 0;
+
+    st = exec_sql(db->handle, "BEGIN IMMEDIATE;"
+                              "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                              " version INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+    if (st != ST_OK)
+        return st;
+    st = applied_version(db->handle, &version);
+    for (unsigned i = 0; st == ST_OK && i < migrations_count; i++) {
+        char record[256];
+        if (migrations[i].version <= version)
+            continue;
+        st = exec_sql(db->handle, migrations[i].sql);
+        snprintf(record, sizeof(record),
+                 "INSERT INTO schema_migrations (version, name) VALUES (%d, '%s');",
+                 migrations[i].version, migrations[i].name);
+        if (st == ST_OK)
+            st = exec_sql(db->handle, record);
+    }
+    if (st != ST_OK) {
+        exec_sql(db->handle, "ROLLBACK;");
+        return st;
+    }
+    return exec_sql(db->handle, "COMMIT;");
+}
+
+enum status db_open(const char *path)
+{
+    static unsigned memory_counter;
+    enum status st;
+
+    db_is_memory = strcmp(path, ":memory:") == 0;
+    if (db_is_memory)
+        snprintf(db_path, sizeof(db_path), "file:/keyless-emulator-%ld-%u?vfs=memdb",
+                 (long)getpid(), memory_counter++);
+    else if (snprintf(db_path, sizeof(db_path), "%s", path) >= (int)sizeof(db_path))
+        return ST_INVALID;
+    st = connect(&first_conn);
+    if (st != ST_OK)
+        return st;
+    if (!db_is_memory && (st = exec_sql(first_conn->handle, "PRAGMA journal_mode=WAL;")) != ST_OK)
+        return st;
+    thread_conn = first_conn;
+    return migrate(first_conn);
+}
+
+struct db *db_thread(void)
+{
+    if (thread_conn == NULL && connect(&thread_conn) != ST_OK)
+        return NULL;
+    return thread_conn;
+}
+
+void db_close_all(void)
+{
+    pthread_mutex_lock(&registry_lock);
+    while (registry != NULL) {
+        struct db *db = registry;
+        registry = db->next;
+        for (size_t i = 0; i < db->cached; i++)
+            sqlite3_finalize(db->cache[i].stmt);
+        sqlite3_close(db->handle);
+        free(db);
+    }
+    first_conn = NULL;
+    thread_conn = NULL;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+enum status db_transact(struct db *db, db_tx_fn fn, void *ctx)
+{
+    enum status st;
+
+    if (db->in_tx) /* nested: join the outer transaction */
+        return fn(db, ctx);
+    pthread_mutex_lock(&write_lock);
+    st = exec_sql(db->handle, "BEGIN IMMEDIATE;");
+    if (st != ST_OK)
+        goto out;
+    db->in_tx = 1;
+    st = fn(db, ctx);
+    db->in_tx = 0;
+    if (st == ST_OK)
+        st = exec_sql(db->handle, "COMMIT;");
+    if (st != ST_OK)
+        exec_sql(db->handle, "ROLLBACK;");
+out:
+    pthread_mutex_unlock(&write_lock);
+    return st;
+}
+
+int db_in_transaction(const struct db *db)
+{
+    return db->in_tx;
+}
+
+enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+
+    for (size_t i = 0; i < db->cached; i++) {
+        if (db->cache[i].sql == sql) {
+            sqlite3_reset(db->cache[i].stmt);
+            sqlite3_clear_bindings(db->cache[i].stmt);
+            *out = db->cache[i].stmt;
+            return ST_OK;
+        }
+    }
+    rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "keyless-emulator: sqlite prepare: %s\n", sqlite3_errmsg(db->handle));
+        return db_status(rc);
+    }
+    if (db->cached < STMT_CACHE_SIZE) {
+        db->cache[db->cached].sql = sql;
+        db->cache[db->cached].stmt = stmt;
+        db->cached++;
+    } else {
+        /* Cache full: a design limit, not a runtime condition; raise STMT_CACHE_SIZE. */
+        fprintf(stderr, "keyless-emulator: statement cache full\n");
+        sqlite3_finalize(stmt);
+        return ST_INTERNAL;
+    }
+    *out = stmt;
+    return ST_OK;
+}
+
+enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap,
+                         size_t *n)
+{
+    int rc = SQLITE_DONE;
+
+    *n = 0;
+    while (*n < cap && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        read(stmt, rows, (*n)++);
+    if (*n < cap && rc != SQLITE_DONE) {
+        sqlite3_reset(stmt);
+        return db_status(rc);
+    }
+    sqlite3_reset(stmt);
+    return ST_OK;
+}
+
+enum status db_exec_stmt(struct db *db, sqlite3_stmt *stmt, int *changes)
+{
+    int rc = sqlite3_step(stmt);
+
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_status(rc);
+    if (changes != NULL)
+        *changes = sqlite3_changes(db->handle);
+    return ST_OK;
+}
+
+enum status db_read_one(sqlite3_stmt *stmt, db_row_reader read, void *row)
+{
+    size_t n;
+    enum status st = db_read_rows(stmt, read, row, 1, &n);
+
+    return st != ST_OK ? st : n == 1 ? ST_OK : ST_NOT_FOUND;
+}
+
+enum status db_exec_one(struct db *db, sqlite3_stmt *stmt)
+{
+    int changes = 0;
+    enum status st = db_exec_stmt(db, stmt, &changes);
+
+    return st != ST_OK ? st : changes == 1 ? ST_OK : ST_NOT_FOUND;
+}
+
+static enum status prepare_scoped(struct db *db, const char *sql, const char *system_id,
+                                  const char *id, sqlite3_stmt **s)
+{
+    enum status st = db_prepare(db, sql, s);
+
+    if (st != ST_OK)
+        return st;
+    sqlite3_bind_text(*s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*s, 2, id, -1, SQLITE_STATIC);
+    return ST_OK;
+}
+
+enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
+                          const char *id, db_row_reader read, void *row)
+{
+    sqlite3_stmt *s;
+    enum status st = prepare_scoped(db, sql, system_id, id, &s);
+
+    return st != ST_OK ? st : db_read_one(s, read, row);
+}
+
+enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id,
+                           const char *id)
+{
+    sqlite3_stmt *s;
+    enum status st;
+
+    if (!db->in_tx)
+        return ST_INTERNAL; /* writes happen only inside db_transact() */
+    st = prepare_scoped(db, sql, system_id, id, &s);
+    return st != ST_OK ? st : db_exec_one(db, s);
+}
+
+int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return sqlite3_bind_null(stmt, index);
+    return sqlite3_bind_text(stmt, index, s, -1, SQLITE_TRANSIENT);
+}
+
+void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, i);
+
+    snprintf(out, cap, "%s", text ? (const char *)text : "");
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->handle;
+}

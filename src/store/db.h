@@ -1,0 +1,77 @@
+/*
+ * db.h — SQLite connections, transactions and the one translation of SQLite errors.
+ *
+ * The store is the only layer that speaks SQL; it never sees HTTP or JSON objects. Each
+ * thread gets its own connection (opened on first use), with prepared statements cached per
+ * connection. SQLite allows one writer at a time, so every write transaction first takes a
+ * process-wide lock instead of letting threads sleep on SQLITE_BUSY. A file database runs
+ * in WAL mode with synchronous=NORMAL: a committed transaction survives a process crash.
+ * ":memory:" becomes a process-private in-memory database shared by all threads.
+ */
+#ifndef KE_STORE_DB_H
+#define KE_STORE_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/problem.h"
+
+struct db;
+
+/* Opens the database at path (or ":memory:"), applies pending migrations in one
+ * transaction, and keeps a first connection for the process. Call once at start. */
+enum status db_open(const char *path);
+
+/* The calling thread's connection; NULL only when out of memory or the file vanished. */
+struct db *db_thread(void);
+
+/* Closes every connection. Call after all threads that used them have stopped. */
+void db_close_all(void);
+
+/* Runs fn inside one write transaction: BEGIN IMMEDIATE under the process-wide write lock,
+ * COMMIT when fn returns ST_OK, ROLLBACK otherwise. Returns fn's status or the commit's. */
+typedef enum status (*db_tx_fn)(struct db *db, void *ctx);
+enum status db_transact(struct db *db, db_tx_fn fn, void *ctx);
+
+/* True inside db_transact() on this connection (store functions assert it for writes). */
+int db_in_transaction(const struct db *db);
+
+/* A prepared statement for sql, cached on the connection by the sql pointer (pass string
+ * literals). The statement is reset and its bindings cleared before it is returned. */
+enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out);
+
+/* Reads rows from a prepared, bound statement: calls read(stmt, rows, i) for each of at
+ * most cap rows; *n receives the count. */
+typedef void (*db_row_reader)(sqlite3_stmt *stmt, void *rows, size_t i);
+enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap,
+                         size_t *n);
+
+/* Steps a statement that returns no rows; *changes (may be NULL) gets the rows changed. */
+enum status db_exec_stmt(struct db *db, sqlite3_stmt *stmt, int *changes);
+
+/* Reads exactly one row: ST_OK, or ST_NOT_FOUND when the statement returns none. */
+enum status db_read_one(sqlite3_stmt *stmt, db_row_reader read, void *row);
+
+/* Steps a write that must change exactly one row: ST_OK, or ST_NOT_FOUND when none. */
+enum status db_exec_one(struct db *db, sqlite3_stmt *stmt);
+
+/* The common shapes of tenant-scoped statements: sql binds ?1 = system id, ?2 = id. */
+enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
+                          const char *id, db_row_reader read, void *row);
+enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id,
+                           const char *id);
+
+/* The one mapping from SQLite result codes to emulator statuses. */
+enum status db_status(int sqlite_rc);
+
+/* Binds a C string, or NULL for SQL NULL when s is NULL or empty. */
+int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
+
+/* Copies column i as text into out (cap bytes), "" for NULL. */
+void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap);
+
+/* The raw handle, for the few callers that need SQLite itself (backups). */
+sqlite3 *db_handle(struct db *db);
+
+#endif
