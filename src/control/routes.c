@@ -5,20 +5,42 @@
 #include "control/routes.h"
 
 #include "control/api_keys.h"
+#include "control/events.h"
+#include "control/hardware.h"
 #include "control/health.h"
+#include "control/phones.h"
 #include "control/systems.h"
 #include "http/request.h"
+
+#define J ROUTE_BODY_JSON
+#define C AUTH_CONTROL
+#define SYS "/systems/{system-id}"
 
 const struct route control_routes[] = {
     {"GET", "/health", health_get, AUTH_NONE, 0, "Liveness, version and queue depths"},
     {"GET", "/jwks.json", jwks_get, AUTH_NONE, 0, "Public keys of login tokens"},
-    {"GET", "/systems", systems_list, AUTH_CONTROL, 0, "List systems"},
-    {"POST", "/systems", systems_create, AUTH_CONTROL, ROUTE_BODY_JSON, "Create a system"},
-    {"GET", "/systems/{system-id}", systems_get, AUTH_CONTROL, 0, "Get a system"},
-    {"DELETE", "/systems/{system-id}", systems_delete, AUTH_CONTROL, 0,
-     "Delete a system and all it owns"},
-    {"GET", "/api-keys", api_keys_list, AUTH_CONTROL, 0, "List API keys"},
-    {"POST", "/api-keys", api_keys_create, AUTH_CONTROL, ROUTE_BODY_JSON, "Create an API key"},
-    {"DELETE", "/api-keys/{key}", api_keys_delete, AUTH_CONTROL, 0, "Delete an API key"},
+
+    {"GET", "/systems", systems_list, C, 0, "List systems"},
+    {"POST", "/systems", systems_create, C, J, "Create a system"},
+    {"GET", SYS, systems_get, C, 0, "Get a system"},
+    {"DELETE", SYS, systems_delete, C, 0, "Delete a system and all it owns"},
+    {"GET", SYS "/events", events_list, C, 0, "The system's event log"},
+    {"GET", SYS "/outbox-messages", messages_list, C, 0, "SMS and e-mail the platform sent"},
+
+    {"GET", "/api-keys", api_keys_list, C, 0, "List API keys"},
+    {"POST", "/api-keys", api_keys_create, C, J, "Create an API key"},
+    {"DELETE", "/api-keys/{key}", api_keys_delete, C, 0, "Delete an API key"},
+
+    {"POST", "/hardware/locking-devices", hardware_locking_device_create, C, J,
+     "Make a factory-fresh physical locking device"},
+    {"GET", "/hardware/locking-devices/{serial-number}", hardware_locking_device_get, C, 0,
+     "Show a physical locking device"},
+    {"POST", "/hardware/gateway-devices", hardware_gateway_device_create, C, J,
+     "Make a physical gateway with its claiming code"},
+    {"GET", "/hardware/gateway-devices/{serial-number}", hardware_gateway_device_get, C, 0,
+     "Show a physical gateway"},
+
+    {"POST", "/invitations/accept", invitations_accept, C, J,
+     "A phone accepts an operating device invitation"},
 };
 const size_t control_routes_count = COUNT_OF(control_routes);

@@ -1,6 +1,8 @@
 #include "store/outbox.h"
 
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum status store_outbox_insert(struct db *db, const struct outbox_row *row)
 {
@@ -35,4 +37,59 @@ enum status store_outbox_count(struct db *db, const char *system_id, int64_t *co
         *count = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? ST_OK : db_status(rc);
+}
+
+static void read_event(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct event_row *r = (struct event_row *)rows + i;
+    const unsigned char *body = sqlite3_column_text(s, 4);
+
+    r->seq = sqlite3_column_int64(s, 0);
+    db_column_copy(s, 1, r->id, sizeof(r->id));
+    db_column_copy(s, 2, r->event_type, sizeof(r->event_type));
+    r->occurred_at = sqlite3_column_int64(s, 3);
+    r->body = body ? strdup((const char *)body) : NULL;
+}
+
+enum status store_outbox_list(struct db *db, const char *system_id, const char *event_type,
+                              int64_t after_seq, struct event_row *rows, size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT seq, id, event_type, occurred_at, body FROM outbox"
+                              " WHERE system_id = ?1 AND seq > ?2"
+                              " AND (?3 IS NULL OR event_type = ?3) ORDER BY seq LIMIT ?4";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_seq);
+    db_bind_text_or_null(s, 3, event_type);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)cap);
+    st = db_read_rows(s, read_event, rows, cap, n);
+    for (size_t i = 0; st == ST_OK && i < *n; i++)
+        if (rows[i].body == NULL)
+            st = ST_NOMEM;
+    return st;
+}
+
+void store_outbox_rows_release(struct event_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].body);
+        rows[i].body = NULL;
+    }
+}
+
+static void read_seq(sqlite3_stmt *s, void *out, size_t i)
+{
+    ((int64_t *)out)[i] = sqlite3_column_int64(s, 0);
+}
+
+enum status store_outbox_seq_of(struct db *db, const char *system_id, const char *event_id,
+                                int64_t *seq)
+{
+    static const char sql[] = "SELECT seq FROM outbox WHERE system_id = ?1 AND id = ?2";
+
+    return db_get_scoped(db, sql, system_id, event_id, read_seq, seq);
 }

@@ -20,6 +20,24 @@ struct outbox_row {
 /* Must run inside the transaction of the change it records. */
 enum status store_outbox_insert(struct db *db, const struct outbox_row *row);
 
+/* An event read back; body is malloc'ed (store_outbox_rows_release frees). */
+struct event_row {
+    int64_t seq;
+    char id[UUID_STR_LEN];
+    char event_type[64];
+    int64_t occurred_at;
+    char *body;
+};
+
+/* The system's events with seq > after_seq, of event_type (NULL: any), in order. */
+enum status store_outbox_list(struct db *db, const char *system_id, const char *event_type,
+                              int64_t after_seq, struct event_row *rows, size_t cap, size_t *n);
+void store_outbox_rows_release(struct event_row *rows, size_t n);
+
+/* The seq of one of the system's events; ST_NOT_FOUND if it has no such event. */
+enum status store_outbox_seq_of(struct db *db, const char *system_id, const char *event_id,
+                                int64_t *seq);
+
 /* Counts the events of a system (health and tests). */
 enum status store_outbox_count(struct db *db, const char *system_id, int64_t *count);
 

@@ -1,0 +1,44 @@
+# The README's two quick-start commands, and a few conveniences. Everything real is in
+# meson.build; this file only installs what is missing, configures and calls it.
+
+PACKAGES := gcc meson ninja-build pkg-config python3 libmicrohttpd-dev libsqlite3-dev \
+            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test test-plain test-sanitize clean
+
+# Installs only the Debian packages that are missing.
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+	  | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	@[ -f build/build.ninja ] || meson setup build >/dev/null
+	ninja -C build
+
+# Starts the emulator with the demo fixtures on an embedded SQLite file.
+run: build
+	./build/keyless-emulator --fixtures fixtures/demo.json --db keyless-emulator.db
+
+# The whole suite twice: a normal build, then AddressSanitizer + UndefinedBehaviorSanitizer.
+test: deps test-plain test-sanitize
+	@echo "make test: all suites passed in both builds"
+
+test-plain:
+	@[ -f build/build.ninja ] || meson setup build >/dev/null
+	ninja -C build
+	meson test -C build --print-errorlogs --num-processes 2
+
+test-sanitize:
+	@[ -f build-sanitize/build.ninja ] || \
+	  meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	ninja -C build-sanitize
+	meson test -C build-sanitize --print-errorlogs --num-processes 2
+
+clean:
+	rm -rf build build-sanitize

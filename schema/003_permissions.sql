@@ -1,0 +1,41 @@
+-- Permissions, offline keys, and each system's offline-key signing key.
+
+CREATE TABLE permissions (
+    seq                             INTEGER PRIMARY KEY,
+    id                              TEXT NOT NULL UNIQUE,
+    system_id                       TEXT NOT NULL REFERENCES systems (id) ON DELETE CASCADE,
+    user_id                         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    locking_device_id               TEXT NOT NULL REFERENCES locking_devices (id) ON DELETE CASCADE,
+    operation_type                  TEXT NOT NULL,
+    permission_type                 TEXT NOT NULL,
+    operating_key_validity_duration TEXT NOT NULL,  -- as the client wrote it
+    operating_key_validity_seconds  INTEGER NOT NULL,
+    weekdays                        TEXT,           -- JSON array, RECURRING and MULTIPLE_INTERVALS
+    intervals                       TEXT,           -- JSON array of "HH:MM-HH:MM"
+    start_at                        INTEGER NOT NULL,
+    end_at                          INTEGER NOT NULL,
+    created_at                      INTEGER NOT NULL
+);
+CREATE INDEX permissions_by_system ON permissions (system_id, seq);
+CREATE INDEX permissions_by_end ON permissions (end_at);
+
+CREATE TABLE system_keys (
+    system_id   TEXT PRIMARY KEY REFERENCES systems (id) ON DELETE CASCADE,
+    private_pem TEXT NOT NULL                        -- ECDSA P-256, signs offline keys
+) WITHOUT ROWID;
+
+CREATE TABLE offline_keys (
+    seq                 INTEGER PRIMARY KEY,
+    id                  TEXT NOT NULL UNIQUE,
+    system_id           TEXT NOT NULL REFERENCES systems (id) ON DELETE CASCADE,
+    issuer_user_id      TEXT NOT NULL,
+    operating_device_id TEXT NOT NULL REFERENCES operating_devices (id) ON DELETE CASCADE,
+    locking_device_id   TEXT NOT NULL REFERENCES locking_devices (id) ON DELETE CASCADE,
+    start_at            INTEGER NOT NULL,
+    end_at              INTEGER NOT NULL,
+    issued_at           INTEGER NOT NULL,
+    delivery_mechanism  TEXT NOT NULL,
+    primary_key_id      TEXT NOT NULL,
+    alternative_key_id  TEXT
+);
+CREATE INDEX offline_keys_by_system ON offline_keys (system_id, seq);

@@ -1,0 +1,9 @@
+/*
+ * operating_devices.h — placeholder; the owner replaces it.
+ */
+#ifndef KE_STORE_OPERATING_DEVICES_H
+#define KE_STORE_OPERATING_DEVICES_H
+
+#include "store/db.h"
+
+#endif
