@@ -14,9 +14,14 @@ CREATE TABLE locking_device_log_entries (
     user_id             TEXT,
     gateway_device_id   TEXT,
     remote_command_id   TEXT,
-    granted             INTEGER
+    granted             INTEGER,                -- AUDIT: 0 or 1
+    -- A lock numbers its entries; an entry uploaded twice (by a phone and a gateway, or a
+    -- retried upload) is stored once.
+    UNIQUE (locking_device_id, kind, sequence_number)
 );
 CREATE INDEX locking_device_log_by_time ON locking_device_log_entries (system_id, kind, occurred_at, id);
+CREATE INDEX locking_device_log_by_device
+    ON locking_device_log_entries (locking_device_id, kind, occurred_at, id);
 
 CREATE TABLE gateway_device_log_entries (
     seq               INTEGER PRIMARY KEY,
@@ -29,7 +34,10 @@ CREATE TABLE gateway_device_log_entries (
     details           TEXT,                     -- SYSTEM: JSON object of the entry's other fields
     conversation_name TEXT,                     -- AUDIT
     locking_device_id TEXT,                     -- AUDIT
-    remote_command_id TEXT                      -- AUDIT
+    remote_command_id TEXT,                     -- AUDIT
+    -- Re-uploads are stored once, and (occurred_at, sequence_number) is a unique sort key
+    -- of one gateway's log, which keyset paging needs.
+    UNIQUE (gateway_device_id, kind, sequence_number)
 );
 CREATE INDEX gateway_device_log_by_time
     ON gateway_device_log_entries (gateway_device_id, kind, occurred_at, sequence_number);
@@ -50,6 +58,7 @@ CREATE TABLE remote_commands (
     cancelled_at      INTEGER
 );
 CREATE INDEX remote_commands_by_system ON remote_commands (system_id, seq);
+CREATE INDEX remote_commands_by_gateway ON remote_commands (gateway_device_id, seq);
 
 CREATE TABLE rekey_requests (
     seq               INTEGER PRIMARY KEY,

@@ -104,8 +104,11 @@ static enum status parse_body(struct request *req, unsigned flags)
     req->body = json_tokener_parse_ex(tok, req->raw_body, (int)req->raw_len);
     if (req->body == NULL || json_tokener_get_error(tok) != json_tokener_success ||
         json_tokener_get_parse_end(tok) != req->raw_len) {
+        enum json_tokener_error err = json_tokener_get_error(tok);
         st = request_fail(req, ST_INVALID, "malformed JSON: %s",
-                          json_tokener_error_desc(json_tokener_get_error(tok)));
+                          err == json_tokener_continue || err == json_tokener_success
+                              ? "unexpected end of input or trailing data"
+                              : json_tokener_error_desc(err));
         json_object_put(req->body);
         req->body = NULL;
     }
