@@ -46,8 +46,11 @@ int spec_is_email(const char *s)
 {
     const char *at, *dot;
 
-    if (s == NULL || strlen(s) > 254 || strchr(s, ' ') != NULL)
+    if (s == NULL || strlen(s) > 254)
         return 0;
+    for (const char *c = s; *c != '\0'; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+            return 0;
     at = strchr(s, '@');
     if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
         return 0;
