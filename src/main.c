@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "lib/rng.h"
 #include "options.h"
+#include "sim/scheduler.h"
 #include "store/db.h"
 
 /* Writes the ready file atomically, so a watcher never reads half a URL. */
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
         goto out;
     if (load_fixtures(&opts, results) != ST_OK)
         goto out;
+    if (scheduler_start() != ST_OK)
+        goto out;
     if (server_start(&opts, &srv, base_url, sizeof(base_url)) != ST_OK)
         goto out;
     print_banner(base_url, results, opts.nfixtures);
@@ -99,6 +102,7 @@ int main(int argc, char **argv)
     rc = 0;
 out:
     server_stop(srv);
+    scheduler_stop();
     db_close_all();
     for (size_t i = 0; i < opts.nfixtures; i++)
         fixtures_result_release(&results[i]);

@@ -5,6 +5,7 @@
 #include "control/routes.h"
 
 #include "control/api_keys.h"
+#include "control/clock.h"
 #include "control/events.h"
 #include "control/hardware.h"
 #include "control/health.h"
@@ -24,6 +25,11 @@ const struct route control_routes[] = {
     {"POST", "/systems", systems_create, C, J, "Create a system"},
     {"GET", SYS, systems_get, C, 0, "Get a system"},
     {"DELETE", SYS, systems_delete, C, 0, "Delete a system and all it owns"},
+    {"GET", SYS "/clock", clock_get, C, 0, "The system's clock"},
+    {"POST", SYS "/clock/advance", clock_advance, C, J,
+     "Move the clock forward {by} or {to} or {toNextJob: true}, running due jobs"},
+    {"POST", SYS "/clock/freeze", clock_freeze_handler, C, 0, "Stop the clock where it is"},
+    {"POST", SYS "/clock/resume", clock_resume_handler, C, 0, "Let the clock run from where it is"},
     {"GET", SYS "/events", events_list, C, 0, "The system's event log"},
     {"GET", SYS "/outbox-messages", messages_list, C, 0, "SMS and e-mail the platform sent"},
 

@@ -41,3 +41,36 @@ void clock_setup(struct system_row *system, const char *mode, int64_t time)
         system->clock_time = 0;
     }
 }
+
+void clock_set(struct system_row *system, int64_t now)
+{
+    if (strcmp(system->clock_mode, "frozen") == 0)
+        system->clock_time = now;
+    else
+        system->clock_offset = now - clock_wall_now();
+}
+
+void clock_freeze(struct system_row *system)
+{
+    int64_t now = clock_system_now(system);
+
+    snprintf(system->clock_mode, sizeof(system->clock_mode), "frozen");
+    system->clock_time = now;
+}
+
+void clock_resume(struct system_row *system)
+{
+    int64_t now = clock_system_now(system);
+
+    snprintf(system->clock_mode, sizeof(system->clock_mode), "real");
+    system->clock_offset = now - clock_wall_now();
+    system->clock_time = 0;
+}
+
+void clock_deadline_after_ms(int64_t ms, struct timespec *out)
+{
+    int64_t at = clock_monotonic_ns() + ms * 1000000LL;
+
+    out->tv_sec = (time_t)(at / 1000000000LL);
+    out->tv_nsec = (long)(at % 1000000000LL);
+}

@@ -10,6 +10,7 @@
 #define KE_SIM_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "store/systems.h"
 
@@ -25,5 +26,17 @@ int64_t clock_system_now(const struct system_row *system);
 /* Fills the clock columns of a new system: mode "real" (time ignored: follows the wall
  * clock from now) or "frozen" at time. */
 void clock_setup(struct system_row *system, const char *mode, int64_t time);
+
+/* Moves a system's clock to now, keeping its mode: a frozen clock stands at now, a real
+ * one runs on from now. Only the row is changed; the caller stores it. */
+void clock_set(struct system_row *system, int64_t now);
+
+/* Switches the mode at the current instant: freeze stops it where it is, resume lets it
+ * run on from there. */
+void clock_freeze(struct system_row *system);
+void clock_resume(struct system_row *system);
+
+/* An absolute CLOCK_MONOTONIC deadline ms milliseconds from now, for timed waits. */
+void clock_deadline_after_ms(int64_t ms, struct timespec *out);
 
 #endif

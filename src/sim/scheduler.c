@@ -1,0 +1,189 @@
+#include "sim/scheduler.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/clock.h"
+#include "sim/job_kinds.h"
+#include "store/outbox.h"
+
+#define BATCH_JOBS 4096
+#define IDLE_WAIT_MS 1000
+
+struct batch {
+    const char *system_id;
+    int64_t target;
+    int64_t budget;
+    struct advance_result *result;
+    int done; /* no due job left before the target */
+};
+
+static enum status run_job(struct db *db, const struct system_row *system,
+                           const struct job_row *job)
+{
+    const struct job_kind *kind = job_kind_find(job->kind);
+    struct system_row at = *system;
+    enum status st;
+
+    /* The job sees the clock standing at its own due instant. */
+    snprintf(at.clock_mode, sizeof(at.clock_mode), "frozen");
+    at.clock_time = job->due_at;
+    st = store_job_delete(db, job->seq);
+    if (st == ST_OK && kind != NULL)
+        st = kind->run(db, &at, job);
+    else if (st == ST_OK)
+        fprintf(stderr, "keyless-emulator: dropping job of unknown kind '%s'\n", job->kind);
+    return st;
+}
+
+/* Runs up to BATCH_JOBS due jobs in one transaction and moves the clock along. */
+static enum status run_batch(struct db *db, void *ctx)
+{
+    struct batch *b = ctx;
+    struct system_row system;
+    struct job_row job;
+    enum status st = store_system_get(db, b->system_id, &system);
+
+    for (int i = 0; st == ST_OK && i < BATCH_JOBS; i++) {
+        if (b->result->jobs_run >= b->budget) {
+            b->result->truncated = 1;
+            b->done = 1;
+            break;
+        }
+        st = store_job_next(db, b->system_id, b->target, &job);
+        if (st == ST_NOT_FOUND) {
+            st = ST_OK;
+            b->done = 1;
+            clock_set(&system, b->target);
+            break;
+        }
+        if (st == ST_OK)
+            st = run_job(db, &system, &job);
+        if (st == ST_OK) {
+            clock_set(&system, job.due_at);
+            b->result->jobs_run++;
+        }
+    }
+    if (st == ST_OK)
+        st = store_system_set_clock(db, system.id, system.clock_mode, system.clock_offset,
+                                    system.clock_time);
+    b->result->now = clock_system_now(&system);
+    return st;
+}
+
+enum status scheduler_advance(struct db *db, const char *system_id, int64_t target,
+                              int64_t budget, struct advance_result *out)
+{
+    struct batch b = {system_id, target, budget, out, 0};
+    struct system_row system;
+    int64_t events_before = 0, events_after = 0;
+    enum status st = store_system_get(db, system_id, &system);
+
+    memset(out, 0, sizeof(*out));
+    if (st != ST_OK)
+        return st;
+    if (target < clock_system_now(&system))
+        return ST_INVALID;
+    st = store_outbox_count(db, system_id, &events_before);
+    while (st == ST_OK && !b.done)
+        st = db_transact(db, run_batch, &b);
+    if (st == ST_OK)
+        st = store_outbox_count(db, system_id, &events_after);
+    out->events_emitted = events_after - events_before;
+    return st;
+}
+
+enum status scheduler_next_due(struct db *db, const char *system_id, int64_t *due_at)
+{
+    struct job_row job;
+    enum status st = store_job_next(db, system_id, INT64_MAX, &job);
+
+    if (st == ST_OK)
+        *due_at = job.due_at;
+    return st;
+}
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake;
+static int running, poked;
+
+/* One pass: runs the jobs that real-time clocks have reached. Returns how long to wait. */
+static int64_t serve_real_clocks(struct db *db)
+{
+    char system_id[UUID_STR_LEN];
+    struct system_row system;
+    struct advance_result result;
+    int64_t due_at;
+
+    for (int rounds = 0; rounds < 64; rounds++) {
+        if (store_job_earliest_real(db, &due_at, system_id) != ST_OK ||
+            store_system_get(db, system_id, &system) != ST_OK)
+            return IDLE_WAIT_MS;
+        int64_t now = clock_system_now(&system);
+        if (due_at > now)
+            return (due_at - now) * 1000 < IDLE_WAIT_MS ? (due_at - now) * 1000 : IDLE_WAIT_MS;
+        if (scheduler_advance(db, system_id, now, SCHEDULER_DEFAULT_BUDGET, &result) != ST_OK)
+            return IDLE_WAIT_MS;
+    }
+    return 0;
+}
+
+static void *scheduler_main(void *arg)
+{
+    struct db *db = db_thread();
+    struct timespec deadline;
+
+    (void)arg;
+    pthread_mutex_lock(&lock);
+    while (running && db != NULL) {
+        pthread_mutex_unlock(&lock);
+        int64_t wait_ms = serve_real_clocks(db);
+        pthread_mutex_lock(&lock);
+        clock_deadline_after_ms(wait_ms, &deadline);
+        while (running && !poked &&
+               pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
+            ;
+        poked = 0;
+    }
+    pthread_mutex_unlock(&lock);
+    return NULL;
+}
+
+enum status scheduler_start(void)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&wake, &attr);
+    pthread_condattr_destroy(&attr);
+    running = 1;
+    if (pthread_create(&thread, NULL, scheduler_main, NULL) != 0) {
+        running = 0;
+        return ST_INTERNAL;
+    }
+    return ST_OK;
+}
+
+void scheduler_stop(void)
+{
+    pthread_mutex_lock(&lock);
+    if (!running) {
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    running = 0;
+    pthread_cond_signal(&wake);
+    pthread_mutex_unlock(&lock);
+    pthread_join(thread, NULL);
+}
+
+void scheduler_poke(void)
+{
+    pthread_mutex_lock(&lock);
+    poked = 1;
+    pthread_cond_signal(&wake);
+    pthread_mutex_unlock(&lock);
+}

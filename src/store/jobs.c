@@ -1,0 +1,108 @@
+#include "store/jobs.h"
+
+#include <assert.h>
+#include <stdio.h>
+
+#define COLUMNS "seq, system_id, due_at, kind, subject_id, payload"
+
+static void read_job(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct job_row *r = (struct job_row *)rows + i;
+
+    r->seq = sqlite3_column_int64(s, 0);
+    db_column_copy(s, 1, r->system_id, sizeof(r->system_id));
+    r->due_at = sqlite3_column_int64(s, 2);
+    db_column_copy(s, 3, r->kind, sizeof(r->kind));
+    db_column_copy(s, 4, r->subject_id, sizeof(r->subject_id));
+    db_column_copy(s, 5, r->payload, sizeof(r->payload));
+}
+
+enum status store_job_schedule(struct db *db, const char *system_id, int64_t due_at,
+                               const char *kind, const char *subject_id, const char *payload)
+{
+    static const char sql[] = "INSERT OR IGNORE INTO jobs (system_id, due_at, kind, subject_id,"
+                              " payload) VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, due_at);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, subject_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, payload ? payload : "{}", -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
+enum status store_job_next(struct db *db, const char *system_id, int64_t until,
+                           struct job_row *out)
+{
+    static const char sql[] = "SELECT " COLUMNS " FROM jobs WHERE system_id = ? AND due_at <= ?"
+                              " ORDER BY due_at, seq LIMIT 1";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, until);
+    return db_read_one(s, read_job, out);
+}
+
+enum status store_job_delete(struct db *db, int64_t seq)
+{
+    static const char sql[] = "DELETE FROM jobs WHERE seq = ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_int64(s, 1, seq);
+    return db_exec_stmt(db, s, NULL);
+}
+
+enum status store_job_cancel(struct db *db, const char *system_id, const char *kind,
+                             const char *subject_id)
+{
+    static const char sql[] = "DELETE FROM jobs WHERE system_id = ? AND kind = ? AND subject_id = ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, subject_id, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
+static void read_earliest(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct job_row *r = (struct job_row *)rows + i;
+
+    r->due_at = sqlite3_column_int64(s, 0);
+    db_column_copy(s, 1, r->system_id, sizeof(r->system_id));
+}
+
+enum status store_job_earliest_real(struct db *db, int64_t *due_at, char *system_id)
+{
+    static const char sql[] = "SELECT j.due_at, j.system_id FROM jobs j"
+                              " JOIN systems s ON s.id = j.system_id"
+                              " WHERE s.clock_mode = 'real' ORDER BY j.due_at LIMIT 1";
+    struct job_row row;
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    st = db_read_one(s, read_earliest, &row);
+    if (st == ST_OK) {
+        *due_at = row.due_at;
+        snprintf(system_id, UUID_STR_LEN, "%s", row.system_id);
+    }
+    return st;
+}
