@@ -12,6 +12,7 @@
 
 #include "control/fixtures.h"
 #include "control/health.h"
+#include "events/dispatcher.h"
 #include "http/paging.h"
 #include "http/server.h"
 #include "lib/rng.h"
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
         goto out;
     if (load_fixtures(&opts, results) != ST_OK)
         goto out;
-    if (scheduler_start() != ST_OK)
+    if (scheduler_start() != ST_OK || dispatcher_start() != ST_OK)
         goto out;
     if (server_start(&opts, &srv, base_url, sizeof(base_url)) != ST_OK)
         goto out;
@@ -103,6 +104,7 @@ int main(int argc, char **argv)
 out:
     server_stop(srv);
     scheduler_stop();
+    dispatcher_stop();
     db_close_all();
     for (size_t i = 0; i < opts.nfixtures; i++)
         fixtures_result_release(&results[i]);

@@ -11,6 +11,7 @@
 #include "control/health.h"
 #include "control/phones.h"
 #include "control/systems.h"
+#include "control/webhooks.h"
 #include "http/request.h"
 
 #define J ROUTE_BODY_JSON
@@ -31,6 +32,15 @@ const struct route control_routes[] = {
     {"POST", SYS "/clock/freeze", clock_freeze_handler, C, 0, "Stop the clock where it is"},
     {"POST", SYS "/clock/resume", clock_resume_handler, C, 0, "Let the clock run from where it is"},
     {"GET", SYS "/events", events_list, C, 0, "The system's event log"},
+    {"POST", SYS "/webhook-subscriptions", webhooks_subscribe, C, J, "Subscribe a URL to events"},
+    {"GET", SYS "/webhook-subscriptions", webhooks_subscriptions, C, 0, "List subscriptions"},
+    {"DELETE", SYS "/webhook-subscriptions/{subscription-id}", webhooks_unsubscribe, C, 0,
+     "Delete a subscription"},
+    {"GET", SYS "/webhook-deliveries", webhooks_deliveries, C, 0, "Every delivery attempt"},
+    {"POST", SYS "/webhook-deliveries/{delivery-id}/redeliver", webhooks_redeliver, C, 0,
+     "Deliver an event again"},
+    {"POST", SYS "/webhooks/flush", webhooks_flush, C, 0,
+     "Wait until no delivery of the system is due now"},
     {"GET", SYS "/outbox-messages", messages_list, C, 0, "SMS and e-mail the platform sent"},
 
     {"GET", "/api-keys", api_keys_list, C, 0, "List API keys"},

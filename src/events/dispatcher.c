@@ -1,0 +1,10 @@
+#include "events/dispatcher.h"
+
+enum status dispatcher_start(void)
+{
+    return ST_OK;
+}
+
+void dispatcher_stop(void)
+{
+}
