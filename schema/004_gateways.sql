@@ -45,3 +45,5 @@ CREATE TABLE gateway_device_associations (
     UNIQUE (gateway_device_id, locking_device_id)
 );
 CREATE INDEX associations_by_system ON gateway_device_associations (system_id, seq);
+-- Deleting a locking device removes its associations by cascade, which looks them up here.
+CREATE INDEX associations_by_locking_device ON gateway_device_associations (locking_device_id);

@@ -1,27 +1,162 @@
 #include "admin/associations.h"
 
-/* Placeholder until the owner lands the real handlers. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "http/paging.h"
+#include "lib/timefmt.h"
+#include "store/associations.h"
+#include "store/gateway_devices.h"
+#include "store/locking_devices.h"
+
+static json_object *render_association(const void *row)
+{
+    const struct association_row *a = row;
+    json_object *o = json_object_new_object();
+    char created[TIMEFMT_DATETIME_LEN];
+
+    if (o == NULL)
+        return NULL;
+    timefmt_format_datetime(a->created_at, created);
+    json_object_object_add(o, "id", json_object_new_string(a->id));
+    json_object_object_add(o, "gatewayDeviceId", json_object_new_string(a->gateway_device_id));
+    json_object_object_add(o, "lockingDeviceId", json_object_new_string(a->locking_device_id));
+    json_object_object_add(o, "creationDatetime", json_object_new_string(created));
+    return o;
+}
+
+struct create_ctx {
+    struct request *req;
+    const char *gateway_device_id;
+    const char *locking_device_id;
+    struct association_row association;
+};
+
+/* Both devices must belong to the caller's system; either may still be unclaimed or
+ * pending activation. */
+static enum status check_devices(struct db *db, const struct create_ctx *c, struct problem *p)
+{
+    const char *system_id = c->req->system.id;
+    struct gateway_device_row gateway;
+    struct locking_device_row lock;
+    enum status st = store_gateway_device_get(db, system_id, c->gateway_device_id, &gateway);
+
+    if (st == ST_NOT_FOUND)
+        return problem_set(p, st, "gateway device '%s' not found", c->gateway_device_id);
+    if (st != ST_OK)
+        return st;
+    st = store_locking_device_get(db, system_id, c->locking_device_id, &lock);
+    if (st == ST_NOT_FOUND)
+        return problem_set(p, st, "locking device '%s' not found", c->locking_device_id);
+    return st;
+}
+
+static enum status check_room(struct db *db, const struct create_ctx *c, struct problem *p)
+{
+    const char *system_id = c->req->system.id;
+    struct association_row existing;
+    int64_t count = 0;
+    enum status st = store_association_find(db, system_id, c->gateway_device_id,
+                                            c->locking_device_id, &existing);
+
+    if (st == ST_OK)
+        return problem_set(p, ST_CONFLICT,
+                           "locking device '%s' is already associated with gateway device '%s'",
+                           c->locking_device_id, c->gateway_device_id);
+    if (st != ST_NOT_FOUND)
+        return st;
+    if ((st = store_association_count(db, system_id, c->gateway_device_id, &count)) != ST_OK)
+        return st;
+    if (count >= ASSOCIATIONS_PER_GATEWAY)
+        return problem_set(p, ST_CONFLICT,
+                           "gateway device '%s' already has %d associations, the most allowed",
+                           c->gateway_device_id, ASSOCIATIONS_PER_GATEWAY);
+    return ST_OK;
+}
+
+static enum status create_tx(struct db *db, void *ctx)
+{
+    struct create_ctx *c = ctx;
+    struct association_row *a = &c->association;
+    enum status st = check_devices(db, c, &c->req->problem);
+
+    if (st == ST_OK)
+        st = check_room(db, c, &c->req->problem);
+    if (st != ST_OK)
+        return st;
+    rng_uuid(a->id);
+    snprintf(a->system_id, sizeof(a->system_id), "%s", c->req->system.id);
+    snprintf(a->gateway_device_id, sizeof(a->gateway_device_id), "%s", c->gateway_device_id);
+    snprintf(a->locking_device_id, sizeof(a->locking_device_id), "%s", c->locking_device_id);
+    a->created_at = request_now(c->req);
+    return store_association_insert(db, a);
+}
+
 enum status associations_create(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "associations_create: pending");
+    static const struct spec_field fields[] = {
+        {"gatewayDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+         offsetof(struct create_ctx, gateway_device_id)},
+        {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+         offsetof(struct create_ctx, locking_device_id)},
+    };
+    struct create_ctx c = {.req = req};
+    enum status st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, create_tx, &c);
+    if (st != ST_OK)
+        return st;
+    return respond_json(res, 201, render_association(&c.association));
 }
 
 enum status associations_list(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "associations_list: pending");
+    static const struct spec_field fields[] = {
+        {"gateway-device-id", SPEC_UUID, 0, 0, 0, NULL,
+         offsetof(struct association_filter, gateway_device_id)},
+    };
+    struct association_filter filter = {0};
+    struct association_row *rows;
+    struct page pg;
+    size_t n = 0;
+    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &filter, NULL);
+    enum status pst = paging_begin(req, &pg, "gateway-device-association|%s|%s", req->system.id,
+                                   filter.gateway_device_id ? filter.gateway_device_id : "");
+
+    if (st != ST_OK || pst != ST_OK)
+        return ST_INVALID;
+    rows = calloc(pg.limit + 1, sizeof(*rows));
+    if (rows == NULL)
+        return ST_NOMEM;
+    st = store_association_list(req->db, req->system.id, &filter, pg.after[0], rows, pg.limit + 1,
+                                &n);
+    if (st == ST_OK)
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_association, paging_keys_seq);
+    free(rows);
+    return st;
 }
 
 enum status associations_get(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "associations_get: pending");
+    struct association_row a;
+    enum status st = store_association_get(req->db, req->system.id,
+                                           request_param(req, "gateway-device-association-id"), &a);
+
+    return st != ST_OK ? st : respond_json(res, 200, render_association(&a));
+}
+
+static enum status delete_tx(struct db *db, void *ctx)
+{
+    struct request *req = ctx;
+
+    return store_association_delete(db, req->system.id,
+                                    request_param(req, "gateway-device-association-id"));
 }
 
 enum status associations_delete(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "associations_delete: pending");
-}
+    enum status st = db_transact(req->db, delete_tx, req);
 
+    return st != ST_OK ? st : respond_empty(res);
+}

@@ -1,27 +1,148 @@
 #include "admin/gateway_devices.h"
 
-/* Placeholder until the owner lands the real handlers. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/paging.h"
+#include "lib/timefmt.h"
+#include "store/gateway_devices.h"
+
+#define CLAIMING_CODE_MAX_CHARS 64
+
+static void add_datetime(json_object *o, const char *key, int64_t seconds)
+{
+    char text[TIMEFMT_DATETIME_LEN];
+
+    timefmt_format_datetime(seconds, text);
+    json_object_object_add(o, key, json_object_new_string(text));
+}
+
+static void add_string(json_object *o, const char *key, const char *value)
+{
+    if (value[0] != '\0')
+        json_object_object_add(o, key, json_object_new_string(value));
+}
+
+/* The reference's shapes: a pending gateway has four fields; an activated one adds its
+ * activation time and what the hardware reported when it came up. */
+static json_object *render_gateway(const void *row)
+{
+    const struct gateway_device_row *g = row;
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "id", json_object_new_string(g->id));
+    json_object_object_add(o, "serialNumber", json_object_new_string(g->serial_number));
+    json_object_object_add(o, "activationStatus", json_object_new_string(g->activation_status));
+    add_datetime(o, "creationDatetime", g->created_at);
+    if (strcmp(g->activation_status, GATEWAY_ACTIVATED) == 0) {
+        add_datetime(o, "activationDatetime", g->activated_at);
+        add_string(o, "hardwareModel", g->hardware_model);
+        add_string(o, "hardwareVersion", g->hardware_version);
+        add_string(o, "firmwareVersion", g->firmware_version);
+    }
+    return o;
+}
+
+struct claim_ctx {
+    struct request *req;
+    const char *code;
+    struct gateway_device_row device;
+};
+
+/* Labels are read by people: the code matches whatever the letter case it was typed in. */
+static void normalise_code(const char *code, char *out, size_t cap)
+{
+    size_t i = 0;
+
+    for (; code[i] != '\0' && i + 1 < cap; i++)
+        out[i] = (char)toupper((unsigned char)code[i]);
+    out[i] = '\0';
+}
+
+static enum status claim_tx(struct db *db, void *ctx)
+{
+    struct claim_ctx *c = ctx;
+    struct problem *p = &c->req->problem;
+    struct hardware_gateway_device_row hw;
+    char code[CLAIMING_CODE_MAX_CHARS + 1];
+    enum status st;
+
+    normalise_code(c->code, code, sizeof(code));
+    st = store_hardware_gateway_find_code(db, code, &hw);
+    if (st == ST_NOT_FOUND)
+        return problem_set(p, st, "unknown claiming code '%s'", c->code);
+    if (st != ST_OK)
+        return st;
+    if (hw.claimed_gateway_id[0] != '\0')
+        return problem_set(p, ST_CONFLICT,
+                           "the gateway device with claiming code '%s' is already claimed",
+                           c->code);
+    rng_uuid(c->device.id);
+    snprintf(c->device.system_id, sizeof(c->device.system_id), "%s", c->req->system.id);
+    snprintf(c->device.serial_number, sizeof(c->device.serial_number), "%s", hw.serial_number);
+    snprintf(c->device.activation_status, sizeof(c->device.activation_status), GATEWAY_PENDING);
+    c->device.created_at = request_now(c->req);
+    return store_gateway_device_insert(db, &c->device);
+}
+
 enum status gateway_devices_claim(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "gateway_devices_claim: pending");
+    static const struct spec_field fields[] = {
+        {"claimingCode", SPEC_STRING, SPEC_REQUIRED, 1, CLAIMING_CODE_MAX_CHARS, NULL,
+         offsetof(struct claim_ctx, code)},
+    };
+    struct claim_ctx c = {.req = req};
+    enum status st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, claim_tx, &c);
+    if (st != ST_OK)
+        return st;
+    return respond_json(res, 201, render_gateway(&c.device));
 }
 
 enum status gateway_devices_list(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "gateway_devices_list: pending");
+    struct gateway_device_row *rows;
+    struct page pg;
+    size_t n = 0;
+    enum status st = paging_begin(req, &pg, "gateway-device|%s", req->system.id);
+
+    if (st != ST_OK)
+        return st;
+    rows = calloc(pg.limit + 1, sizeof(*rows));
+    if (rows == NULL)
+        return ST_NOMEM;
+    st = store_gateway_device_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
+    if (st == ST_OK)
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_gateway, paging_keys_seq);
+    free(rows);
+    return st;
 }
 
 enum status gateway_devices_get(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "gateway_devices_get: pending");
+    struct gateway_device_row device;
+    enum status st = store_gateway_device_get(req->db, req->system.id,
+                                              request_param(req, "gateway-device-id"), &device);
+
+    return st != ST_OK ? st : respond_json(res, 200, render_gateway(&device));
+}
+
+static enum status delete_tx(struct db *db, void *ctx)
+{
+    struct request *req = ctx;
+
+    return store_gateway_device_delete(db, req->system.id, request_param(req, "gateway-device-id"));
 }
 
 enum status gateway_devices_delete(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "gateway_devices_delete: pending");
-}
+    enum status st = db_transact(req->db, delete_tx, req);
 
+    return st != ST_OK ? st : respond_empty(res);
+}

@@ -1,5 +1,7 @@
 #include "admin/users.h"
 
+#include "admin/operating_devices.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +119,12 @@ static enum status delete_tx(struct db *db, void *ctx)
     struct request *req = ctx;
     const char *id = request_param(req, "user-id");
     json_object *event;
-    enum status st = store_user_delete(db, req->system.id, id);
+    /* The user's phones go first, each announced; permissions go by cascade. An unknown
+     * user has none, and the delete below then says 404 and rolls back. */
+    enum status st = operating_devices_delete_of_user(db, req->system.id, id, request_now(req));
 
+    if (st == ST_OK)
+        st = store_user_delete(db, req->system.id, id);
     if (st != ST_OK)
         return st;
     event = json_object_new_object();

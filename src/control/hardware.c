@@ -1,27 +1,309 @@
 #include "control/hardware.h"
 
-/* Placeholder until the owner lands the real handlers. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/timefmt.h"
+#include "sim/clock.h"
+#include "sim/locks.h"
+#include "store/hardware.h"
+
+#define PENDING_SHOWN 100
+#define LIFETIME_MIN 86400LL
+#define LIFETIME_MAX (30 * 365 * 86400LL)
+
+#define GATEWAY_MODEL "BEAT_GW_A1"
+#define GATEWAY_SERIAL_PREFIX "BGWA1"
+#define GATEWAY_SERIAL_SPACE ((uint64_t)1 << 36) /* nine hex digits, as in BGWA1DD2E00004 */
+#define LOCKING_SERIAL_SPACE 1000000u            /* six digits, as in BPLAD123456 */
+#define DEFAULT_VERSION "1.0.0"
+#define LOCKING_DEFAULT_HARDWARE_VERSION "1" /* the reference's locking device example */
+#define DRAW_ATTEMPTS 32
+
+static const char *const locking_models[] = {
+    "PADLOCK", "KEY_DEPOSIT", "CONTROLLER", "SWING_HANDLE", "SWING_HANDLE_CONNECTED", NULL,
+};
+/* Serial prefixes by model, in the order of locking_models. Only BPLAD is the vendor's
+ * (the reference's example); the others follow its pattern. */
+static const char *const locking_prefixes[] = {"BPLAD", "BKDAD", "BCTAD", "BSHAD", "BSCAD"};
+
+/* Base32 without the characters people misread on a label: no 0/O and no 1/I. */
+static const char code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+struct hardware_in {
+    const char *model;
+    const char *hardware_version;
+    const char *firmware_version;
+    struct spec_duration operational, manufacturing, window;
+};
+
+static const struct spec_field gateway_fields[] = {
+    {"hardwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct hardware_in, hardware_version)},
+    {"firmwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct hardware_in, firmware_version)},
+};
+
+static const struct spec_field locking_fields[] = {
+    {"hardwareModel", SPEC_ENUM, SPEC_REQUIRED, 0, 0, locking_models,
+     offsetof(struct hardware_in, model)},
+    {"hardwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct hardware_in, hardware_version)},
+    {"firmwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct hardware_in, firmware_version)},
+    {"operationalCertificateLifetime", SPEC_DURATION, 0, LIFETIME_MIN, LIFETIME_MAX, NULL,
+     offsetof(struct hardware_in, operational)},
+    {"manufacturingCertificateLifetime", SPEC_DURATION, 0, LIFETIME_MIN, LIFETIME_MAX, NULL,
+     offsetof(struct hardware_in, manufacturing)},
+    {"reKeyingWindow", SPEC_DURATION, 0, 1, LIFETIME_MAX, NULL,
+     offsetof(struct hardware_in, window)},
+};
+
+/* What creation needs besides the row: the certificates' lifetimes. */
+struct locking_create {
+    struct hardware_locking_device_row row;
+    struct lock_lifetimes lifetimes;
+};
+
+static void add(json_object *o, const char *key, const char *value)
+{
+    json_object_object_add(o, key, json_object_new_string(value));
+}
+
+static json_object *render_locking(const struct hardware_locking_device_row *d)
+{
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    add(o, "serialNumber", d->serial_number);
+    add(o, "hardwareModel", d->hardware_model);
+    add(o, "hardwareVersion", d->hardware_version);
+    add(o, "firmwareVersion", d->firmware_version);
+    return o;
+}
+
+static json_object *render_certificate(const char *pem, int64_t not_after)
+{
+    json_object *o = json_object_new_object();
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (o == NULL)
+        return NULL;
+    timefmt_format_datetime(not_after, when);
+    add(o, "certificatePem", pem);
+    add(o, "expirationDatetime", when);
+    return o;
+}
+
+static json_object *render_pending(const struct pending_entry *p, size_t n)
+{
+    json_object *arr = json_object_new_array();
+    char when[TIMEFMT_DATETIME_LEN];
+
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        json_object *e = json_object_new_object();
+        if (e == NULL)
+            break;
+        timefmt_format_datetime(p[i].entry.occurred_at, when);
+        add(e, "kind", p[i].entry.kind);
+        add(e, "eventName", p[i].entry.event_name);
+        add(e, "occurrenceDatetime", when);
+        json_object_object_add(e, "sequenceNumber",
+                               json_object_new_int64(p[i].entry.sequence_number));
+        add(e, "heldBy", strcmp(p[i].holder, LOCK_HOLDER) == 0 ? "LOCK" : p[i].holder);
+        json_object_array_add(arr, e);
+    }
+    return arr;
+}
+
+/* The physical side a test may want to see: certificates, claim, re-keying, pending log. */
+static enum status render_lock_state(struct db *db, json_object *o, const char *serial)
+{
+    struct lock_state *s = calloc(1, sizeof(*s));
+    struct pending_entry *pending = calloc(PENDING_SHOWN, sizeof(*pending));
+    size_t n = 0;
+    enum status st = s && pending ? store_lock_state_get(db, serial, s) : ST_NOMEM;
+
+    if (st == ST_OK)
+        st = store_pending_of_lock(db, serial, pending, PENDING_SHOWN, &n);
+    if (st == ST_OK) {
+        json_object_object_add(o, "operationalCertificate",
+                               render_certificate(s->op_cert_pem, s->op_not_after));
+        json_object_object_add(o, "manufacturingCertificate",
+                               render_certificate(s->mfg_cert_pem, s->mfg_not_after));
+        if (s->system_id[0] != '\0') {
+            json_object *claim = json_object_new_object();
+            add(claim, "systemId", s->system_id);
+            if (s->locking_device_id[0] != '\0')
+                add(claim, "lockingDeviceId", s->locking_device_id);
+            json_object_object_add(o, "claimedBy", claim);
+        }
+        add(o, "reKeyingStage", s->rekey_stage);
+        json_object_object_add(o, "pendingLogEntries", render_pending(pending, n));
+    }
+    free(s);
+    free(pending);
+    return st;
+}
+
+static json_object *render_gateway(const struct hardware_gateway_device_row *g)
+{
+    json_object *o = json_object_new_object(), *claim;
+
+    if (o == NULL)
+        return NULL;
+    add(o, "serialNumber", g->serial_number);
+    add(o, "claimingCode", g->claiming_code);
+    add(o, "hardwareModel", g->hardware_model);
+    add(o, "hardwareVersion", g->hardware_version);
+    add(o, "firmwareVersion", g->firmware_version);
+    if (g->claimed_gateway_id[0] != '\0' && (claim = json_object_new_object()) != NULL) {
+        add(claim, "systemId", g->claimed_system_id);
+        add(claim, "gatewayDeviceId", g->claimed_gateway_id);
+        json_object_object_add(o, "claimedBy", claim);
+    }
+    return o;
+}
+
+static size_t model_index(const char *model)
+{
+    size_t i = 0;
+
+    while (locking_models[i] != NULL && strcmp(locking_models[i], model) != 0)
+        i++;
+    return i;
+}
+
+/* Draws serials until one is free: an insert that hits a taken serial (or code) fails
+ * alone, and the transaction goes on with the next draw. */
+static enum status locking_tx(struct db *db, void *ctx)
+{
+    struct locking_create *c = ctx;
+    struct hardware_locking_device_row *d = &c->row;
+    const char *prefix = locking_prefixes[model_index(d->hardware_model)];
+    enum status st = ST_CONFLICT;
+
+    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
+        snprintf(d->serial_number, sizeof(d->serial_number), "%s%06" PRIu64, prefix,
+                 rng_below(LOCKING_SERIAL_SPACE));
+        st = store_hardware_locking_insert(db, d);
+    }
+    /* The factory gives it its key pairs and certificates. */
+    return st == ST_OK ? sim_lock_manufacture(db, d->serial_number, &c->lifetimes, d->created_at)
+                       : st;
+}
+
+static void draw_claiming_code(char out[HARDWARE_CLAIMING_CODE_LEN])
+{
+    size_t n = 0;
+
+    for (int i = 0; i < 8; i++) {
+        if (i == 4)
+            out[n++] = '-';
+        out[n++] = code_alphabet[rng_below(sizeof(code_alphabet) - 1)];
+    }
+    out[n] = '\0';
+}
+
+static enum status gateway_tx(struct db *db, void *ctx)
+{
+    struct hardware_gateway_device_row *g = ctx;
+    enum status st = ST_CONFLICT;
+
+    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
+        snprintf(g->serial_number, sizeof(g->serial_number), GATEWAY_SERIAL_PREFIX "%09" PRIX64,
+                 rng_below(GATEWAY_SERIAL_SPACE));
+        draw_claiming_code(g->claiming_code);
+        st = store_hardware_gateway_insert(db, g);
+    }
+    return st;
+}
+
+static void copy_versions(const struct hardware_in *in, const char *hardware_default,
+                          char *hardware, char *firmware)
+{
+    snprintf(hardware, HARDWARE_FIELD_LEN, "%s",
+             in->hardware_version ? in->hardware_version : hardware_default);
+    snprintf(firmware, HARDWARE_FIELD_LEN, "%s",
+             in->firmware_version ? in->firmware_version : DEFAULT_VERSION);
+}
+
 enum status hardware_locking_device_create(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "hardware_locking_device_create: pending");
+    struct locking_create c = {.lifetimes = {LOCK_OP_LIFETIME, LOCK_MFG_LIFETIME,
+                                             LOCK_ELIGIBILITY_WINDOW}};
+    struct hardware_in in = {.operational.seconds = LOCK_OP_LIFETIME,
+                             .manufacturing.seconds = LOCK_MFG_LIFETIME,
+                             .window.seconds = LOCK_ELIGIBILITY_WINDOW};
+    json_object *o;
+    enum status st = request_decode_body(req, locking_fields, COUNT_OF(locking_fields), &in, NULL);
+
+    if (st != ST_OK)
+        return st;
+    if (in.window.seconds >= in.operational.seconds)
+        return problem_invalid(&req->problem, "reKeyingWindow",
+                               "must be shorter than the operational certificate's lifetime");
+    snprintf(c.row.hardware_model, sizeof(c.row.hardware_model), "%s", in.model);
+    copy_versions(&in, LOCKING_DEFAULT_HARDWARE_VERSION, c.row.hardware_version,
+                  c.row.firmware_version);
+    c.row.created_at = clock_wall_now();
+    c.lifetimes = (struct lock_lifetimes){in.operational.seconds, in.manufacturing.seconds,
+                                          in.window.seconds};
+    st = db_transact(req->db, locking_tx, &c);
+    if (st == ST_CONFLICT)
+        return request_fail(req, st, "no free serial number after %d draws", DRAW_ATTEMPTS);
+    o = st == ST_OK ? render_locking(&c.row) : NULL;
+    if (st == ST_OK && (o == NULL || (st = render_lock_state(req->db, o, c.row.serial_number)) != ST_OK))
+        json_object_put(o);
+    return st != ST_OK ? st : respond_json(res, 201, o);
 }
 
 enum status hardware_locking_device_get(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "hardware_locking_device_get: pending");
+    struct hardware_locking_device_row d;
+    const char *serial = request_param(req, "serial-number");
+    enum status st = store_hardware_locking_get(req->db, serial, &d);
+
+    json_object *o;
+
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no physical locking device has serial number '%s'", serial);
+    o = st == ST_OK ? render_locking(&d) : NULL;
+    if (st == ST_OK && (o == NULL || (st = render_lock_state(req->db, o, serial)) != ST_OK))
+        json_object_put(o);
+    return st != ST_OK ? st : respond_json(res, 200, o);
 }
 
 enum status hardware_gateway_device_create(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "hardware_gateway_device_create: pending");
+    struct hardware_gateway_device_row g = {0};
+    struct hardware_in in = {0};
+    enum status st = ST_OK;
+
+    /* Every field has a default, so no body at all is as good as {}. */
+    if (req->body != NULL)
+        st = request_decode_body(req, gateway_fields, COUNT_OF(gateway_fields), &in, NULL);
+    if (st != ST_OK)
+        return st;
+    snprintf(g.hardware_model, sizeof(g.hardware_model), GATEWAY_MODEL);
+    copy_versions(&in, DEFAULT_VERSION, g.hardware_version, g.firmware_version);
+    g.created_at = clock_wall_now();
+    st = db_transact(req->db, gateway_tx, &g);
+    if (st == ST_CONFLICT)
+        return request_fail(req, st, "no free serial number after %d draws", DRAW_ATTEMPTS);
+    return st != ST_OK ? st : respond_json(res, 201, render_gateway(&g));
 }
 
 enum status hardware_gateway_device_get(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "hardware_gateway_device_get: pending");
-}
+    struct hardware_gateway_device_row g;
+    const char *serial = request_param(req, "serial-number");
+    enum status st = store_hardware_gateway_get(req->db, serial, &g);
 
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no physical gateway device has serial number '%s'", serial);
+    return st != ST_OK ? st : respond_json(res, 200, render_gateway(&g));
+}

@@ -1,9 +1,352 @@
 #include "control/phones.h"
 
-/* Placeholder until the owner lands the real handlers. */
-enum status invitations_accept(struct request *req, struct response *res)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/locking_devices.h"
+#include "events/outbox.h"
+#include "lib/timefmt.h"
+#include "sim/locks.h"
+#include "sim/phones.h"
+
+#define CODE_MAX_CHARS 64
+
+enum status phones_create_device(struct db *db, const struct invitation_row *inv, int64_t now,
+                                 struct operating_device_row *out)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "invitations_accept: pending");
+    json_object *event;
+    enum status st;
+
+    memset(out, 0, sizeof(*out));
+    rng_uuid(out->id);
+    snprintf(out->system_id, sizeof(out->system_id), "%s", inv->system_id);
+    snprintf(out->user_id, sizeof(out->user_id), "%s", inv->user_id);
+    snprintf(out->invitation_id, sizeof(out->invitation_id), "%s", inv->id);
+    out->created_at = now;
+    if ((st = store_operating_device_insert(db, out)) != ST_OK)
+        return st;
+    if ((st = store_invitation_accept(db, inv->system_id, inv->id, out->id, now)) != ST_OK)
+        return st;
+    event = json_object_new_object();
+    if (event == NULL)
+        return ST_NOMEM;
+    json_object_object_add(event, "operatingDeviceId", json_object_new_string(out->id));
+    json_object_object_add(event, "userId", json_object_new_string(out->user_id));
+    json_object_object_add(event, "invitationId", json_object_new_string(inv->id));
+    return outbox_emit(db, inv->system_id, now, "OperatingDeviceCreated", event);
 }
 
+enum status phones_activate(struct db *db, struct operating_device_row *device, int64_t now)
+{
+    json_object *event;
+    enum status st = sim_phone_provision(db, device->id, now);
+
+    if (st == ST_OK)
+        st = store_operating_device_activate(db, device->system_id, device->id, now);
+    if (st != ST_OK)
+        return st;
+    device->activated_at = now;
+    event = json_object_new_object();
+    if (event == NULL)
+        return ST_NOMEM;
+    json_object_object_add(event, "operatingDeviceId", json_object_new_string(device->id));
+    return outbox_emit(db, device->system_id, now, "OperatingDeviceActivated", event);
+}
+
+enum status phones_accept(struct db *db, const struct invitation_row *inv, int64_t now,
+                          struct operating_device_row *out)
+{
+    enum status st = phones_create_device(db, inv, now, out);
+
+    return st != ST_OK ? st : phones_activate(db, out, now);
+}
+
+struct accept_ctx {
+    struct request *req;
+    const char *code;
+    const char *invitation_id;
+    struct operating_device_row device;
+};
+
+static int body_has(const struct request *req, const char *name)
+{
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(req->body, name, &v) && v != NULL;
+}
+
+/* Exactly one of the two identifies the invitation; when neither or both are given, both
+ * are named, since either one alone would do. */
+static enum status decode_accept(struct request *req, struct accept_ctx *c)
+{
+    static const struct spec_field fields[] = {
+        {"invitationCode", SPEC_STRING, 0, 1, CODE_MAX_CHARS, NULL,
+         offsetof(struct accept_ctx, code)},
+        {"invitationId", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct accept_ctx, invitation_id)},
+    };
+    static const char reason[] = "give exactly one of invitationCode and invitationId";
+    enum status st = request_decode_body(req, fields, COUNT_OF(fields), c, NULL);
+
+    if (st == ST_NOMEM || !json_object_is_type(req->body, json_type_object))
+        return st;
+    if (body_has(req, "invitationCode") == body_has(req, "invitationId")) {
+        problem_invalid(&req->problem, "invitationCode", "%s", reason);
+        st = problem_invalid(&req->problem, "invitationId", "%s", reason);
+    }
+    return st;
+}
+
+/* The invitation's state, then its window on its system's clock, then the user. */
+static enum status check_acceptable(struct request *req, const struct invitation_row *inv)
+{
+    struct operating_device_row existing;
+    char until[TIMEFMT_DATETIME_LEN];
+    size_t n = 0;
+    enum status st;
+
+    if (strcmp(inv->state, "ACCEPTED") == 0)
+        return request_fail(req, ST_CONFLICT, "the invitation was already accepted");
+    if (strcmp(inv->state, "REVOKED") == 0)
+        return request_fail(req, ST_GONE, "the invitation was revoked");
+    if (request_now(req) >= inv->expires_at) {
+        timefmt_format_datetime(inv->expires_at, until);
+        return request_fail(req, ST_GONE, "the invitation expired at %s", until);
+    }
+    st = store_operating_device_list_of_user(req->db, inv->system_id, inv->user_id, &existing, 1,
+                                             &n);
+    if (st == ST_OK && n > 0)
+        return request_fail(req, ST_CONFLICT,
+                            "user '%s' already has an operating device; a user can have only one",
+                            inv->user_id);
+    return st;
+}
+
+static enum status accept_tx(struct db *db, void *ctx)
+{
+    struct accept_ctx *c = ctx;
+    struct request *req = c->req;
+    struct invitation_row inv;
+    enum status st = c->code != NULL ? store_invitation_find_by_code(db, c->code, &inv)
+                                     : store_invitation_find_by_id(db, c->invitation_id, &inv);
+
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no invitation has this %s", c->code != NULL ? "code" : "id");
+    if (st != ST_OK)
+        return st;
+    /* The control API authenticates no system: the invitation says whose clock applies. */
+    if ((st = store_system_get(db, inv.system_id, &req->system)) != ST_OK)
+        return st;
+    if ((st = check_acceptable(req, &inv)) != ST_OK)
+        return st;
+    return phones_accept(db, &inv, request_now(req), &c->device);
+}
+
+enum status invitations_accept(struct request *req, struct response *res)
+{
+    struct accept_ctx c = {.req = req};
+    json_object *body;
+    enum status st = decode_accept(req, &c);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, accept_tx, &c);
+    if (st != ST_OK)
+        return st;
+    body = json_object_new_object();
+    if (body == NULL)
+        return ST_NOMEM;
+    json_object_object_add(body, "operatingDeviceId", json_object_new_string(c.device.id));
+    json_object_object_add(body, "userId", json_object_new_string(c.device.user_id));
+    return respond_json(res, 201, body);
+}
+
+/* The phone named in the path, and its system (control routes carry no token). */
+static enum status load_phone(struct request *req, struct operating_device_row *phone)
+{
+    const char *id = request_param(req, "operating-device-id");
+    enum status st = store_operating_device_find(req->db, id, phone);
+
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no operating device '%s'", id);
+    return st != ST_OK ? st : store_system_get(req->db, phone->system_id, &req->system);
+}
+
+struct claim_ctx {
+    struct request *req;
+    struct operating_device_row phone;
+    const char *locking_device_id;
+    const char *serial_number;
+    int uploaded;
+};
+
+static enum status claim_tx(struct db *db, void *ctx)
+{
+    struct claim_ctx *c = ctx;
+    int64_t now = request_now(c->req);
+    enum status st = sim_lock_claim(db, &c->req->system, c->phone.user_id, c->locking_device_id,
+                                    c->serial_number, now);
+
+    /* The claiming phone is online: the lock's boot entry goes up at once. */
+    if (st == ST_OK)
+        st = store_pending_hand_over(db, c->serial_number, c->phone.id);
+    if (st == ST_OK)
+        st = sim_upload(db, &c->req->system, c->phone.id, now, &c->uploaded);
+    return st;
+}
+
+enum status phones_claim(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+         offsetof(struct claim_ctx, locking_device_id)},
+        {"serialNumber", SPEC_STRING, SPEC_REQUIRED, 1, 63, NULL,
+         offsetof(struct claim_ctx, serial_number)},
+    };
+    struct claim_ctx c = {.req = req};
+    struct locking_device_row device;
+    enum status st = load_phone(req, &c.phone);
+
+    if (st == ST_OK)
+        st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+    if (st == ST_OK)
+        st = db_transact(req->db, claim_tx, &c);
+    if (st == ST_CONFLICT)
+        return request_fail(req, st, "the locking device or the physical lock is claimed already");
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no unclaimed locking device '%s' or physical lock '%s'",
+                            c.locking_device_id, c.serial_number);
+    if (st == ST_OK)
+        st = store_locking_device_get(req->db, req->system.id, c.locking_device_id, &device);
+    return st != ST_OK ? st : respond_json(res, 200, locking_device_render(&device));
+}
+
+struct sync_ctx {
+    struct request *req;
+    struct operating_device_row phone;
+    struct sync_report report;
+};
+
+static enum status sync_tx(struct db *db, void *ctx)
+{
+    struct sync_ctx *c = ctx;
+
+    if (c->phone.activated_at == 0)
+        return request_fail(c->req, ST_CONFLICT, "the phone is not activated");
+    return sim_phone_sync(db, &c->req->system, &c->phone, request_now(c->req), &c->report);
+}
+
+enum status phones_sync(struct request *req, struct response *res)
+{
+    struct sync_ctx c = {.req = req};
+    json_object *o;
+    enum status st = load_phone(req, &c.phone);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, sync_tx, &c);
+    if (st != ST_OK)
+        return st;
+    o = json_object_new_object();
+    if (o == NULL)
+        return ST_NOMEM;
+    json_object_object_add(o, "keysDownloaded", json_object_new_int(c.report.keys_downloaded));
+    json_object_object_add(o, "entriesUploaded", json_object_new_int(c.report.entries_uploaded));
+    json_object_object_add(o, "certificatesIssued",
+                           json_object_new_int(c.report.certificates_issued));
+    return respond_json(res, 200, o);
+}
+
+struct visit_ctx {
+    struct request *req;
+    struct operating_device_row phone;
+    struct visit_request visit;
+    struct visit_report report;
+};
+
+static enum status visit_tx(struct db *db, void *ctx)
+{
+    struct visit_ctx *c = ctx;
+    enum status st = sim_phone_visit(db, &c->req->system, &c->phone, &c->visit,
+                                     request_now(c->req), &c->report);
+
+    if (st == ST_INVALID)
+        return problem_invalid(&c->req->problem, "operation", "%s", c->report.reason);
+    if (st == ST_CONFLICT)
+        return request_fail(c->req, st, "%s", c->report.reason);
+    return st;
+}
+
+static json_object *render_audit(const struct pending_entry *e)
+{
+    json_object *o = json_object_new_object();
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (o == NULL)
+        return NULL;
+    timefmt_format_datetime(e->entry.occurred_at, when);
+    json_object_object_add(o, "eventName", json_object_new_string(e->entry.event_name));
+    json_object_object_add(o, "sequenceNumber", json_object_new_int64(e->entry.sequence_number));
+    json_object_object_add(o, "occurrenceDatetime", json_object_new_string(when));
+    json_object_object_add(o, "granted", json_object_new_boolean(e->entry.granted > 0));
+    return o;
+}
+
+static json_object *render_rekey(const struct rekey_report *r)
+{
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "csrCreated", json_object_new_boolean(r->csr_created));
+    json_object_object_add(o, "certificateIssued", json_object_new_boolean(r->certificate_issued));
+    json_object_object_add(o, "certificateInstalled",
+                           json_object_new_boolean(r->certificate_installed));
+    json_object_object_add(o, "stage", json_object_new_string(r->stage[0] ? r->stage : "NONE"));
+    return o;
+}
+
+static json_object *render_visit(const struct visit_ctx *c)
+{
+    const struct visit_report *r = &c->report;
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "granted", json_object_new_boolean(r->granted));
+    if (r->reason[0] != '\0')
+        json_object_object_add(o, "reason", json_object_new_string(r->reason));
+    json_object_object_add(o, "sessionRefused", json_object_new_boolean(r->refused));
+    if (!r->refused) {
+        json_object_object_add(o, "auditLogEntry", render_audit(&r->audit));
+        json_object_object_add(o, "reKeying", render_rekey(&r->rekey));
+    }
+    json_object_object_add(o, "keysDownloaded", json_object_new_int(r->sync.keys_downloaded));
+    json_object_object_add(o, "uploaded",
+                           json_object_new_int(r->entries_handed_over + r->sync.entries_uploaded));
+    return o;
+}
+
+enum status phones_visit(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+         offsetof(struct visit_ctx, visit.locking_device_id)},
+        {"operation", SPEC_STRING, SPEC_REQUIRED, 1, 63, NULL,
+         offsetof(struct visit_ctx, visit.operation)},
+        {"online", SPEC_BOOL, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct visit_ctx, visit.online)},
+        {"offlineKey", SPEC_STRING, 0, 1, 1024, NULL,
+         offsetof(struct visit_ctx, visit.offline_key)},
+    };
+    struct visit_ctx *c = calloc(1, sizeof(*c));
+    enum status st = c ? load_phone(req, &c->phone) : ST_NOMEM;
+
+    if (st == ST_OK) {
+        c->req = req;
+        st = request_decode_body(req, fields, COUNT_OF(fields), c, NULL);
+    }
+    if (st == ST_OK)
+        st = db_transact(req->db, visit_tx, c);
+    if (st == ST_OK)
+        st = respond_json(res, 200, render_visit(c));
+    free(c);
+    return st;
+}

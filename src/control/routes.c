@@ -58,5 +58,11 @@ const struct route control_routes[] = {
 
     {"POST", "/invitations/accept", invitations_accept, C, J,
      "A phone accepts an operating device invitation"},
+    {"POST", "/operating-devices/{operating-device-id}/claim", phones_claim, C, J,
+     "The phone claims a physical lock into a placeholder"},
+    {"POST", "/operating-devices/{operating-device-id}/sync", phones_sync, C, 0,
+     "The phone goes online: keys down, logs up"},
+    {"POST", "/operating-devices/{operating-device-id}/visit", phones_visit, C, J,
+     "One Bluetooth session at a lock"},
 };
 const size_t control_routes_count = COUNT_OF(control_routes);

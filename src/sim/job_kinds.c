@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "http/request.h"
+#include "sim/locks.h"
 
 static const struct job_kind kinds[] = {
-    {"noop", NULL},
+    {JOB_ELIGIBLE_OPERATIONAL, sim_job_certificate_eligible},
+    {JOB_ELIGIBLE_MANUFACTURING, sim_job_certificate_eligible},
 };
 
 const struct job_kind *job_kind_find(const char *kind)

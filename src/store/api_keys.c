@@ -39,13 +39,8 @@ enum status store_api_key_insert(struct db *db, const struct api_key_row *row)
 enum status store_api_key_get(struct db *db, const char *key, struct api_key_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM api_keys WHERE key = ?";
-    sqlite3_stmt *s;
-    enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    return db_read_one(s, read_key, out);
+    return db_get_by(db, sql, key, read_key, out);
 }
 
 enum status store_api_key_list(struct db *db, int64_t after_seq, struct api_key_row *rows,

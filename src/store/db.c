@@ -283,6 +283,18 @@ enum status db_exec_one(struct db *db, sqlite3_stmt *stmt)
     return st != ST_OK ? st : changes == 1 ? ST_OK : ST_NOT_FOUND;
 }
 
+enum status db_get_by(struct db *db, const char *sql, const char *key, db_row_reader read,
+                      void *row)
+{
+    sqlite3_stmt *s;
+    enum status st = db_prepare(db, sql, &s);
+
+    if (st != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    return db_read_one(s, read, row);
+}
+
 static enum status prepare_scoped(struct db *db, const char *sql, const char *system_id,
                                   const char *id, sqlite3_stmt **s)
 {

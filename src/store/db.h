@@ -56,6 +56,11 @@ enum status db_read_one(sqlite3_stmt *stmt, db_row_reader read, void *row);
 /* Steps a write that must change exactly one row: ST_OK, or ST_NOT_FOUND when none. */
 enum status db_exec_one(struct db *db, sqlite3_stmt *stmt);
 
+/* Reads the one row a statement with a single text parameter ?1 selects (lookups by a
+ * unique key): ST_OK, or ST_NOT_FOUND. */
+enum status db_get_by(struct db *db, const char *sql, const char *key, db_row_reader read,
+                      void *row);
+
 /* The common shapes of tenant-scoped statements: sql binds ?1 = system id, ?2 = id. */
 enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
                           const char *id, db_row_reader read, void *row);

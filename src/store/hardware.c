@@ -2,14 +2,14 @@
 
 #include <assert.h>
 
-#define LOCKING_COLUMNS                                                                       \
+#define LOCKING_COLUMNS                                                                            \
     "seq, serial_number, hardware_model, hardware_version, firmware_version, created_at"
 
 /* The claim comes from gateway_devices by serial, so it can never disagree with it. */
-#define GATEWAY_SELECT                                                                        \
-    "SELECT h.seq, h.serial_number, h.claiming_code, h.hardware_model, h.hardware_version,"  \
-    " h.firmware_version, h.created_at, g.system_id, g.id"                                    \
-    " FROM hardware_gateway_devices h"                                                        \
+#define GATEWAY_SELECT                                                                             \
+    "SELECT h.seq, h.serial_number, h.claiming_code, h.hardware_model, h.hardware_version,"        \
+    " h.firmware_version, h.created_at, g.system_id, g.id"                                         \
+    " FROM hardware_gateway_devices h"                                                             \
     " LEFT JOIN gateway_devices g ON g.serial_number = h.serial_number"
 
 static void read_locking(sqlite3_stmt *s, void *rows, size_t i)
@@ -40,8 +40,8 @@ static void read_gateway(sqlite3_stmt *s, void *rows, size_t i)
 }
 
 /* Reads the one row a statement keyed by a single text parameter returns. */
-static enum status get_by_text(struct db *db, const char *sql, const char *key,
-                               db_row_reader read, void *out)
+static enum status get_by_text(struct db *db, const char *sql, const char *key, db_row_reader read,
+                               void *out)
 {
     sqlite3_stmt *s;
     enum status st = db_prepare(db, sql, &s);

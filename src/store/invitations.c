@@ -2,9 +2,9 @@
 
 #include <assert.h>
 
-#define COLUMNS                                                                               \
-    "seq, id, system_id, user_id, validity_duration, expires_at, delivery_mechanism,"         \
-    " phone_number, email, format, invitation_code, state, operating_device_id, created_at,"  \
+#define COLUMNS                                                                                    \
+    "seq, id, system_id, user_id, validity_duration, expires_at, delivery_mechanism,"              \
+    " phone_number, email, format, invitation_code, state, operating_device_id, created_at,"       \
     " accepted_at"
 
 static void read_invitation(sqlite3_stmt *s, void *rows, size_t i)
@@ -75,8 +75,7 @@ static enum status find_one(struct db *db, const char *sql, const char *value,
     return db_read_one(s, read_invitation, out);
 }
 
-enum status store_invitation_find_by_id(struct db *db, const char *id,
-                                        struct invitation_row *out)
+enum status store_invitation_find_by_id(struct db *db, const char *id, struct invitation_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM operating_device_invitations WHERE id = ?1";
     return find_one(db, sql, id, out);

@@ -27,7 +27,7 @@ struct invitation_row {
     char email[320];            /* EMAIL only, else "" */
     char format[16];            /* "INVITATION_LINK" or "INVITATION_CODE" */
     char invitation_code[INVITATION_CODE_LEN];
-    char state[12]; /* "PENDING", "ACCEPTED" or "REVOKED" */
+    char state[12];                         /* "PENDING", "ACCEPTED" or "REVOKED" */
     char operating_device_id[UUID_STR_LEN]; /* set once accepted, else "" */
     int64_t created_at;
     int64_t accepted_at; /* 0 until accepted */
@@ -42,8 +42,7 @@ enum status store_invitation_get(struct db *db, const char *system_id, const cha
 
 /* The invitation with this id or this code, in whatever system (phones only);
  * ST_NOT_FOUND when there is none. */
-enum status store_invitation_find_by_id(struct db *db, const char *id,
-                                        struct invitation_row *out);
+enum status store_invitation_find_by_id(struct db *db, const char *id, struct invitation_row *out);
 enum status store_invitation_find_by_code(struct db *db, const char *code,
                                           struct invitation_row *out);
 

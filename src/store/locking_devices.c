@@ -106,6 +106,57 @@ enum status store_locking_device_rename(struct db *db, const char *system_id, co
     return db_exec_one(db, s);
 }
 
+enum status store_locking_device_claim(struct db *db, const struct locking_device_row *d)
+{
+    static const char sql[] =
+        "UPDATE locking_devices SET claiming_status = 'CLAIMED', serial_number = ?3,"
+        " hardware_model = ?4, hardware_version = ?5, firmware_version = ?6,"
+        " op_cert_expiration = ?7, op_cert_eligible = 0, op_cert_revoked = 0,"
+        " mfg_cert_expiration = ?8, mfg_cert_eligible = 0, mfg_cert_revoked = 0"
+        " WHERE system_id = ?1 AND id = ?2 AND claiming_status = 'UNCLAIMED'";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, d->system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, d->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, d->serial_number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, d->hardware_model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, d->hardware_version, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, d->firmware_version, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 7, d->operational.expiration);
+    sqlite3_bind_int64(s, 8, d->manufacturing.expiration);
+    st = db_exec_one(db, s);
+    return st == ST_NOT_FOUND ? ST_CONFLICT : st;
+}
+
+enum status store_locking_device_set_certificate(struct db *db, const char *system_id,
+                                                 const char *id, const char *profile,
+                                                 const struct cert_state *c)
+{
+    static const char op_sql[] =
+        "UPDATE locking_devices SET op_cert_expiration = ?3, op_cert_eligible = ?4,"
+        " op_cert_revoked = ?5 WHERE system_id = ?1 AND id = ?2";
+    static const char mfg_sql[] =
+        "UPDATE locking_devices SET mfg_cert_expiration = ?3, mfg_cert_eligible = ?4,"
+        " mfg_cert_revoked = ?5 WHERE system_id = ?1 AND id = ?2";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    st = db_prepare(db, profile[0] == 'O' ? op_sql : mfg_sql, &s);
+    if (st != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, c->expiration);
+    sqlite3_bind_int(s, 4, c->eligible);
+    sqlite3_bind_int(s, 5, c->revoked);
+    return db_exec_one(db, s);
+}
+
 enum status store_locking_device_delete(struct db *db, const char *system_id, const char *id)
 {
     static const char sql[] = "DELETE FROM locking_devices WHERE system_id = ?1 AND id = ?2";

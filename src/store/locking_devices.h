@@ -43,6 +43,15 @@ enum status store_locking_device_list(struct db *db, const char *system_id,
                                       size_t cap, size_t *n);
 enum status store_locking_device_rename(struct db *db, const char *system_id, const char *id,
                                         const char *name);
+/* Binds a placeholder to physical hardware: CLAIMED with the hardware's serial, model,
+ * versions and certificate expirations. ST_CONFLICT when it is claimed already. */
+enum status store_locking_device_claim(struct db *db, const struct locking_device_row *claimed);
+
+/* Sets the platform's view of one certificate ("OPERATIONAL" or "MANUFACTURING"). */
+enum status store_locking_device_set_certificate(struct db *db, const char *system_id,
+                                                 const char *id, const char *profile,
+                                                 const struct cert_state *cert);
+
 enum status store_locking_device_delete(struct db *db, const char *system_id, const char *id);
 
 #endif

@@ -39,13 +39,8 @@ enum status store_system_insert(struct db *db, const struct system_row *row)
 enum status store_system_get(struct db *db, const char *id, struct system_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM systems WHERE id = ?";
-    sqlite3_stmt *s;
-    enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    return db_read_one(s, read_system, out);
+    return db_get_by(db, sql, id, read_system, out);
 }
 
 enum status store_system_list(struct db *db, int64_t after_seq, struct system_row *rows,

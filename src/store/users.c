@@ -44,13 +44,8 @@ enum status store_user_get(struct db *db, const char *system_id, const char *id,
 enum status store_user_find(struct db *db, const char *id, struct user_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM users WHERE id = ?";
-    sqlite3_stmt *s;
-    enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    return db_read_one(s, read_user, out);
+    return db_get_by(db, sql, id, read_user, out);
 }
 
 enum status store_user_list(struct db *db, const char *system_id, int64_t after_seq,

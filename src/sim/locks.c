@@ -1,0 +1,371 @@
+#include "sim/locks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events/outbox.h"
+#include "lib/timefmt.h"
+#include "sim/ca.h"
+#include "store/jobs.h"
+#include "sim/clock.h"
+#include "store/log_entries.h"
+
+#define UPLOAD_BATCH 256
+
+/* Issues a fresh key pair and certificate valid [now, now + lifetime]. */
+static enum status issue_certificate(struct db *db, const char *serial, const char *profile,
+                                     int64_t now, int64_t lifetime, char *key_pem,
+                                     char *cert_pem, int64_t *not_after)
+{
+    char cn[128], *key = NULL, *cert = NULL;
+    enum status st;
+
+    snprintf(cn, sizeof(cn), "%s %s", serial, profile);
+    st = ca_issue(db, cn, now, now + lifetime, &key, &cert);
+    if (st == ST_OK && (strlen(key) >= PEM_MAX || strlen(cert) >= PEM_MAX))
+        st = ST_INTERNAL;
+    if (st == ST_OK) {
+        snprintf(key_pem, PEM_MAX, "%s", key);
+        snprintf(cert_pem, PEM_MAX, "%s", cert);
+        *not_after = now + lifetime;
+    }
+    free(key);
+    free(cert);
+    return st;
+}
+
+static enum status provision(struct db *db, struct lock_state *s, int64_t now)
+{
+    enum status st = issue_certificate(db, s->serial_number, PROFILE_OPERATIONAL, now,
+                                       s->lifetimes.operational, s->op_key_pem, s->op_cert_pem,
+                                       &s->op_not_after);
+
+    if (st == ST_OK)
+        st = issue_certificate(db, s->serial_number, PROFILE_MANUFACTURING, now,
+                               s->lifetimes.manufacturing, s->mfg_key_pem, s->mfg_cert_pem,
+                               &s->mfg_not_after);
+    return st;
+}
+
+enum status sim_lock_manufacture(struct db *db, const char *serial,
+                                 const struct lock_lifetimes *lifetimes, int64_t now)
+{
+    struct lock_state *s = calloc(1, sizeof(*s));
+    enum status st;
+
+    if (s == NULL)
+        return ST_NOMEM;
+    snprintf(s->serial_number, sizeof(s->serial_number), "%s", serial);
+    s->lifetimes.operational = lifetimes->operational;
+    s->lifetimes.manufacturing = lifetimes->manufacturing;
+    s->lifetimes.eligibility_window = lifetimes->eligibility_window;
+    snprintf(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
+    st = provision(db, s, now);
+    if (st == ST_OK)
+        st = store_lock_state_insert(db, s);
+    free(s);
+    return st;
+}
+
+enum status sim_lock_log(struct db *db, const char *serial, struct pending_entry *e)
+{
+    snprintf(e->serial_number, sizeof(e->serial_number), "%s", serial);
+    return store_pending_append(db, e);
+}
+
+enum status sim_lock_log_system(struct db *db, const char *serial, const char *event_name,
+                                int64_t now)
+{
+    struct pending_entry e = {0};
+
+    snprintf(e.entry.kind, sizeof(e.entry.kind), LOG_KIND_SYSTEM);
+    snprintf(e.entry.event_name, sizeof(e.entry.event_name), "%s", event_name);
+    e.entry.occurred_at = now;
+    e.entry.granted = -1;
+    return sim_lock_log(db, serial, &e);
+}
+
+/* Schedules the moment a certificate enters its re-keying window. */
+static enum status schedule_eligibility(struct db *db, const char *system_id,
+                                        const char *locking_device_id, const char *profile,
+                                        int64_t not_after, int64_t window, int64_t now)
+{
+    int64_t due = not_after - window;
+    const char *kind = strcmp(profile, PROFILE_OPERATIONAL) == 0 ? JOB_ELIGIBLE_OPERATIONAL
+                                                                : JOB_ELIGIBLE_MANUFACTURING;
+
+    /* One kind per profile: both may fall due at the same instant. */
+    return store_job_schedule(db, system_id, due > now ? due : now, kind, locking_device_id,
+                              profile);
+}
+
+static enum status emit_claimed(struct db *db, const struct system_row *system,
+                                const char *device_id, const char *user_id, const char *serial,
+                                int64_t now)
+{
+    json_object *e = json_object_new_object();
+
+    if (e == NULL)
+        return ST_NOMEM;
+    json_object_object_add(e, "lockingDeviceId", json_object_new_string(device_id));
+    json_object_object_add(e, "userId", json_object_new_string(user_id));
+    json_object_object_add(e, "serialNumber", json_object_new_string(serial));
+    return outbox_emit(db, system->id, now, "LockingDeviceClaimed", e);
+}
+
+/* Binds the placeholder to the hardware on the platform's side. */
+static enum status claim_placeholder(struct db *db, const struct system_row *system,
+                                     const char *device_id, const struct lock_state *s)
+{
+    struct hardware_locking_device_row hw;
+    struct locking_device_row d = {0};
+    enum status st = store_hardware_locking_get(db, s->serial_number, &hw);
+
+    if (st != ST_OK)
+        return st;
+    snprintf(d.system_id, sizeof(d.system_id), "%s", system->id);
+    snprintf(d.id, sizeof(d.id), "%s", device_id);
+    snprintf(d.serial_number, sizeof(d.serial_number), "%s", s->serial_number);
+    snprintf(d.hardware_model, sizeof(d.hardware_model), "%s", hw.hardware_model);
+    snprintf(d.hardware_version, sizeof(d.hardware_version), "%s", hw.hardware_version);
+    snprintf(d.firmware_version, sizeof(d.firmware_version), "%s", hw.firmware_version);
+    d.operational.expiration = s->op_not_after;
+    d.manufacturing.expiration = s->mfg_not_after;
+    return store_locking_device_claim(db, &d);
+}
+
+enum status sim_lock_claim(struct db *db, const struct system_row *system, const char *user_id,
+                           const char *locking_device_id, const char *serial, int64_t now)
+{
+    struct lock_state *s = calloc(1, sizeof(*s));
+    struct locking_device_row device;
+    char boot[128];
+    enum status st = s ? store_lock_state_get(db, serial, s) : ST_NOMEM;
+
+    if (st == ST_OK && s->system_id[0] != '\0')
+        st = ST_CONFLICT;
+    if (st == ST_OK)
+        st = store_locking_device_get(db, system->id, locking_device_id, &device);
+    if (st == ST_OK && strcmp(device.claiming_status, "UNCLAIMED") != 0)
+        st = ST_CONFLICT;
+    if (st == ST_OK)
+        st = provision(db, s, now);
+    if (st == ST_OK)
+        st = claim_placeholder(db, system, locking_device_id, s);
+    if (st == ST_OK) {
+        snprintf(s->system_id, sizeof(s->system_id), "%s", system->id);
+        snprintf(s->locking_device_id, sizeof(s->locking_device_id), "%s", locking_device_id);
+        st = store_lock_state_update(db, s);
+    }
+    if (st == ST_OK)
+        st = schedule_eligibility(db, system->id, locking_device_id, PROFILE_OPERATIONAL,
+                                  s->op_not_after, s->lifetimes.eligibility_window, now);
+    if (st == ST_OK)
+        st = schedule_eligibility(db, system->id, locking_device_id, PROFILE_MANUFACTURING,
+                                  s->mfg_not_after, s->lifetimes.eligibility_window, now);
+    if (st == ST_OK)
+        st = emit_claimed(db, system, locking_device_id, user_id, serial, now);
+    snprintf(boot, sizeof(boot), "BOOT");
+    if (st == ST_OK)
+        st = sim_lock_log_system(db, serial, boot, now);
+    free(s);
+    return st;
+}
+
+/* The fields every log-entry event starts with. */
+static json_object *entry_event(const struct lock_log_row *r)
+{
+    json_object *e = json_object_new_object();
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (e == NULL)
+        return NULL;
+    timefmt_format_datetime(r->occurred_at, when);
+    json_object_object_add(e, "logEntryId", json_object_new_string(r->id));
+    json_object_object_add(e, "logEntryEventName", json_object_new_string(r->event_name));
+    json_object_object_add(e, "logEntryDatetime", json_object_new_string(when));
+    json_object_object_add(e, "logEntrySequenceNumber", json_object_new_int64(r->sequence_number));
+    json_object_object_add(e, "lockingDeviceId", json_object_new_string(r->locking_device_id));
+    return e;
+}
+
+static json_object *audit_client(const struct lock_log_row *r)
+{
+    json_object *c = json_object_new_object();
+    int by_phone = strcmp(r->client_type, LOG_CLIENT_OPERATING_DEVICE) == 0;
+
+    if (c == NULL)
+        return NULL;
+    json_object_object_add(c, "type", json_object_new_string(r->client_type));
+    if (by_phone) {
+        json_object_object_add(c, "operatingDeviceId",
+                               json_object_new_string(r->operating_device_id));
+        json_object_object_add(c, "userId", json_object_new_string(r->user_id));
+    } else {
+        json_object_object_add(c, "gatewayDeviceId", json_object_new_string(r->gateway_device_id));
+        json_object_object_add(c, "remoteCommandId", json_object_new_string(r->remote_command_id));
+    }
+    return c;
+}
+
+/* V1 is sent for phone operations only; V2 for every operation (as the reference says). */
+static enum status emit_audit(struct db *db, const char *system_id, const struct lock_log_row *r,
+                              int64_t now)
+{
+    json_object *v2 = entry_event(r), *v1;
+    enum status st;
+
+    if (v2 == NULL)
+        return ST_NOMEM;
+    json_object_object_add(v2, "client", audit_client(r));
+    json_object_object_add(v2, "granted", json_object_new_boolean(r->granted > 0));
+    if (strcmp(r->client_type, LOG_CLIENT_OPERATING_DEVICE) == 0) {
+        v1 = entry_event(r);
+        if (v1 == NULL) {
+            json_object_put(v2);
+            return ST_NOMEM;
+        }
+        json_object_object_add(v1, "operatingDeviceId",
+                               json_object_new_string(r->operating_device_id));
+        json_object_object_add(v1, "userId", json_object_new_string(r->user_id));
+        json_object_object_add(v1, "granted", json_object_new_boolean(r->granted > 0));
+        st = outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceived", v1);
+        if (st != ST_OK) {
+            json_object_put(v2);
+            return st;
+        }
+    }
+    return outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceivedV2", v2);
+}
+
+/* The platform learns from the lock's entry that re-keying finished: it records the new
+ * certificate and says so. */
+static enum status complete_rekeying(struct db *db, const struct system_row *system,
+                                     const struct lock_state *s, int64_t now)
+{
+    struct cert_state cert = {.expiration = s->op_not_after};
+    json_object *e;
+    char when[TIMEFMT_DATETIME_LEN];
+    enum status st = store_locking_device_set_certificate(db, system->id, s->locking_device_id,
+                                                          PROFILE_OPERATIONAL, &cert);
+
+    if (st == ST_OK)
+        st = schedule_eligibility(db, system->id, s->locking_device_id, PROFILE_OPERATIONAL,
+                                  s->op_not_after, s->lifetimes.eligibility_window, now);
+    if (st != ST_OK)
+        return st;
+    e = json_object_new_object();
+    if (e == NULL)
+        return ST_NOMEM;
+    timefmt_format_datetime(s->op_not_after, when);
+    json_object_object_add(e, "lockingDeviceId", json_object_new_string(s->locking_device_id));
+    json_object_object_add(e, "certificateProfile", json_object_new_string(PROFILE_OPERATIONAL));
+    json_object_object_add(e, "certificateExpirationDatetime", json_object_new_string(when));
+    return outbox_emit(db, system->id, now, "LockingDeviceCertificateReKeyingCompleted", e);
+}
+
+/* Stores one carried entry on the platform and emits what it causes. */
+static enum status receive_entry(struct db *db, const struct system_row *system,
+                                 struct pending_entry *p, const struct lock_state *s, int64_t now)
+{
+    struct lock_log_row *r = &p->entry;
+    int inserted = 0;
+    enum status st;
+
+    rng_uuid(r->id);
+    snprintf(r->system_id, sizeof(r->system_id), "%s", system->id);
+    snprintf(r->locking_device_id, sizeof(r->locking_device_id), "%s", s->locking_device_id);
+    st = store_lock_log_insert(db, r, &inserted);
+    if (st == ST_OK && inserted && strcmp(r->kind, LOG_KIND_AUDIT) == 0)
+        st = emit_audit(db, system->id, r, now);
+    if (st == ST_OK && inserted && strcmp(r->kind, LOG_KIND_SYSTEM) == 0) {
+        json_object *e = entry_event(r);
+        st = e ? outbox_emit(db, system->id, now, "LockingDeviceSystemLogEntryReceived", e)
+               : ST_NOMEM;
+        if (st == ST_OK && strcmp(r->event_name, LOCK_EVENT_REKEYED) == 0)
+            st = complete_rekeying(db, system, s, now);
+    }
+    return st == ST_OK ? store_pending_delete(db, p->seq) : st;
+}
+
+enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
+                       int64_t now, int *uploaded)
+{
+    struct pending_entry *rows = calloc(UPLOAD_BATCH, sizeof(*rows));
+    struct lock_state *s = calloc(1, sizeof(*s));
+    int64_t after = 0;
+    size_t n = 0;
+    int count = 0;
+    enum status st = rows && s ? ST_OK : ST_NOMEM;
+
+    do {
+        if (st == ST_OK)
+            st = store_pending_list(db, holder, after, rows, UPLOAD_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++) {
+            after = rows[i].seq;
+            if (strcmp(s->serial_number, rows[i].serial_number) != 0)
+                st = store_lock_state_get(db, rows[i].serial_number, s);
+            if (st != ST_OK || strcmp(s->system_id, system->id) != 0 ||
+                s->locking_device_id[0] == '\0')
+                continue; /* not this system's lock (any more): the holder keeps it */
+            st = receive_entry(db, system, &rows[i], s, now);
+            count += st == ST_OK;
+        }
+    } while (st == ST_OK && n == UPLOAD_BATCH);
+    if (uploaded != NULL)
+        *uploaded = count;
+    free(rows);
+    free(s);
+    return st;
+}
+
+enum status sim_certificate_make_eligible(struct db *db, const struct system_row *system,
+                                          const char *locking_device_id, const char *profile,
+                                          int64_t now)
+{
+    struct locking_device_row d;
+    struct cert_state *cert;
+    json_object *e;
+    char when[TIMEFMT_DATETIME_LEN];
+    enum status st = store_locking_device_get(db, system->id, locking_device_id, &d);
+
+    if (st != ST_OK)
+        return st;
+    cert = strcmp(profile, PROFILE_OPERATIONAL) == 0 ? &d.operational : &d.manufacturing;
+    if (cert->eligible)
+        return ST_OK; /* said once */
+    cert->eligible = 1;
+    st = store_locking_device_set_certificate(db, system->id, locking_device_id, profile, cert);
+    if (st != ST_OK)
+        return st;
+    e = json_object_new_object();
+    if (e == NULL)
+        return ST_NOMEM;
+    timefmt_format_datetime(cert->expiration, when);
+    json_object_object_add(e, "lockingDeviceId", json_object_new_string(locking_device_id));
+    json_object_object_add(e, "certificateProfile", json_object_new_string(profile));
+    json_object_object_add(e, "certificateExpirationDatetime", json_object_new_string(when));
+    return outbox_emit(db, system->id, now, "LockingDeviceCertificateEligibleForReKeying", e);
+}
+
+enum status sim_job_certificate_eligible(struct db *db, const struct system_row *system,
+                                         const struct job_row *job)
+{
+    int64_t now = clock_system_now(system);
+    struct lock_state *s = calloc(1, sizeof(*s));
+    struct locking_device_row d;
+    enum status st = s ? store_lock_state_of_device(db, job->subject_id, s) : ST_NOMEM;
+
+    if (st == ST_OK)
+        st = store_locking_device_get(db, system->id, job->subject_id, &d);
+    if (st == ST_OK) {
+        const struct cert_state *cert =
+            strcmp(job->payload, PROFILE_OPERATIONAL) == 0 ? &d.operational : &d.manufacturing;
+        /* A certificate re-keyed since the job was scheduled is not in its window yet. */
+        if (cert->expiration - s->lifetimes.eligibility_window <= now)
+            st = sim_certificate_make_eligible(db, system, job->subject_id, job->payload, now);
+    }
+    free(s);
+    return st == ST_NOT_FOUND ? ST_OK : st; /* the lock was deleted meanwhile */
+}

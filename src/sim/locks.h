@@ -1,0 +1,76 @@
+/*
+ * locks.h — simulated physical locking devices.
+ *
+ * A lock has two key pairs with certificates from the emulator CA (operational and
+ * manufacturing) and its own log with running sequence numbers. Its entries reach the
+ * platform only when a phone or a gateway carries them: sim_upload() turns the entries a
+ * holder carries into rows of the log endpoints and into the vendor's events.
+ */
+#ifndef KE_SIM_LOCKS_H
+#define KE_SIM_LOCKS_H
+
+#include "store/hardware.h"
+#include "store/lock_states.h"
+#include "store/locking_devices.h"
+#include "store/jobs.h"
+#include "store/systems.h"
+
+#define LOCK_OP_LIFETIME (365 * 86400LL)
+#define LOCK_MFG_LIFETIME (10 * 365 * 86400LL)
+#define LOCK_ELIGIBILITY_WINDOW (30 * 86400LL)
+
+#define JOB_ELIGIBLE_OPERATIONAL "certificate.eligible.operational"
+#define JOB_ELIGIBLE_MANUFACTURING "certificate.eligible.manufacturing"
+
+#define PROFILE_OPERATIONAL "OPERATIONAL"
+#define PROFILE_MANUFACTURING "MANUFACTURING"
+
+/* The system entry a lock logs when it has installed a re-keyed certificate. */
+#define LOCK_EVENT_REKEYED "CERTIFICATE_REKEYED"
+
+struct lock_lifetimes {
+    int64_t operational;
+    int64_t manufacturing;
+    int64_t eligibility_window;
+};
+
+/* Gives a new physical lock its key pairs and certificates, valid from now. */
+enum status sim_lock_manufacture(struct db *db, const char *serial,
+                                 const struct lock_lifetimes *lifetimes, int64_t now);
+
+/* The lock logs an entry (kind LOG_KIND_SYSTEM or LOG_KIND_AUDIT); client fields of e->entry
+ * are taken as given. Fills e->entry.sequence_number. */
+enum status sim_lock_log(struct db *db, const char *serial, struct pending_entry *e);
+
+/* Shorthand for a system entry. */
+enum status sim_lock_log_system(struct db *db, const char *serial, const char *event_name,
+                                int64_t now);
+
+/* A phone of `system` binds the factory-fresh lock `serial` to the UNCLAIMED placeholder
+ * locking_device_id, for user_id. The lock gets certificates valid from now (it leaves the
+ * factory when it is installed), the placeholder its serial, model, versions and certificate
+ * expirations; re-keying eligibility is scheduled; LockingDeviceClaimed is emitted.
+ * ST_NOT_FOUND for an unknown serial or placeholder; ST_CONFLICT when either is claimed. */
+enum status sim_lock_claim(struct db *db, const struct system_row *system, const char *user_id,
+                           const char *locking_device_id, const char *serial, int64_t now);
+
+/* The platform receives every entry `holder` carries (a phone's operating device id, or a
+ * gateway's id): log rows plus LockingDeviceSystemLogEntryReceived, ...AuditLogEntryReceived
+ * (phone operations only) and ...AuditLogEntryReceivedV2, and ReKeyingCompleted for a
+ * re-keying entry. Entries of locks not claimed into `system` stay with the holder.
+ * *uploaded (may be NULL) receives the count. */
+enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
+                       int64_t now, int *uploaded);
+
+/* Job: a certificate entered its re-keying window (payload: the profile). A re-keyed
+ * certificate reschedules its own job, so an outdated one finds nothing to do. */
+enum status sim_job_certificate_eligible(struct db *db, const struct system_row *system,
+                                         const struct job_row *job);
+
+/* Marks a certificate eligible now on the platform and emits the event (the testing
+ * endpoint and the job share it). */
+enum status sim_certificate_make_eligible(struct db *db, const struct system_row *system,
+                                          const char *locking_device_id, const char *profile,
+                                          int64_t now);
+
+#endif

@@ -1,0 +1,247 @@
+#include "sim/phones.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/offline_key.h"
+#include "lib/time_window.h"
+#include "lib/timefmt.h"
+#include "sim/ca.h"
+#include "sim/locks.h"
+#include "store/locking_devices.h"
+#include "store/offline_keys.h"
+#include "store/operating_keys.h"
+#include "store/permissions.h"
+
+#define PHONE_CERT_LIFETIME (2 * 365 * 86400LL)
+#define KEYS_MAX 16
+#define PERMISSIONS_BATCH 128
+
+const char *sim_operation_type(const char *operation)
+{
+    static const struct {
+        const char *operation, *type;
+    } map[] = {
+        {"unlock", "OPEN"},
+        {"lock", "OPEN"},
+        {"update-firmware", "UPDATE_FIRMWARE"},
+        {"update-time", "UPDATE_TIME"},
+    };
+    for (size_t i = 0; operation != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].operation, operation) == 0)
+            return map[i].type;
+    return NULL;
+}
+
+enum status sim_phone_provision(struct db *db, const char *operating_device_id, int64_t now)
+{
+    char *key = NULL, *cert = NULL;
+    enum status st = ca_issue(db, operating_device_id, now, now + PHONE_CERT_LIFETIME, &key,
+                              &cert);
+
+    if (st == ST_OK)
+        st = store_phone_certificate_put(db, operating_device_id, key, cert,
+                                         now + PHONE_CERT_LIFETIME);
+    free(key);
+    free(cert);
+    return st;
+}
+
+/* One key per permission, valid for its validity duration but never past its end. */
+static enum status download_key(struct db *db, const char *phone_id,
+                                const struct permission_row *p, int64_t now)
+{
+    struct operating_key_row k = {0};
+
+    snprintf(k.operating_device_id, sizeof(k.operating_device_id), "%s", phone_id);
+    snprintf(k.locking_device_id, sizeof(k.locking_device_id), "%s", p->locking_device_id);
+    snprintf(k.permission_id, sizeof(k.permission_id), "%s", p->id);
+    snprintf(k.operation_type, sizeof(k.operation_type), "%s", p->operation_type);
+    snprintf(k.permission_type, sizeof(k.permission_type), "%s", p->permission_type);
+    snprintf(k.weekdays, sizeof(k.weekdays), "%s", p->weekdays);
+    snprintf(k.intervals, sizeof(k.intervals), "%s", p->intervals);
+    k.permission_start = p->start_at;
+    k.permission_end = p->end_at;
+    k.valid_until = now + p->validity_seconds < p->end_at ? now + p->validity_seconds : p->end_at;
+    k.downloaded_at = now;
+    return store_operating_key_insert(db, &k);
+}
+
+static enum status download_keys(struct db *db, const struct system_row *system,
+                                 const struct operating_device_row *phone, int64_t now,
+                                 int *count)
+{
+    struct permission_row *rows = calloc(PERMISSIONS_BATCH, sizeof(*rows));
+    int64_t after = 0;
+    size_t n = 0;
+    enum status st = rows ? store_operating_keys_clear(db, phone->id) : ST_NOMEM;
+
+    *count = 0;
+    do {
+        if (st == ST_OK)
+            st = store_permission_list_for_user(db, system->id, phone->user_id, after, rows,
+                                                PERMISSIONS_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++) {
+            after = rows[i].seq;
+            if (rows[i].end_at <= now)
+                continue; /* the platform hands out no keys for ended permissions */
+            st = download_key(db, phone->id, &rows[i], now);
+            *count += st == ST_OK;
+        }
+    } while (st == ST_OK && n == PERMISSIONS_BATCH);
+    free(rows);
+    return st;
+}
+
+enum status sim_phone_sync(struct db *db, const struct system_row *system,
+                           const struct operating_device_row *phone, int64_t now,
+                           struct sync_report *r)
+{
+    enum status st;
+
+    memset(r, 0, sizeof(*r));
+    st = download_keys(db, system, phone, now, &r->keys_downloaded);
+    if (st == ST_OK)
+        st = sim_rekey_sync(db, system, phone->id, now, &r->certificates_issued);
+    if (st == ST_OK)
+        st = sim_upload(db, system, phone->id, now, &r->entries_uploaded);
+    return st;
+}
+
+/* Checks the phone's downloaded keys; on refusal says why in reason. */
+static enum status check_operating_keys(struct db *db, const struct operating_device_row *phone,
+                                        const char *lock_id, const char *type, int64_t now,
+                                        int *granted, char *reason, size_t len)
+{
+    struct operating_key_row keys[KEYS_MAX];
+    size_t n = 0;
+    enum status st = store_operating_keys_for(db, phone->id, lock_id, type, keys, KEYS_MAX, &n);
+
+    *granted = 0;
+    snprintf(reason, len, "the phone holds no operating key for this lock and operation");
+    for (size_t i = 0; st == ST_OK && i < n && !*granted; i++) {
+        const struct operating_key_row *k = &keys[i];
+        if (now >= k->valid_until)
+            snprintf(reason, len, "the operating key expired; the phone must sync");
+        else if (now < k->permission_start || now >= k->permission_end)
+            snprintf(reason, len, "outside the permission's validity");
+        else if (!time_window_allows(k->weekdays, k->intervals, now))
+            snprintf(reason, len, "outside the permission's weekdays or intervals");
+        else
+            *granted = 1;
+    }
+    if (*granted)
+        reason[0] = '\0';
+    return st;
+}
+
+/* Offline keys open and lock only; the lock checks signature, devices and window. */
+static enum status check_offline_key(struct db *db, const struct system_row *system,
+                                     const struct operating_device_row *phone,
+                                     const struct visit_request *v, int64_t now, int *granted,
+                                     char *reason, size_t len)
+{
+    char *private_pem = NULL, *public_pem = NULL;
+    enum offline_key_verdict verdict = OFFLINE_KEY_ERROR;
+    enum status st = store_system_key_get(db, system->id, &private_pem);
+
+    *granted = 0;
+    if (st == ST_NOT_FOUND) {
+        snprintf(reason, len, "offline key: %s", offline_key_verdict_name(OFFLINE_KEY_BAD_SIGNATURE));
+        return ST_OK;
+    }
+    if (st == ST_OK)
+        st = offline_key_public_pem(private_pem, &public_pem);
+    if (st == ST_OK)
+        verdict = offline_key_verify(v->offline_key, public_pem, phone->id, v->locking_device_id,
+                                     now, NULL);
+    if (st == ST_OK && strcmp(sim_operation_type(v->operation), "OPEN") != 0)
+        snprintf(reason, len, "offline keys allow only unlock and lock");
+    else if (st == ST_OK && verdict != OFFLINE_KEY_OK)
+        snprintf(reason, len, "offline key: %s", offline_key_verdict_name(verdict));
+    else if (st == ST_OK)
+        *granted = 1;
+    free(private_pem);
+    free(public_pem);
+    return st;
+}
+
+static enum status log_audit(struct db *db, const struct lock_state *lock,
+                             const struct operating_device_row *phone, const char *operation,
+                             int granted, int64_t now, struct pending_entry *e)
+{
+    memset(e, 0, sizeof(*e));
+    snprintf(e->entry.kind, sizeof(e->entry.kind), LOG_KIND_AUDIT);
+    snprintf(e->entry.event_name, sizeof(e->entry.event_name), "%s", operation);
+    snprintf(e->entry.client_type, sizeof(e->entry.client_type), LOG_CLIENT_OPERATING_DEVICE);
+    snprintf(e->entry.operating_device_id, sizeof(e->entry.operating_device_id), "%s", phone->id);
+    snprintf(e->entry.user_id, sizeof(e->entry.user_id), "%s", phone->user_id);
+    e->entry.occurred_at = now;
+    e->entry.granted = granted;
+    return sim_lock_log(db, lock->serial_number, e);
+}
+
+/* The session itself, once the lock accepted it. */
+static enum status run_session(struct db *db, const struct system_row *system,
+                               const struct operating_device_row *phone, struct lock_state *lock,
+                               const struct visit_request *v, int64_t now, struct visit_report *r)
+{
+    const char *type = sim_operation_type(v->operation);
+    enum status st = v->offline_key != NULL
+                         ? check_offline_key(db, system, phone, v, now, &r->granted, r->reason,
+                                             sizeof(r->reason))
+                         : check_operating_keys(db, phone, v->locking_device_id, type, now,
+                                                &r->granted, r->reason, sizeof(r->reason));
+
+    if (st == ST_OK)
+        st = log_audit(db, lock, phone, v->operation, r->granted, now, &r->audit);
+    /* Re-keying is an administrative conversation: it needs a permission, not an offline key. */
+    if (st == ST_OK && r->granted && v->offline_key == NULL)
+        st = sim_rekey_visit(db, system, phone->id, lock, v->online, now, &r->rekey);
+    if (st == ST_OK)
+        st = store_pending_hand_over(db, lock->serial_number, phone->id);
+    if (st == ST_OK && v->online)
+        st = sim_upload(db, system, phone->id, now, &r->entries_handed_over);
+    return st;
+}
+
+enum status sim_phone_visit(struct db *db, const struct system_row *system,
+                            const struct operating_device_row *phone,
+                            const struct visit_request *v, int64_t now, struct visit_report *r)
+{
+    struct lock_state *lock = calloc(1, sizeof(*lock));
+    struct locking_device_row device;
+    char when[TIMEFMT_DATETIME_LEN];
+    enum status st = lock ? ST_OK : ST_NOMEM;
+
+    memset(r, 0, sizeof(*r));
+    if (st == ST_OK && sim_operation_type(v->operation) == NULL) {
+        snprintf(r->reason, sizeof(r->reason), "unknown operation '%s'", v->operation);
+        st = ST_INVALID;
+    }
+    if (st == ST_OK)
+        st = store_locking_device_get(db, system->id, v->locking_device_id, &device);
+    if (st == ST_OK && phone->activated_at == 0) {
+        snprintf(r->reason, sizeof(r->reason), "the phone is not activated");
+        st = ST_CONFLICT;
+    }
+    if (st == ST_OK && store_lock_state_of_device(db, device.id, lock) != ST_OK) {
+        snprintf(r->reason, sizeof(r->reason), "the locking device is not claimed");
+        st = ST_CONFLICT;
+    }
+    if (st == ST_OK && v->online)
+        st = sim_phone_sync(db, system, phone, now, &r->sync);
+    if (st == ST_OK && lock->op_not_after <= now) {
+        timefmt_format_datetime(lock->op_not_after, when);
+        snprintf(r->reason, sizeof(r->reason),
+                 "the lock refused the session: its operational certificate expired at %s", when);
+        r->refused = 1;
+    } else if (st == ST_OK) {
+        st = run_session(db, system, phone, lock, v, now, r);
+    }
+    free(lock);
+    return st;
+}

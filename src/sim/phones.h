@@ -1,0 +1,59 @@
+/*
+ * phones.h — simulated phones: what an operating device does at a lock and online.
+ *
+ * A sync is the phone going online: it downloads an operating key for each of its user's
+ * permissions (valid for the permission's operatingKeyValidityDuration from the download,
+ * never past the permission's end), uploads the log entries it carries and relays any CSR it
+ * carries for re-keying. A visit is one Bluetooth session: a sync first when online; the
+ * lock refuses the session if its operational certificate has expired; it checks the key
+ * against the operation and its own clock, logs an audit entry, runs the re-keying steps,
+ * and hands its pending entries to the phone, which uploads them when online.
+ */
+#ifndef KE_SIM_PHONES_H
+#define KE_SIM_PHONES_H
+
+#include "sim/rekey.h"
+#include "store/lock_states.h"
+#include "store/operating_devices.h"
+
+struct sync_report {
+    int keys_downloaded;
+    int entries_uploaded;
+    int certificates_issued;
+};
+
+struct visit_request {
+    const char *locking_device_id;
+    const char *operation; /* unlock, lock, update-firmware, update-time */
+    int online;
+    const char *offline_key; /* NULL: use the downloaded operating keys */
+};
+
+struct visit_report {
+    int refused;     /* the lock refused the session: no audit entry */
+    int granted;
+    char reason[160];
+    struct pending_entry audit; /* the audit entry the lock logged */
+    struct rekey_report rekey;
+    int entries_handed_over;
+    struct sync_report sync;
+};
+
+/* Issues the phone's operational certificate (activation). */
+enum status sim_phone_provision(struct db *db, const char *operating_device_id, int64_t now);
+
+enum status sim_phone_sync(struct db *db, const struct system_row *system,
+                           const struct operating_device_row *phone, int64_t now,
+                           struct sync_report *report);
+
+/* ST_INVALID for an unknown operation (detail in report->reason); ST_NOT_FOUND for a lock
+ * not in the system; ST_CONFLICT when the phone is not activated or the lock not claimed. */
+enum status sim_phone_visit(struct db *db, const struct system_row *system,
+                            const struct operating_device_row *phone,
+                            const struct visit_request *visit, int64_t now,
+                            struct visit_report *report);
+
+/* The operation type a conversation name needs, or NULL when the name is unknown. */
+const char *sim_operation_type(const char *operation);
+
+#endif

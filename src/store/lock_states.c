@@ -1,0 +1,256 @@
+#include "store/lock_states.h"
+
+#include <assert.h>
+#include <stdio.h>
+
+#define STATE_COLUMNS                                                                         \
+    "serial_number, op_key_pem, op_cert_pem, op_not_after, mfg_key_pem, mfg_cert_pem,"        \
+    " mfg_not_after, op_lifetime, mfg_lifetime, eligibility_window, system_id, locking_device_id, rekey_stage,"          \
+    " rekey_key_pem, rekey_csr_pem, rekey_cert_pem, rekey_carrier"
+
+#define PENDING_COLUMNS                                                                       \
+    "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
+    " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
+
+static void read_state(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct lock_state *r = (struct lock_state *)rows + i;
+
+    db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
+    db_column_copy(s, 1, r->op_key_pem, sizeof(r->op_key_pem));
+    db_column_copy(s, 2, r->op_cert_pem, sizeof(r->op_cert_pem));
+    r->op_not_after = sqlite3_column_int64(s, 3);
+    db_column_copy(s, 4, r->mfg_key_pem, sizeof(r->mfg_key_pem));
+    db_column_copy(s, 5, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
+    r->mfg_not_after = sqlite3_column_int64(s, 6);
+    r->lifetimes.operational = sqlite3_column_int64(s, 7);
+    r->lifetimes.manufacturing = sqlite3_column_int64(s, 8);
+    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 9);
+    db_column_copy(s, 10, r->system_id, sizeof(r->system_id));
+    db_column_copy(s, 11, r->locking_device_id, sizeof(r->locking_device_id));
+    db_column_copy(s, 12, r->rekey_stage, sizeof(r->rekey_stage));
+    db_column_copy(s, 13, r->rekey_key_pem, sizeof(r->rekey_key_pem));
+    db_column_copy(s, 14, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
+    db_column_copy(s, 15, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
+    db_column_copy(s, 16, r->rekey_carrier, sizeof(r->rekey_carrier));
+}
+
+/* Binds the columns in STATE_COLUMNS order, starting at index 1. */
+static void bind_state(sqlite3_stmt *s, const struct lock_state *r)
+{
+    sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, r->op_key_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, r->op_cert_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, r->op_not_after);
+    sqlite3_bind_text(s, 5, r->mfg_key_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, r->mfg_cert_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 7, r->mfg_not_after);
+    sqlite3_bind_int64(s, 8, r->lifetimes.operational);
+    sqlite3_bind_int64(s, 9, r->lifetimes.manufacturing);
+    sqlite3_bind_int64(s, 10, r->lifetimes.eligibility_window);
+    db_bind_text_or_null(s, 11, r->system_id);
+    db_bind_text_or_null(s, 12, r->locking_device_id);
+    sqlite3_bind_text(s, 13, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 14, r->rekey_key_pem);
+    db_bind_text_or_null(s, 15, r->rekey_csr_pem);
+    db_bind_text_or_null(s, 16, r->rekey_cert_pem);
+    db_bind_text_or_null(s, 17, r->rekey_carrier);
+}
+
+enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
+{
+    static const char sql[] = "INSERT INTO lock_states (" STATE_COLUMNS ")"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    bind_state(s, r);
+    return db_exec_stmt(db, s, NULL);
+}
+
+enum status store_lock_state_update(struct db *db, const struct lock_state *r)
+{
+    /* ?1 is the key; the rest follow STATE_COLUMNS. */
+    static const char sql[] =
+        "UPDATE lock_states SET op_key_pem = ?2, op_cert_pem = ?3, op_not_after = ?4,"
+        " mfg_key_pem = ?5, mfg_cert_pem = ?6, mfg_not_after = ?7, op_lifetime = ?8,"
+        " mfg_lifetime = ?9, eligibility_window = ?10, system_id = ?11,"
+        " locking_device_id = ?12, rekey_stage = ?13, rekey_key_pem = ?14,"
+        " rekey_csr_pem = ?15, rekey_cert_pem = ?16, rekey_carrier = ?17"
+        " WHERE serial_number = ?1";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    bind_state(s, r);
+    return db_exec_one(db, s);
+}
+
+enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out)
+{
+    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states WHERE serial_number = ?";
+
+    return db_get_by(db, sql, serial, read_state, out);
+}
+
+enum status store_lock_state_of_device(struct db *db, const char *locking_device_id,
+                                       struct lock_state *out)
+{
+    static const char sql[] =
+        "SELECT " STATE_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
+
+    return db_get_by(db, sql, locking_device_id, read_state, out);
+}
+
+enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
+                                         struct lock_state *rows, size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states"
+                              " WHERE rekey_carrier = ? ORDER BY serial_number LIMIT ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+    return db_read_rows(s, read_state, rows, cap, n);
+}
+
+static enum status next_sequence(struct db *db, const char *serial, int64_t *out)
+{
+    static const char sql[] = "UPDATE lock_states SET next_sequence = next_sequence + 1"
+                              " WHERE serial_number = ? RETURNING next_sequence - 1";
+    sqlite3_stmt *s;
+    enum status st;
+    int rc;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_status(rc);
+}
+
+enum status store_pending_append(struct db *db, struct pending_entry *e)
+{
+    static const char sql[] = "INSERT INTO lock_pending_entries (serial_number, holder, kind,"
+                              " event_name, occurred_at, sequence_number, client_type,"
+                              " operating_device_id, user_id, gateway_device_id,"
+                              " remote_command_id, granted)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    struct lock_log_row *r = &e->entry;
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    snprintf(e->holder, sizeof(e->holder), "%s", LOCK_HOLDER);
+    if ((st = next_sequence(db, e->serial_number, &r->sequence_number)) != ST_OK ||
+        (st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, e->serial_number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, e->holder, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, r->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->event_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, r->occurred_at);
+    sqlite3_bind_int64(s, 6, r->sequence_number);
+    db_bind_text_or_null(s, 7, r->client_type);
+    db_bind_text_or_null(s, 8, r->operating_device_id);
+    db_bind_text_or_null(s, 9, r->user_id);
+    db_bind_text_or_null(s, 10, r->gateway_device_id);
+    db_bind_text_or_null(s, 11, r->remote_command_id);
+    if (r->granted < 0)
+        sqlite3_bind_null(s, 12);
+    else
+        sqlite3_bind_int(s, 12, r->granted);
+    st = db_exec_stmt(db, s, NULL);
+    e->seq = sqlite3_last_insert_rowid(db_handle(db));
+    return st;
+}
+
+enum status store_pending_hand_over(struct db *db, const char *serial, const char *holder)
+{
+    static const char sql[] = "UPDATE lock_pending_entries SET holder = ?2"
+                              " WHERE serial_number = ?1 AND holder = '" LOCK_HOLDER "'";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
+static void read_pending(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct pending_entry *p = (struct pending_entry *)rows + i;
+    struct lock_log_row *r = &p->entry;
+
+    p->seq = sqlite3_column_int64(s, 0);
+    db_column_copy(s, 1, p->serial_number, sizeof(p->serial_number));
+    db_column_copy(s, 2, p->holder, sizeof(p->holder));
+    db_column_copy(s, 3, r->kind, sizeof(r->kind));
+    db_column_copy(s, 4, r->event_name, sizeof(r->event_name));
+    r->occurred_at = sqlite3_column_int64(s, 5);
+    r->sequence_number = sqlite3_column_int64(s, 6);
+    db_column_copy(s, 7, r->client_type, sizeof(r->client_type));
+    db_column_copy(s, 8, r->operating_device_id, sizeof(r->operating_device_id));
+    db_column_copy(s, 9, r->user_id, sizeof(r->user_id));
+    db_column_copy(s, 10, r->gateway_device_id, sizeof(r->gateway_device_id));
+    db_column_copy(s, 11, r->remote_command_id, sizeof(r->remote_command_id));
+    r->granted = sqlite3_column_type(s, 12) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 12);
+}
+
+enum status store_pending_list(struct db *db, const char *holder, int64_t after_seq,
+                               struct pending_entry *rows, size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT " PENDING_COLUMNS " FROM lock_pending_entries"
+                              " WHERE holder = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, holder, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+    sqlite3_bind_int64(s, 3, after_seq);
+    return db_read_rows(s, read_pending, rows, cap, n);
+}
+
+enum status store_pending_of_lock(struct db *db, const char *serial, struct pending_entry *rows,
+                                  size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT " PENDING_COLUMNS " FROM lock_pending_entries"
+                              " WHERE serial_number = ? ORDER BY seq LIMIT ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+    return db_read_rows(s, read_pending, rows, cap, n);
+}
+
+enum status store_pending_delete(struct db *db, int64_t seq)
+{
+    static const char sql[] = "DELETE FROM lock_pending_entries WHERE seq = ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_int64(s, 1, seq);
+    return db_exec_stmt(db, s, NULL);
+}

@@ -1,0 +1,73 @@
+/*
+ * lock_states.h — what a physical lock holds: its key pairs and certificates, its log
+ * counter, whom it was claimed by, its re-keying progress, and the log entries it made that
+ * the platform has not received yet (held by the lock, or handed to a phone).
+ */
+#ifndef KE_STORE_LOCK_STATES_H
+#define KE_STORE_LOCK_STATES_H
+
+#include "store/log_entries.h"
+
+#define PEM_MAX 2048
+#define LOCK_HOLDER "LOCK" /* pending entries still inside the lock */
+
+struct lock_state {
+    char serial_number[64];
+    char op_key_pem[PEM_MAX];
+    char op_cert_pem[PEM_MAX];
+    int64_t op_not_after;
+    char mfg_key_pem[PEM_MAX];
+    char mfg_cert_pem[PEM_MAX];
+    int64_t mfg_not_after;
+    struct {
+        int64_t operational, manufacturing, eligibility_window;
+    } lifetimes;
+    char system_id[UUID_STR_LEN];         /* "" until claimed */
+    char locking_device_id[UUID_STR_LEN]; /* "" until claimed */
+    char rekey_stage[16];                 /* NONE, CSR_CREATED, ISSUED */
+    char rekey_key_pem[PEM_MAX];
+    char rekey_csr_pem[PEM_MAX];
+    char rekey_cert_pem[PEM_MAX];
+    char rekey_carrier[UUID_STR_LEN]; /* phone carrying the CSR; "" when none */
+};
+
+/* Locks whose offline CSR a phone carries (uploaded at the phone's next sync). */
+enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
+                                         struct lock_state *rows, size_t cap, size_t *n);
+
+/* An entry the platform has not received. entry.system_id and entry.locking_device_id are
+ * filled in at upload from the lock's claim. */
+struct pending_entry {
+    int64_t seq;
+    char serial_number[64];
+    char holder[UUID_STR_LEN];
+    struct lock_log_row entry;
+};
+
+enum status store_lock_state_insert(struct db *db, const struct lock_state *s);
+enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out);
+/* The lock claimed into locking_device_id; ST_NOT_FOUND when none. */
+enum status store_lock_state_of_device(struct db *db, const char *locking_device_id,
+                                       struct lock_state *out);
+/* Writes every mutable column (certificates, claim, re-keying). */
+enum status store_lock_state_update(struct db *db, const struct lock_state *s);
+
+/* Appends an entry to the lock's own log: gives it the lock's next sequence number and
+ * a fresh id; holder is LOCK_HOLDER. e->entry.kind, event_name, occurred_at and the client
+ * fields must be set. */
+enum status store_pending_append(struct db *db, struct pending_entry *e);
+
+/* Moves every entry the lock holds to the phone holder (the lock hands its log over). */
+enum status store_pending_hand_over(struct db *db, const char *serial, const char *holder);
+
+/* Entries held by holder with seq > after_seq, oldest first. */
+enum status store_pending_list(struct db *db, const char *holder, int64_t after_seq,
+                               struct pending_entry *rows, size_t cap, size_t *n);
+
+/* Entries of a lock by any holder, oldest first (the hardware view). */
+enum status store_pending_of_lock(struct db *db, const char *serial, struct pending_entry *rows,
+                                  size_t cap, size_t *n);
+
+enum status store_pending_delete(struct db *db, int64_t seq);
+
+#endif

@@ -1,0 +1,469 @@
+/*
+ * test_hardware.c — the control API's physical hardware: POST/GET
+ * /_emulator/v1/hardware/gateway-devices and /_emulator/v1/hardware/locking-devices, the
+ * formats of serial numbers and claiming codes, the claim a gateway shows, and that --seed
+ * reproduces them.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#define MANY 40
+
+static struct emu emu;
+static int emu_ok;
+
+static void emu_setup(void)
+{
+    emu_ok = emu_start(&emu, NULL) == 0;
+}
+
+static void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static json_object *member(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* A control API call that must answer want; the caller frees r. */
+static void control(const char *method, const char *path, const char *body, long want,
+                    struct http_response *r)
+{
+    long got;
+
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    got = control_call(&emu, method, path, body, r);
+    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
+                  body ? body : "", want, got, r->body);
+}
+
+/* A problem+json answer of status for path, with a detail. */
+static void assert_problem(const struct http_response *r, long status, const char *path)
+{
+    char instance[512], ct[128];
+
+    ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
+    ck_assert_str_eq(ct, "application/problem+json");
+    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
+    ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
+                  "no detail: %s", r->body);
+    snprintf(instance, sizeof(instance), "/_emulator/v1%s", path);
+    ck_assert_str_eq(json_str(r, "instance"), instance);
+}
+
+/* Asserts invalidParams names exactly the fields in names (NULL-terminated). */
+static void assert_invalid_params(const struct http_response *r, const char *const *names)
+{
+    json_object *list = member(r->json, "invalidParams");
+    size_t expected = 0;
+
+    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
+    for (; names[expected] != NULL; expected++) {
+        int found = 0;
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            json_object *p = json_object_array_get_idx(list, i);
+            found |= strcmp(json_object_get_string(member(p, "name")), names[expected]) == 0 &&
+                     json_object_get_string(member(p, "reason"))[0] != '\0';
+        }
+        ck_assert_msg(found, "'%s' not named: %s", names[expected], r->body);
+    }
+    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
+                  r->body);
+}
+
+static void assert_gateway_serial(const char *s)
+{
+    ck_assert_msg(s != NULL && strlen(s) == 14 && strncmp(s, "BGWA1", 5) == 0 &&
+                      strspn(s + 5, "0123456789ABCDEF") == 9,
+                  "not a gateway serial: %s", s ? s : "(null)");
+}
+
+static void assert_claiming_code(const char *s)
+{
+    ck_assert_msg(s != NULL && strlen(s) == 9 && s[4] == '-' && strspn(s, CODE_ALPHABET) == 4 &&
+                      strspn(s + 5, CODE_ALPHABET) == 4,
+                  "not a claiming code: %s", s ? s : "(null)");
+}
+
+/* Asserts r is a physical gateway with the given versions and claim (NULL: unclaimed). */
+static void assert_gateway(const struct http_response *r, const char *hardware,
+                           const char *firmware, const char *system_id, const char *gateway_id)
+{
+    ck_assert_int_eq(json_object_object_length(r->json), system_id ? 6 : 5);
+    assert_gateway_serial(json_str(r, "serialNumber"));
+    assert_claiming_code(json_str(r, "claimingCode"));
+    ck_assert_str_eq(json_str(r, "hardwareModel"), "BEAT_GW_A1");
+    ck_assert_str_eq(json_str(r, "hardwareVersion"), hardware);
+    ck_assert_str_eq(json_str(r, "firmwareVersion"), firmware);
+    if (system_id == NULL) {
+        ck_assert_ptr_null(member(r->json, "claimedBy"));
+        return;
+    }
+    ck_assert_int_eq(json_object_object_length(member(r->json, "claimedBy")), 2);
+    ck_assert_str_eq(json_str(r, "claimedBy.systemId"), system_id);
+    ck_assert_str_eq(json_str(r, "claimedBy.gatewayDeviceId"), gateway_id);
+}
+
+/* POST a gateway (body may be NULL); copies its serial and code. */
+static void make_gateway(const char *body, char serial[64], char code[16])
+{
+    struct http_response r;
+
+    control("POST", "/hardware/gateway-devices", body, 201, &r);
+    snprintf(serial, 64, "%s", json_str(&r, "serialNumber") ? json_str(&r, "serialNumber") : "");
+    snprintf(code, 16, "%s", json_str(&r, "claimingCode") ? json_str(&r, "claimingCode") : "");
+    http_response_free(&r);
+}
+
+static void get_gateway(const char *serial, struct http_response *r)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/hardware/gateway-devices/%s", serial);
+    control("GET", path, NULL, 200, r);
+}
+
+/* ---- gateways ----------------------------------------------------------------------- */
+
+START_TEST(gateway_without_body_gets_defaults)
+{
+    struct http_response r;
+    char serial[64], code[16];
+
+    control("POST", "/hardware/gateway-devices", NULL, 201, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
+    snprintf(serial, sizeof(serial), "%s", json_str(&r, "serialNumber"));
+    snprintf(code, sizeof(code), "%s", json_str(&r, "claimingCode"));
+    http_response_free(&r);
+
+    get_gateway(serial, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
+    ck_assert_str_eq(json_str(&r, "serialNumber"), serial);
+    ck_assert_str_eq(json_str(&r, "claimingCode"), code);
+    http_response_free(&r);
+
+    control("POST", "/hardware/gateway-devices", "{}", 201, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(gateway_keeps_given_versions)
+{
+    struct http_response r;
+    char serial[64];
+
+    control("POST", "/hardware/gateway-devices",
+            "{\"hardwareVersion\":\"2.1.0\",\"firmwareVersion\":\"0.7.0\"}", 201, &r);
+    assert_gateway(&r, "2.1.0", "0.7.0", NULL, NULL);
+    snprintf(serial, sizeof(serial), "%s", json_str(&r, "serialNumber"));
+    http_response_free(&r);
+    get_gateway(serial, &r);
+    assert_gateway(&r, "2.1.0", "0.7.0", NULL, NULL);
+    http_response_free(&r);
+
+    control("POST", "/hardware/gateway-devices", "{\"firmwareVersion\":\"3.0.0\"}", 201, &r);
+    assert_gateway(&r, "1.0.0", "3.0.0", NULL, NULL);
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(gateway_rejects_invalid_bodies)
+{
+    static const struct {
+        const char *body;
+        const char *names[3];
+    } cases[] = {
+        {"{\"hardwareVersion\":\"\"}", {"hardwareVersion"}},
+        {"{\"firmwareVersion\":7}", {"firmwareVersion"}},
+        {"{\"hardwareVersion\":\"12345678901234567890123456789012\"}", {"hardwareVersion"}},
+        {"{\"hardwareModel\":\"BEAT_GW_A1\"}", {"hardwareModel"}},
+        {"{\"claimingCode\":\"2K7H-ASR3\",\"firmwareVersion\":\"\"}",
+         {"claimingCode", "firmwareVersion"}},
+    };
+    struct http_response r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        control("POST", "/hardware/gateway-devices", cases[i].body, 400, &r);
+        assert_problem(&r, 400, "/hardware/gateway-devices");
+        assert_invalid_params(&r, cases[i].names);
+        http_response_free(&r);
+    }
+    control("POST", "/hardware/gateway-devices", "[]", 400, &r);
+    assert_problem(&r, 400, "/hardware/gateway-devices");
+    http_response_free(&r);
+    control("POST", "/hardware/gateway-devices", "{\"hardwareVersion\":", 400, &r);
+    assert_problem(&r, 400, "/hardware/gateway-devices");
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(gateway_serials_and_codes_are_unique)
+{
+    static char serials[MANY][64], codes[MANY][16];
+
+    for (int i = 0; i < MANY; i++) {
+        make_gateway(NULL, serials[i], codes[i]);
+        assert_gateway_serial(serials[i]);
+        assert_claiming_code(codes[i]);
+        for (int j = 0; j < i; j++) {
+            ck_assert_str_ne(serials[i], serials[j]);
+            ck_assert_str_ne(codes[i], codes[j]);
+        }
+    }
+}
+END_TEST
+
+START_TEST(gateway_shows_its_claim)
+{
+    struct tenant t;
+    struct http_response r;
+    char serial[64], code[16], body[64], id[64], path[128];
+
+    ck_assert_int_eq(tenant_create(&emu, &t, NULL), 0);
+    make_gateway(NULL, serial, code);
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
+    ck_assert_int_eq(admin_call(&emu, &t, "POST", "/gateway-device", body, &r), 201);
+    snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
+    http_response_free(&r);
+
+    get_gateway(serial, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", t.system_id, id);
+    ck_assert_str_eq(json_str(&r, "claimingCode"), code);
+    http_response_free(&r);
+
+    snprintf(path, sizeof(path), "/gateway-device/%s", id);
+    ck_assert_int_eq(admin_call(&emu, &t, "DELETE", path, NULL, &r), 204);
+    http_response_free(&r);
+    get_gateway(serial, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(deleting_the_system_frees_the_gateway)
+{
+    struct tenant t;
+    struct http_response r;
+    char serial[64], code[16], body[64], path[128];
+
+    ck_assert_int_eq(tenant_create(&emu, &t, NULL), 0);
+    make_gateway(NULL, serial, code);
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
+    ck_assert_int_eq(admin_call(&emu, &t, "POST", "/gateway-device", body, &r), 201);
+    http_response_free(&r);
+    snprintf(path, sizeof(path), "/systems/%s", t.system_id);
+    control("DELETE", path, NULL, 204, &r);
+    http_response_free(&r);
+
+    get_gateway(serial, &r);
+    assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
+    http_response_free(&r);
+}
+END_TEST
+
+/* ---- locking devices ---------------------------------------------------------------- */
+
+START_TEST(locking_device_of_each_model)
+{
+    static const struct {
+        const char *model, *prefix;
+    } models[] = {
+        {"PADLOCK", "BPLAD"},
+        {"KEY_DEPOSIT", "BKDAD"},
+        {"CONTROLLER", "BCTAD"},
+        {"SWING_HANDLE", "BSHAD"},
+        {"SWING_HANDLE_CONNECTED", "BSCAD"},
+    };
+
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        struct http_response r;
+        char body[96], path[128], serial[64];
+        const char *s;
+
+        snprintf(body, sizeof(body), "{\"hardwareModel\":\"%s\"}", models[i].model);
+        control("POST", "/hardware/locking-devices", body, 201, &r);
+        ck_assert_int_eq(json_object_object_length(r.json), 4);
+        s = json_str(&r, "serialNumber");
+        ck_assert_msg(s != NULL && strlen(s) == 11 && strncmp(s, models[i].prefix, 5) == 0 &&
+                          strspn(s + 5, "0123456789") == 6,
+                      "serial of %s: %s", models[i].model, s ? s : "(null)");
+        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
+        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
+        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        snprintf(serial, sizeof(serial), "%s", s);
+        http_response_free(&r);
+
+        snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
+        control("GET", path, NULL, 200, &r);
+        ck_assert_int_eq(json_object_object_length(r.json), 4);
+        ck_assert_str_eq(json_str(&r, "serialNumber"), serial);
+        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
+        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
+        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        http_response_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(locking_device_keeps_given_versions)
+{
+    struct http_response r;
+    char path[128];
+
+    control("POST", "/hardware/locking-devices",
+            "{\"hardwareModel\":\"PADLOCK\",\"hardwareVersion\":\"3\","
+            "\"firmwareVersion\":\"2.4.1\"}",
+            201, &r);
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", json_str(&r, "serialNumber"));
+    http_response_free(&r);
+    control("GET", path, NULL, 200, &r);
+    ck_assert_str_eq(json_str(&r, "hardwareModel"), "PADLOCK");
+    ck_assert_str_eq(json_str(&r, "hardwareVersion"), "3");
+    ck_assert_str_eq(json_str(&r, "firmwareVersion"), "2.4.1");
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(locking_device_rejects_invalid_bodies)
+{
+    static const struct {
+        const char *body;
+        const char *names[4];
+    } cases[] = {
+        {"{}", {"hardwareModel"}},
+        {"{\"hardwareModel\":\"padlock\"}", {"hardwareModel"}},
+        {"{\"hardwareModel\":\"BEAT_GW_A1\"}", {"hardwareModel"}},
+        {"{\"hardwareModel\":1}", {"hardwareModel"}},
+        {"{\"hardwareModel\":\"PADLOCK\",\"hardwareVersion\":\"\"}", {"hardwareVersion"}},
+        {"{\"hardwareModel\":\"PADLOCK\",\"serialNumber\":\"BPLAD123456\"}", {"serialNumber"}},
+        {"{\"hardwareVersion\":[],\"firmwareVersion\":\"\"}",
+         {"hardwareModel", "hardwareVersion", "firmwareVersion"}},
+    };
+    struct http_response r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        control("POST", "/hardware/locking-devices", cases[i].body, 400, &r);
+        assert_problem(&r, 400, "/hardware/locking-devices");
+        assert_invalid_params(&r, cases[i].names);
+        http_response_free(&r);
+    }
+    control("POST", "/hardware/locking-devices", NULL, 400, &r); /* the model is required */
+    assert_problem(&r, 400, "/hardware/locking-devices");
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_serials_are_not_found)
+{
+    struct http_response r;
+    char serial[64], code[16], path[128];
+
+    control("GET", "/hardware/gateway-devices/BGWA1000000000", NULL, 404, &r);
+    assert_problem(&r, 404, "/hardware/gateway-devices/BGWA1000000000");
+    http_response_free(&r);
+    control("GET", "/hardware/locking-devices/BPLAD000000", NULL, 404, &r);
+    assert_problem(&r, 404, "/hardware/locking-devices/BPLAD000000");
+    http_response_free(&r);
+
+    /* A gateway is no locking device, and a claiming code is no serial. */
+    make_gateway(NULL, serial, code);
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
+    control("GET", path, NULL, 404, &r);
+    http_response_free(&r);
+    snprintf(path, sizeof(path), "/hardware/gateway-devices/%s", code);
+    control("GET", path, NULL, 404, &r);
+    http_response_free(&r);
+}
+END_TEST
+
+/* ---- determinism -------------------------------------------------------------------- */
+
+/* Starts an emulator with --seed seed, makes one gateway and one padlock, and copies what
+ * they were given. */
+static void seeded_run(const char *seed, char serial[64], char code[16], char lock[64])
+{
+    const char *const args[] = {"--seed", seed, NULL};
+    struct emu e;
+    struct http_response r;
+
+    ck_assert_int_eq(emu_start(&e, args), 0);
+    ck_assert_int_eq(control_call(&e, "POST", "/hardware/gateway-devices", NULL, &r), 201);
+    snprintf(serial, 64, "%s", json_str(&r, "serialNumber"));
+    snprintf(code, 16, "%s", json_str(&r, "claimingCode"));
+    http_response_free(&r);
+    ck_assert_int_eq(control_call(&e, "POST", "/hardware/locking-devices",
+                                  "{\"hardwareModel\":\"PADLOCK\"}", &r),
+                     201);
+    snprintf(lock, 64, "%s", json_str(&r, "serialNumber"));
+    http_response_free(&r);
+    emu_stop(&e);
+}
+
+START_TEST(seed_reproduces_serials_and_codes)
+{
+    char serial[3][64], code[3][16], lock[3][64];
+
+    seeded_run("7", serial[0], code[0], lock[0]);
+    seeded_run("7", serial[1], code[1], lock[1]);
+    seeded_run("8", serial[2], code[2], lock[2]);
+    assert_gateway_serial(serial[0]);
+    assert_claiming_code(code[0]);
+    ck_assert_str_eq(serial[0], serial[1]);
+    ck_assert_str_eq(code[0], code[1]);
+    ck_assert_str_eq(lock[0], lock[1]);
+    ck_assert_str_ne(serial[0], serial[2]);
+    ck_assert_str_ne(code[0], code[2]);
+}
+END_TEST
+
+static Suite *hardware_suite(void)
+{
+    Suite *s = suite_create("hardware");
+    TCase *gw = tcase_create("gateway devices"), *ld = tcase_create("locking devices");
+    TCase *seed = tcase_create("determinism");
+
+    tcase_add_unchecked_fixture(gw, emu_setup, emu_teardown);
+    tcase_add_unchecked_fixture(ld, emu_setup, emu_teardown);
+    tcase_set_timeout(gw, 120);
+    tcase_set_timeout(ld, 120);
+    tcase_set_timeout(seed, 120);
+    tcase_add_test(gw, gateway_without_body_gets_defaults);
+    tcase_add_test(gw, gateway_keeps_given_versions);
+    tcase_add_test(gw, gateway_rejects_invalid_bodies);
+    tcase_add_test(gw, gateway_serials_and_codes_are_unique);
+    tcase_add_test(gw, gateway_shows_its_claim);
+    tcase_add_test(gw, deleting_the_system_frees_the_gateway);
+    tcase_add_test(ld, locking_device_of_each_model);
+    tcase_add_test(ld, locking_device_keeps_given_versions);
+    tcase_add_test(ld, locking_device_rejects_invalid_bodies);
+    tcase_add_test(ld, unknown_serials_are_not_found);
+    tcase_add_test(seed, seed_reproduces_serials_and_codes);
+    suite_add_tcase(s, gw);
+    suite_add_tcase(s, ld);
+    suite_add_tcase(s, seed);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(hardware_suite());
+    int failed;
+
+    srunner_run_all(runner, CK_NORMAL);
+    failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
