@@ -27,7 +27,7 @@ static void add_string(json_object *o, const char *key, const char *value)
 
 /* The reference's shapes: a pending gateway has four fields; an activated one adds its
  * activation time and what the hardware reported when it came up. */
-static json_object *render_gateway(const void *row)
+json_object *gateway_device_render(const void *row)
 {
     const struct gateway_device_row *g = row;
     json_object *o = json_object_new_object();
@@ -102,7 +102,7 @@ enum status gateway_devices_claim(struct request *req, struct response *res)
         st = db_transact(req->db, claim_tx, &c);
     if (st != ST_OK)
         return st;
-    return respond_json(res, 201, render_gateway(&c.device));
+    return respond_json(res, 201, gateway_device_render(&c.device));
 }
 
 enum status gateway_devices_list(struct request *req, struct response *res)
@@ -119,7 +119,7 @@ enum status gateway_devices_list(struct request *req, struct response *res)
         return ST_NOMEM;
     st = store_gateway_device_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
     if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_gateway, paging_keys_seq);
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, gateway_device_render, paging_keys_seq);
     free(rows);
     return st;
 }
@@ -130,7 +130,7 @@ enum status gateway_devices_get(struct request *req, struct response *res)
     enum status st = store_gateway_device_get(req->db, req->system.id,
                                               request_param(req, "gateway-device-id"), &device);
 
-    return st != ST_OK ? st : respond_json(res, 200, render_gateway(&device));
+    return st != ST_OK ? st : respond_json(res, 200, gateway_device_render(&device));
 }
 
 static enum status delete_tx(struct db *db, void *ctx)

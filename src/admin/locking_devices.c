@@ -71,7 +71,7 @@ enum status locking_devices_list(struct request *req, struct response *res)
     static const struct spec_field fields[] = {
         {"claiming-status", SPEC_ENUM, 0, 0, 0, claiming_statuses,
          offsetof(struct locking_device_filter, claiming_status)},
-        {"serial-number", SPEC_STRING, 0, 1, 63, NULL,
+        {"serial-number", SPEC_STRING, 0, 0, 0, NULL,
          offsetof(struct locking_device_filter, serial_number)},
     };
     struct locking_device_filter filter = {0};
@@ -159,7 +159,7 @@ static enum status patch_tx(struct db *db, void *ctx)
         size_t chars = json_object_is_type(name, json_type_string)
                            ? spec_utf8_length(json_object_get_string(name))
                            : 0;
-        if (chars < 1 || chars > NAME_MAX_CHARS)
+        if (chars < 1 || chars > NAME_MAX_CHARS || spec_has_nul(name))
             st = problem_invalid(&req->problem, "/name",
                                  "must be a string of 1 to %d characters", NAME_MAX_CHARS);
         else

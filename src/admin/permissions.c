@@ -1,33 +1,346 @@
 #include "admin/permissions.h"
 
-/* Placeholder until the owner lands the real handlers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/paging.h"
+#include "lib/time_window.h"
+#include "lib/timefmt.h"
+#include "store/locking_devices.h"
+#include "store/permissions.h"
+
+#define DAY 86400
+#define DEFAULT_VALIDITY "P8D"
+#define BIT(i) (1u << (i))
+
+static const char *const operation_types[] = {"OPEN", "UPDATE_FIRMWARE", "UPDATE_TIME", NULL};
+static const char *const permission_types[] = {"SINGLE_INTERVAL", "MULTIPLE_INTERVALS", "RECURRING",
+                                               NULL};
+static const char *const weekday_names[] = {"MONDAY", "TUESDAY",  "WEDNESDAY", "THURSDAY",
+                                            "FRIDAY", "SATURDAY", "SUNDAY",    NULL};
+
+struct permission_in {
+    const char *user_id, *locking_device_id, *operation_type, *permission_type;
+    struct spec_duration validity;
+    int64_t start, end;
+    json_object *weekdays, *intervals;
+};
+
+/* The order matters: check_body() tests the presence bits by these indexes. */
+enum { F_VALIDITY = 4, F_START, F_END, F_WEEKDAYS, F_INTERVALS };
+static const struct spec_field permission_fields[] = {
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, user_id)},
+    {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+     offsetof(struct permission_in, locking_device_id)},
+    {"operationType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, operation_types,
+     offsetof(struct permission_in, operation_type)},
+    {"permissionType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, permission_types,
+     offsetof(struct permission_in, permission_type)},
+    {"operatingKeyValidityDuration", SPEC_DURATION, 0, 0, 0, NULL,
+     offsetof(struct permission_in, validity)},
+    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, start)},
+    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, end)},
+    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_in, weekdays)},
+    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_in, intervals)},
+};
+
+/* ---- validation --------------------------------------------------------------------- */
+
+static int weekday_index(const char *s)
+{
+    for (int i = 0; weekday_names[i] != NULL; i++)
+        if (strcmp(weekday_names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+/* NULL when weekdays is valid, else the reason. */
+static const char *weekdays_problem(json_object *weekdays)
+{
+    unsigned seen = 0;
+    size_t n = json_object_array_length(weekdays);
+
+    if (n == 0)
+        return "must not be empty";
+    for (size_t i = 0; i < n; i++) {
+        json_object *v = json_object_array_get_idx(weekdays, i);
+        int day = json_object_is_type(v, json_type_string)
+                      ? weekday_index(json_object_get_string(v))
+                      : -1;
+        if (day < 0)
+            return "must hold only MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY,"
+                   " SUNDAY";
+        if (seen & BIT(day))
+            return "must not repeat a weekday";
+        seen |= BIT(day);
+    }
+    return NULL;
+}
+
+/* True for "HH:MM-HH:MM" with the start before the end, within one day: the same parser
+ * that the simulated lock applies. */
+static int is_interval(json_object *v)
+{
+    int from, to;
+
+    return json_object_is_type(v, json_type_string) &&
+           time_window_parse_interval(json_object_get_string(v), &from, &to) == 0;
+}
+
+static const char *intervals_problem(json_object *intervals)
+{
+    size_t n = json_object_array_length(intervals);
+
+    if (n == 0)
+        return "must not be empty";
+    if (n > PERMISSION_MAX_INTERVALS)
+        return "must hold at most 32 intervals";
+    for (size_t i = 0; i < n; i++)
+        if (!is_interval(json_object_array_get_idx(intervals, i)))
+            return "must hold only intervals \"HH:MM-HH:MM\" (UTC) whose start is before"
+                   " their end";
+    return NULL;
+}
+
+/* Checks a schedule array (weekdays or intervals) given as list (NULL when absent or not
+ * an array, which the field spec has named already): whether the permission type wants it,
+ * then its shape. */
+static void check_schedule(struct request *req, const char *name, json_object *list,
+                           const char *(*shape_problem)(json_object *), const char *type)
+{
+    json_object *given = NULL;
+    int single = type != NULL && strcmp(type, "SINGLE_INTERVAL") == 0;
+    const char *reason;
+
+    json_object_object_get_ex(req->body, name, &given);
+    if (given != NULL && single)
+        problem_invalid(&req->problem, name, "is not allowed for SINGLE_INTERVAL permissions");
+    else if (given == NULL && type != NULL && !single)
+        problem_invalid(&req->problem, name, "is required for %s permissions", type);
+    else if (list != NULL && (reason = shape_problem(list)) != NULL)
+        problem_invalid(&req->problem, name, "%s", reason);
+}
+
+/* Decodes and validates the body of POST and PUT, naming every bad field. */
+static enum status decode_permission(struct request *req, struct permission_in *in)
+{
+    uint32_t present = 0;
+    enum status st;
+
+    in->validity.text = DEFAULT_VALIDITY;
+    in->validity.seconds = 8 * DAY;
+    st = request_decode_body(req, permission_fields, COUNT_OF(permission_fields), in, &present);
+    if (req->body == NULL || st == ST_NOMEM)
+        return st;
+    /* The text is kept as written, so its length is capped too (zero padding is legal). */
+    if ((present & BIT(F_VALIDITY)) &&
+        (in->validity.seconds < DAY || in->validity.seconds > 31 * DAY ||
+         strlen(in->validity.text) >= sizeof(((struct permission_row *)0)->validity_text)))
+        problem_invalid(&req->problem, "operatingKeyValidityDuration",
+                        "must be at least 1 day (P1D) and at most 31 days (P31D)");
+    if ((present & BIT(F_START)) && (present & BIT(F_END)) && in->end <= in->start)
+        problem_invalid(&req->problem, "end", "must be after start");
+    check_schedule(req, "weekdays", in->weekdays, weekdays_problem, in->permission_type);
+    check_schedule(req, "intervals", in->intervals, intervals_problem, in->permission_type);
+    return st == ST_OK && !problem_has_invalid(&req->problem) ? ST_OK : ST_INVALID;
+}
+
+/* ---- rendering ---------------------------------------------------------------------- */
+
+static void add_datetime(json_object *o, const char *key, int64_t t)
+{
+    char text[TIMEFMT_DATETIME_LEN];
+
+    timefmt_format_datetime(t, text);
+    json_object_object_add(o, key, json_object_new_string(text));
+}
+
+static void add_list(json_object *o, const char *key, const char *json_text)
+{
+    if (json_text[0] != '\0')
+        json_object_object_add(o, key, json_tokener_parse(json_text));
+}
+
+static json_object *render_permission(const void *row)
+{
+    const struct permission_row *p = row;
+    json_object *o = json_object_new_object();
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "id", json_object_new_string(p->id));
+    json_object_object_add(o, "permissionType", json_object_new_string(p->permission_type));
+    json_object_object_add(o, "userId", json_object_new_string(p->user_id));
+    json_object_object_add(o, "lockingDeviceId", json_object_new_string(p->locking_device_id));
+    json_object_object_add(o, "operationType", json_object_new_string(p->operation_type));
+    json_object_object_add(o, "operatingKeyValidityDuration",
+                           json_object_new_string(p->validity_text));
+    add_datetime(o, "start", p->start_at);
+    add_datetime(o, "end", p->end_at);
+    add_list(o, "weekdays", p->weekdays);
+    add_list(o, "intervals", p->intervals);
+    return o;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+struct write_ctx {
+    struct request *req;
+    struct permission_in in;
+    struct permission_row row;
+};
+
+/* Copies a validated JSON array into a text column; ST_INTERNAL if it cannot fit, which
+ * the validation caps rule out. */
+static enum status copy_list(json_object *list, char *out, size_t cap)
+{
+    const char *text = list ? json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN) : "";
+
+    if (text == NULL)
+        return ST_NOMEM;
+    return (size_t)snprintf(out, cap, "%s", text) < cap ? ST_OK : ST_INTERNAL;
+}
+
+static enum status fill_row(struct write_ctx *c, const char *id)
+{
+    struct permission_row *r = &c->row;
+    const struct permission_in *in = &c->in;
+    enum status st;
+
+    snprintf(r->id, sizeof(r->id), "%s", id);
+    snprintf(r->system_id, sizeof(r->system_id), "%s", c->req->system.id);
+    snprintf(r->user_id, sizeof(r->user_id), "%s", in->user_id);
+    snprintf(r->locking_device_id, sizeof(r->locking_device_id), "%s", in->locking_device_id);
+    snprintf(r->operation_type, sizeof(r->operation_type), "%s", in->operation_type);
+    snprintf(r->permission_type, sizeof(r->permission_type), "%s", in->permission_type);
+    snprintf(r->validity_text, sizeof(r->validity_text), "%s", in->validity.text);
+    r->validity_seconds = in->validity.seconds;
+    r->start_at = in->start;
+    r->end_at = in->end;
+    r->created_at = request_now(c->req);
+    st = copy_list(in->weekdays, r->weekdays, sizeof(r->weekdays));
+    return st == ST_OK ? copy_list(in->intervals, r->intervals, sizeof(r->intervals)) : st;
+}
+
+/* 404 naming the user or locking device the body refers to when it is not in the system. */
+static enum status check_references(struct db *db, struct request *req,
+                                    const struct permission_in *in)
+{
+    struct user_row user;
+    struct locking_device_row device;
+    enum status us = store_user_get(db, req->system.id, in->user_id, &user);
+    enum status ds = store_locking_device_get(db, req->system.id, in->locking_device_id, &device);
+
+    if (us != ST_OK && us != ST_NOT_FOUND)
+        return us;
+    if (ds != ST_OK && ds != ST_NOT_FOUND)
+        return ds;
+    if (us == ST_NOT_FOUND && ds == ST_NOT_FOUND)
+        return request_fail(req, ST_NOT_FOUND, "unknown user '%s' and locking device '%s'",
+                            in->user_id, in->locking_device_id);
+    if (us == ST_NOT_FOUND)
+        return request_fail(req, ST_NOT_FOUND, "unknown user '%s'", in->user_id);
+    if (ds == ST_NOT_FOUND)
+        return request_fail(req, ST_NOT_FOUND, "unknown locking device '%s'",
+                            in->locking_device_id);
+    return ST_OK;
+}
+
+static enum status create_tx(struct db *db, void *ctx)
+{
+    struct write_ctx *c = ctx;
+    char id[UUID_STR_LEN];
+    enum status st = check_references(db, c->req, &c->in);
+
+    if (st != ST_OK)
+        return st;
+    rng_uuid(id);
+    st = fill_row(c, id);
+    return st != ST_OK ? st : store_permission_insert(db, &c->row);
+}
+
+static enum status replace_tx(struct db *db, void *ctx)
+{
+    struct write_ctx *c = ctx;
+    struct permission_row old;
+    enum status st =
+        store_permission_get(db, c->req->system.id, request_param(c->req, "permission-id"), &old);
+
+    if (st == ST_OK)
+        st = check_references(db, c->req, &c->in);
+    if (st == ST_OK)
+        st = fill_row(c, old.id);
+    return st != ST_OK ? st : store_permission_replace(db, &c->row);
+}
+
+/* ---- handlers ----------------------------------------------------------------------- */
+
 enum status permissions_create(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "permissions_create: pending");
+    struct write_ctx c = {.req = req};
+    json_object *body;
+    enum status st = decode_permission(req, &c.in);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, create_tx, &c);
+    if (st != ST_OK)
+        return st;
+    body = json_object_new_object();
+    if (body == NULL)
+        return ST_NOMEM;
+    json_object_object_add(body, "id", json_object_new_string(c.row.id));
+    return respond_json(res, 201, body);
 }
 
 enum status permissions_list(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "permissions_list: pending");
+    struct page pg;
+    struct permission_row *rows;
+    size_t n = 0;
+    enum status st = paging_begin(req, &pg, "permission|%s", req->system.id);
+
+    if (st != ST_OK)
+        return st;
+    rows = calloc(pg.limit + 1, sizeof(*rows));
+    if (rows == NULL)
+        return ST_NOMEM;
+    st = store_permission_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
+    if (st == ST_OK)
+        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_permission, paging_keys_seq);
+    free(rows);
+    return st;
 }
 
 enum status permissions_get(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "permissions_get: pending");
+    struct permission_row row;
+    enum status st =
+        store_permission_get(req->db, req->system.id, request_param(req, "permission-id"), &row);
+
+    return st != ST_OK ? st : respond_json(res, 200, render_permission(&row));
 }
 
 enum status permissions_replace(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "permissions_replace: pending");
+    struct write_ctx c = {.req = req};
+    enum status st = decode_permission(req, &c.in);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, replace_tx, &c);
+    return st != ST_OK ? st : respond_empty(res);
+}
+
+static enum status delete_tx(struct db *db, void *ctx)
+{
+    struct request *req = ctx;
+
+    return store_permission_delete(db, req->system.id, request_param(req, "permission-id"));
 }
 
 enum status permissions_delete(struct request *req, struct response *res)
 {
-    (void)res;
-    return request_fail(req, ST_INTERNAL, "permissions_delete: pending");
-}
+    enum status st = db_transact(req->db, delete_tx, req);
 
+    return st != ST_OK ? st : respond_empty(res);
+}

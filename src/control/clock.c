@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "events/dispatcher.h"
 #include "lib/timefmt.h"
 #include "sim/clock.h"
 #include "sim/scheduler.h"
@@ -92,6 +93,7 @@ enum status clock_advance(struct request *req, struct response *res)
         st = scheduler_advance(req->db, req->system.id, target, in.max_jobs, &r);
     if (st != ST_OK)
         return st;
+    dispatcher_poke(); /* deliveries the clock made due go out now */
     o = json_object_new_object();
     if (o == NULL)
         return ST_NOMEM;

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "events/dispatcher.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
+#include "sim/clock.h"
 #include "store/messages.h"
 #include "store/outbox.h"
 
@@ -22,9 +24,12 @@ static json_object *render_event(const void *row)
     return o;
 }
 
+#define EVENTS_MAX_WAIT_S 30
+
 struct events_query {
     const char *type;
     const char *after;
+    int64_t wait; /* seconds to long-poll while nothing matches */
 };
 
 /* Checks that the system exists: the control API answers 404 for unknown systems. */
@@ -34,11 +39,32 @@ static enum status find_system(struct request *req, const char **id)
     return store_system_get(req->db, *id, &req->system);
 }
 
+/* Reads the page; with wait, reads again after each dispatcher pass (which also notices
+ * new events) until something matches or the time is up. The worker waits on a condition
+ * variable, never on the network. */
+static enum status read_events(struct request *req, const char *system_id,
+                               const struct events_query *q, const struct page *pg,
+                               struct event_row *rows, size_t *n)
+{
+    int64_t deadline_ns = clock_monotonic_ns() + q->wait * 1000000000LL, left_ms;
+    enum status st;
+
+    for (;;) {
+        uint64_t seen = dispatcher_passes();
+        st = store_outbox_list(req->db, system_id, q->type, pg->after[0], rows, pg->limit + 1, n);
+        left_ms = (deadline_ns - clock_monotonic_ns()) / 1000000;
+        if (st != ST_OK || *n > 0 || left_ms <= 0)
+            return st;
+        dispatcher_wait_pass(seen, left_ms);
+    }
+}
+
 enum status events_list(struct request *req, struct response *res)
 {
     static const struct spec_field fields[] = {
         {"type", SPEC_STRING, 0, 1, 63, NULL, offsetof(struct events_query, type)},
         {"after", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct events_query, after)},
+        {"wait", SPEC_INT, 0, 0, EVENTS_MAX_WAIT_S, NULL, offsetof(struct events_query, wait)},
     };
     struct events_query q = {0};
     struct event_row *rows = NULL;
@@ -63,7 +89,7 @@ enum status events_list(struct request *req, struct response *res)
     rows = calloc(pg.limit + 1, sizeof(*rows));
     if (rows == NULL)
         return ST_NOMEM;
-    st = store_outbox_list(req->db, system_id, q.type, pg.after[0], rows, pg.limit + 1, &n);
+    st = read_events(req, system_id, &q, &pg, rows, &n);
     if (st == ST_OK)
         st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_event, paging_keys_seq);
     store_outbox_rows_release(rows, n);

@@ -62,9 +62,11 @@ static enum status decode_at(const struct spec_field *fields, size_t n, json_obj
     return st;
 }
 
-/* Validates one system entry and, when valid and new, creates it with its content. */
+/* Validates one system entry and, when valid and new, creates it with its content.
+ * first..out are the entries of this document already loaded. */
 static enum status load_system(struct db *db, json_object *obj, const char *pointer,
-                               struct fixture_system *out, struct problem *p)
+                               const struct fixture_system *first, struct fixture_system *out,
+                               struct problem *p)
 {
     struct system_in in = {0};
     struct admin_in admin = {0};
@@ -105,6 +107,11 @@ static enum status load_system(struct db *db, json_object *obj, const char *poin
     snprintf(out->api_key, sizeof(out->api_key), "%s", in.spec.api_key);
     snprintf(out->admin_user_id, sizeof(out->admin_user_id), "%s", admin.user_id);
     snprintf(out->admin_access_key, sizeof(out->admin_access_key), "%s", admin.access_key);
+    for (const struct fixture_system *earlier = first; earlier < out; earlier++)
+        if (strcmp(earlier->id, in.spec.id) == 0) {
+            snprintf(where, sizeof(where), "%s/id", pointer);
+            return problem_invalid(p, where, "repeats the id of an earlier system");
+        }
     if (store_system_get(db, in.spec.id, &existing) == ST_OK) {
         out->existed = 1;
         return ST_OK;
@@ -156,7 +163,7 @@ static enum status load_tx(struct db *db, void *ctx)
         char pointer[32];
         snprintf(pointer, sizeof(pointer), "/systems/%zu", i);
         enum status one = load_system(db, json_object_array_get_idx(c->systems, i), pointer,
-                                      &c->out->systems[i], c->p);
+                                      c->out->systems, &c->out->systems[i], c->p);
         if (one != ST_OK)
             st = one; /* keep going: report every bad value at once */
     }

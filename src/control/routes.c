@@ -6,6 +6,7 @@
 
 #include "control/api_keys.h"
 #include "control/clock.h"
+#include "control/devices.h"
 #include "control/events.h"
 #include "control/hardware.h"
 #include "control/health.h"
@@ -64,5 +65,11 @@ const struct route control_routes[] = {
      "The phone goes online: keys down, logs up"},
     {"POST", "/operating-devices/{operating-device-id}/visit", phones_visit, C, J,
      "One Bluetooth session at a lock"},
+    {"POST", "/locking-devices/{locking-device-id}/system-events", devices_lock_system_event, C,
+     J, "The lock logs an internal event, uploaded at its next contact"},
+    {"POST", "/gateway-devices/{gateway-device-id}/power-on", devices_gateway_power_on, C, 0,
+     "The gateway is powered on and activates"},
+    {"POST", "/gateway-devices/{gateway-device-id}/wake", devices_gateway_wake, C, 0,
+     "The gateway wakes: runs valid commands, uploads logs"},
 };
 const size_t control_routes_count = COUNT_OF(control_routes);

@@ -151,8 +151,9 @@ enum status systems_create(struct request *req, struct response *res)
     if (req->body == NULL && (req->body = json_object_new_object()) == NULL)
         goto out;
     st = request_decode_body(req, fields, COUNT_OF(fields), c, NULL);
-    if (st == ST_OK && c->clock != NULL)
-        st = systems_decode_clock(c->clock, "clock", &c->spec, &req->problem);
+    /* The clock is checked even when other fields failed, so that every fault is named. */
+    if (c->clock != NULL && systems_decode_clock(c->clock, "clock", &c->spec, &req->problem) != ST_OK)
+        st = ST_INVALID;
     if (st == ST_OK)
         st = db_transact(req->db, create_tx, c);
     if (st == ST_OK)

@@ -1,10 +1,426 @@
 #include "events/dispatcher.h"
 
+#include <curl/curl.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events/signature.h"
+#include "lib/crypto.h"
+#include "sim/clock.h"
+
+#define MAX_INFLIGHT 64
+#define FANOUT_BATCH 256
+#define FANOUT_ROUNDS 16
+#define HEADS_BATCH 128
+
+/* Seconds of the system's clock between attempt k and k+1. */
+static const int64_t backoff[DISPATCHER_MAX_FAILURES - 1] = {31, 300, 1800, 7200, 28800};
+
+struct transfer {
+    CURL *easy; /* NULL: the slot is free */
+    struct curl_slist *headers;
+    char *body;
+    int64_t delivery_seq, subscription_seq;
+    char system_id[UUID_STR_LEN];
+    int64_t attempted_at; /* the system's virtual seconds */
+    int64_t started_ns;
+};
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t passed;
+static CURLM *multi; /* other threads only wake it, under lock */
+static int running, poked;
+static uint64_t passes;
+static struct transfer slots[MAX_INFLIGHT]; /* the dispatcher thread's own */
+
+/* A delivery's id is derived from its subscription and event rather than drawn from the
+ * seeded generator: this thread's timing must not shift the ids the API hands out. */
+static void delivery_id(const struct webhook_fanout_row *p, char out[UUID_STR_LEN])
+{
+    char input[2 * UUID_STR_LEN + 16], hex[SHA256_HEX_LEN];
+    int n = snprintf(input, sizeof(input), "delivery|%s|%s", p->subscription_id, p->event_id);
+
+    crypto_sha256_hex(input, (size_t)n, hex);
+    hex[12] = '4';
+    hex[16] = "89ab"[hex[16] % 4];
+    snprintf(out, UUID_STR_LEN, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+}
+
+struct fanout {
+    struct webhook_fanout_row rows[FANOUT_BATCH];
+    size_t n;
+};
+
+static enum status fan_out_tx(struct db *db, void *ctx)
+{
+    struct fanout *f = ctx;
+    char id[UUID_STR_LEN];
+    enum status st = store_webhook_fanout_pending(db, f->rows, FANOUT_BATCH, &f->n);
+
+    for (size_t i = 0; st == ST_OK && i < f->n; i++) {
+        const struct webhook_fanout_row *p = &f->rows[i];
+        if (p->matches) {
+            delivery_id(p, id);
+            st = store_webhook_delivery_insert(db, id, p, p->occurred_at);
+        }
+        if (st == ST_OK)
+            st = store_webhook_subscription_set_cursor(db, p->subscription_seq, p->event_seq);
+    }
+    return st;
+}
+
+static void fan_out(struct db *db)
+{
+    static struct fanout f;
+    enum status st;
+
+    for (int round = 0; round < FANOUT_ROUNDS; round++) {
+        /* Look without the write lock first: most passes find nothing to do. */
+        if (store_webhook_fanout_pending(db, f.rows, 1, &f.n) != ST_OK || f.n == 0)
+            return;
+        if ((st = db_transact(db, fan_out_tx, &f)) != ST_OK) {
+            fprintf(stderr, "keyless-emulator: webhook fan-out: %s\n", status_name(st));
+            return;
+        }
+        if (f.n < FANOUT_BATCH)
+            return;
+    }
+}
+
+struct outcome {
+    const struct transfer *t;
+    const struct webhook_attempt_row *attempt;
+};
+
+/* Stores the attempt and what follows from it: delivered, a retry later, or dead. */
+static enum status record_tx(struct db *db, void *ctx)
+{
+    const struct outcome *o = ctx;
+    int64_t seq = o->t->delivery_seq, failures = 0, now;
+    struct system_row system;
+    enum status st = store_webhook_delivery_state(db, seq, &failures);
+
+    if (st == ST_NOT_FOUND)
+        return ST_OK; /* unsubscribed while in flight: nothing left to record */
+    if (st == ST_OK)
+        st = store_system_get(db, o->t->system_id, &system);
+    if (st == ST_OK)
+        st = store_webhook_attempt_insert(db, seq, o->attempt);
+    if (st != ST_OK)
+        return st;
+    now = clock_system_now(&system);
+    if (o->attempt->error[0] == '\0')
+        return store_webhook_delivery_update(db, seq, "delivered", failures, now);
+    if (++failures >= DISPATCHER_MAX_FAILURES)
+        return store_webhook_delivery_update(db, seq, "dead", failures, now);
+    return store_webhook_delivery_update(db, seq, "pending", failures, now + backoff[failures - 1]);
+}
+
+static void record(struct db *db, const struct transfer *t, const struct webhook_attempt_row *a)
+{
+    struct outcome o = {t, a};
+    enum status st = db_transact(db, record_tx, &o);
+
+    /* Unrecorded, the delivery stays pending and due: it goes out again (at least once). */
+    if (st != ST_OK)
+        fprintf(stderr, "keyless-emulator: webhook attempt not recorded: %s\n", status_name(st));
+}
+
+static void release(struct transfer *t)
+{
+    if (t->easy != NULL)
+        curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+    free(t->body);
+    memset(t, 0, sizeof(*t));
+}
+
+static size_t discard(char *ptr, size_t size, size_t n, void *userdata)
+{
+    (void)ptr;
+    (void)userdata;
+    return size * n;
+}
+
+static enum status add_headers(struct transfer *t, const struct webhook_head_row *h,
+                               const char *signature)
+{
+    char lines[5][200];
+    struct curl_slist *list;
+
+    snprintf(lines[0], sizeof(lines[0]), "webhook-id: %s", h->event_id);
+    snprintf(lines[1], sizeof(lines[1]), "webhook-timestamp: %" PRId64, h->occurred_at + 1);
+    snprintf(lines[2], sizeof(lines[2]), "webhook-signature: %s", signature);
+    snprintf(lines[3], sizeof(lines[3]), "Content-Type: application/json");
+    snprintf(lines[4], sizeof(lines[4]), "Expect:"); /* no 100-continue round trip */
+    for (size_t i = 0; i < 5; i++) {
+        if ((list = curl_slist_append(t->headers, lines[i])) == NULL)
+            return ST_NOMEM;
+        t->headers = list;
+    }
+    return ST_OK;
+}
+
+static enum status configure(struct transfer *t, const struct webhook_head_row *h)
+{
+    CURL *e = t->easy;
+
+    curl_easy_setopt(e, CURLOPT_URL, h->url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(t->body));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "keyless-emulator/" KE_VERSION);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)DISPATCHER_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)t);
+    return curl_multi_add_handle(multi, e) == CURLM_OK ? ST_OK : ST_INTERNAL;
+}
+
+/* Starts one attempt of head h in slot t; h's body passes to t. */
+static void start(struct db *db, struct transfer *t, struct webhook_head_row *h, int64_t now)
+{
+    char signature[SIGNATURE_LEN];
+    enum status st =
+        signature_sign(h->secret, h->event_id, h->occurred_at, h->body, strlen(h->body), signature);
+
+    t->delivery_seq = h->delivery_seq;
+    t->subscription_seq = h->subscription_seq;
+    snprintf(t->system_id, sizeof(t->system_id), "%s", h->system.id);
+    t->attempted_at = now;
+    t->started_ns = clock_monotonic_ns();
+    if (st == ST_INVALID) { /* cannot happen for secrets the API accepted */
+        struct webhook_attempt_row a = {.attempted_at = now};
+        snprintf(a.error, sizeof(a.error), "the subscription's secret cannot sign");
+        record(db, t, &a);
+        release(t);
+        return;
+    }
+    t->body = h->body;
+    h->body = NULL;
+    if (st != ST_OK || (t->easy = curl_easy_init()) == NULL ||
+        add_headers(t, h, signature) != ST_OK || configure(t, h) != ST_OK)
+        release(t); /* still pending and due: the next pass tries again */
+}
+
+static struct transfer *free_slot_for(int64_t subscription_seq)
+{
+    struct transfer *free_slot = NULL;
+
+    for (size_t i = 0; i < MAX_INFLIGHT; i++) {
+        if (slots[i].easy != NULL && slots[i].subscription_seq == subscription_seq)
+            return NULL; /* one attempt at a time per subscription keeps the order */
+        if (slots[i].easy == NULL && free_slot == NULL)
+            free_slot = &slots[i];
+    }
+    return free_slot;
+}
+
+static void start_due(struct db *db)
+{
+    static struct webhook_head_row heads[HEADS_BATCH];
+    size_t n = 0;
+
+    if (store_webhook_heads(db, heads, HEADS_BATCH, &n) != ST_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct webhook_head_row *h = &heads[i];
+        int64_t now = clock_system_now(&h->system);
+        struct transfer *t;
+        if (h->due_at <= now && (t = free_slot_for(h->subscription_seq)) != NULL)
+            start(db, t, h, now);
+    }
+    store_webhook_heads_release(heads, n);
+}
+
+/* Records every finished transfer; returns how many finished. */
+static int reap(struct db *db)
+{
+    CURLMsg *msg;
+    int left, finished = 0;
+
+    while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+        struct webhook_attempt_row a = {0};
+        CURL *easy = msg->easy_handle;
+        CURLcode rc = msg->data.result;
+        struct transfer *t;
+        char *priv = NULL;
+        long code = 0;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+        t = (struct transfer *)priv;
+        curl_multi_remove_handle(multi, easy);
+        a.attempted_at = t->attempted_at;
+        a.status_code = (int)code;
+        a.latency_ms = (clock_monotonic_ns() - t->started_ns) / 1000000;
+        if (rc != CURLE_OK)
+            snprintf(a.error, sizeof(a.error), "%s", curl_easy_strerror(rc));
+        else if (code < 200 || code > 299)
+            snprintf(a.error, sizeof(a.error), "the receiver answered %ld", code);
+        record(db, t, &a);
+        release(t);
+        finished++;
+    }
+    return finished;
+}
+
+static int take_poke(void)
+{
+    int p;
+
+    pthread_mutex_lock(&lock);
+    p = poked;
+    poked = 0;
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+static int keep_running(void)
+{
+    int r;
+
+    pthread_mutex_lock(&lock);
+    r = running;
+    pthread_mutex_unlock(&lock);
+    return r;
+}
+
+static void *dispatcher_main(void *arg)
+{
+    struct db *db = db_thread();
+    int64_t last_pass = 0;
+    int again = 1, active = 0;
+
+    (void)arg;
+    if (db == NULL)
+        fprintf(stderr, "keyless-emulator: webhook dispatcher has no database connection\n");
+    while (db != NULL && keep_running()) {
+        int64_t now_ns = clock_monotonic_ns();
+        if (again || take_poke() || now_ns - last_pass >= DISPATCHER_TICK_MS * 1000000LL) {
+            fan_out(db);
+            start_due(db);
+            last_pass = now_ns;
+        }
+        curl_multi_perform(multi, &active);
+        again = reap(db) > 0; /* a subscription's next event may go at once */
+        pthread_mutex_lock(&lock);
+        passes++;
+        pthread_cond_broadcast(&passed);
+        pthread_mutex_unlock(&lock);
+        curl_multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
+    }
+    for (size_t i = 0; i < MAX_INFLIGHT; i++) {
+        if (slots[i].easy != NULL)
+            curl_multi_remove_handle(multi, slots[i].easy);
+        release(&slots[i]);
+    }
+    return NULL;
+}
+
 enum status dispatcher_start(void)
 {
+    pthread_condattr_t attr;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return ST_INTERNAL;
+    if ((multi = curl_multi_init()) == NULL) {
+        curl_global_cleanup();
+        return ST_NOMEM;
+    }
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&passed, &attr);
+    pthread_condattr_destroy(&attr);
+    running = 1;
+    if (pthread_create(&thread, NULL, dispatcher_main, NULL) != 0) {
+        running = 0;
+        curl_multi_cleanup(multi);
+        multi = NULL;
+        curl_global_cleanup();
+        return ST_INTERNAL;
+    }
     return ST_OK;
 }
 
 void dispatcher_stop(void)
 {
+    pthread_mutex_lock(&lock);
+    if (!running) {
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    running = 0;
+    curl_multi_wakeup(multi);
+    pthread_mutex_unlock(&lock);
+    pthread_join(thread, NULL);
+    pthread_mutex_lock(&lock);
+    curl_multi_cleanup(multi);
+    multi = NULL;
+    pthread_mutex_unlock(&lock);
+    curl_global_cleanup();
+}
+
+void dispatcher_poke(void)
+{
+    pthread_mutex_lock(&lock);
+    poked = 1;
+    if (running)
+        curl_multi_wakeup(multi);
+    pthread_mutex_unlock(&lock);
+}
+
+uint64_t dispatcher_passes(void)
+{
+    uint64_t p;
+
+    pthread_mutex_lock(&lock);
+    p = passes;
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+void dispatcher_wait_pass(uint64_t seen, int64_t ms)
+{
+    struct timespec deadline;
+
+    clock_deadline_after_ms(ms, &deadline);
+    pthread_mutex_lock(&lock);
+    while (passes == seen && pthread_cond_timedwait(&passed, &lock, &deadline) != ETIMEDOUT)
+        ;
+    pthread_mutex_unlock(&lock);
+}
+
+enum status dispatcher_flush(struct db *db, const char *system_id, int64_t timeout_ms,
+                             struct webhook_summary *out, int *settled)
+{
+    int64_t deadline_ns = clock_monotonic_ns() + timeout_ms * 1000000LL, left_ms;
+    struct system_row system;
+    enum status st;
+
+    *settled = 0;
+    dispatcher_poke(); /* once: later rounds follow the thread's own ticks */
+    for (;;) {
+        uint64_t seen = dispatcher_passes();
+        st = store_system_get(db, system_id, &system);
+        if (st == ST_OK)
+            st = store_webhook_summary(db, system_id, clock_system_now(&system), out);
+        if (st != ST_OK || out->due_now == 0) {
+            *settled = st == ST_OK;
+            return st;
+        }
+        left_ms = (deadline_ns - clock_monotonic_ns()) / 1000000;
+        if (left_ms <= 0)
+            return ST_OK;
+        dispatcher_wait_pass(seen, left_ms);
+    }
 }

@@ -78,6 +78,11 @@ int spec_is_http_url(const char *s)
     return 1;
 }
 
+int spec_has_nul(json_object *string)
+{
+    return (size_t)json_object_get_string_len(string) != strlen(json_object_get_string(string));
+}
+
 size_t spec_utf8_length(const char *s)
 {
     size_t n = 0;
@@ -210,6 +215,8 @@ static enum status decode_value(const struct spec_field *f, json_object *v, void
     default:
         if (t != json_type_string)
             return problem_invalid(p, f->name, "must be a string");
+        if (spec_has_nul(v))
+            return problem_invalid(p, f->name, "must not contain NUL characters");
         return decode_text(f, json_object_get_string(v), out, p);
     }
 }

@@ -67,6 +67,9 @@ int spec_is_uuid(const char *s);
 int spec_is_e164(const char *s);
 int spec_is_email(const char *s);
 int spec_is_http_url(const char *s);
+/* True when a JSON string holds a NUL character: C strings would silently cut it short,
+ * so every string field refuses it. */
+int spec_has_nul(json_object *string);
 /* Number of UTF-8 code points in s (s is valid UTF-8: json-c validated it). */
 size_t spec_utf8_length(const char *s);
 

@@ -6,11 +6,14 @@
 #include <string.h>
 
 #include "http/request.h"
+#include "sim/gateways.h"
 #include "sim/locks.h"
 
 static const struct job_kind kinds[] = {
     {JOB_ELIGIBLE_OPERATIONAL, sim_job_certificate_eligible},
     {JOB_ELIGIBLE_MANUFACTURING, sim_job_certificate_eligible},
+    {JOB_GATEWAY_HEARTBEAT, sim_job_gateway_heartbeat},
+    {JOB_GATEWAY_WAKE, sim_job_gateway_wake},
 };
 
 const struct job_kind *job_kind_find(const char *kind)

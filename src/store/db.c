@@ -1,6 +1,7 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,14 @@
 
 #include "store/migrations.h"
 
-#define STMT_CACHE_SIZE 96
+#define STMT_CACHE_SIZE 512 /* a power of two, well above the number of statements */
 #define BUSY_TIMEOUT_MS 10000
 
 struct db {
     sqlite3 *handle;
     int in_tx;
+    /* Open addressing keyed by the SQL text's address: every statement is a static
+     * string, so its address names it. */
     struct {
         const char *sql;
         sqlite3_stmt *stmt;
@@ -170,7 +173,7 @@ void db_close_all(void)
     while (registry != NULL) {
         struct db *db = registry;
         registry = db->next;
-        for (size_t i = 0; i < db->cached; i++)
+        for (size_t i = 0; i < STMT_CACHE_SIZE; i++)
             sqlite3_finalize(db->cache[i].stmt);
         sqlite3_close(db->handle);
         free(db);
@@ -207,34 +210,42 @@ int db_in_transaction(const struct db *db)
     return db->in_tx;
 }
 
+static size_t cache_slot(const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+
+    h ^= h >> 17;
+    h *= 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 32) & (STMT_CACHE_SIZE - 1);
+}
+
 enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
 {
+    size_t slot = cache_slot(sql);
     sqlite3_stmt *stmt = NULL;
     int rc;
 
-    for (size_t i = 0; i < db->cached; i++) {
-        if (db->cache[i].sql == sql) {
-            sqlite3_reset(db->cache[i].stmt);
-            sqlite3_clear_bindings(db->cache[i].stmt);
-            *out = db->cache[i].stmt;
-            return ST_OK;
-        }
+    while (db->cache[slot].sql != NULL && db->cache[slot].sql != sql)
+        slot = (slot + 1) & (STMT_CACHE_SIZE - 1);
+    if (db->cache[slot].sql == sql) {
+        sqlite3_reset(db->cache[slot].stmt);
+        sqlite3_clear_bindings(db->cache[slot].stmt);
+        *out = db->cache[slot].stmt;
+        return ST_OK;
+    }
+    /* Keep the table at most half full so that probes stay short and always end. */
+    if (db->cached >= STMT_CACHE_SIZE / 2) {
+        fprintf(stderr, "keyless-emulator: statement cache full; raise STMT_CACHE_SIZE\n");
+        return ST_INTERNAL;
     }
     rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK) {
         fprintf(stderr, "keyless-emulator: sqlite prepare: %s\n", sqlite3_errmsg(db->handle));
         return db_status(rc);
     }
-    if (db->cached < STMT_CACHE_SIZE) {
-        db->cache[db->cached].sql = sql;
-        db->cache[db->cached].stmt = stmt;
-        db->cached++;
-    } else {
-        /* Cache full: a design limit, not a runtime condition; raise STMT_CACHE_SIZE. */
-        fprintf(stderr, "keyless-emulator: statement cache full\n");
-        sqlite3_finalize(stmt);
-        return ST_INTERNAL;
-    }
+    db->cache[slot].sql = sql;
+    db->cache[slot].stmt = stmt;
+    db->cached++;
     *out = stmt;
     return ST_OK;
 }

@@ -37,6 +37,10 @@ enum status store_gateway_device_insert(struct db *db, const struct gateway_devi
 enum status store_gateway_device_get(struct db *db, const char *system_id, const char *id,
                                      struct gateway_device_row *out);
 
+/* The gateway in whatever system claimed it (the simulated device knows only its id). */
+enum status store_gateway_device_find(struct db *db, const char *id,
+                                      struct gateway_device_row *out);
+
 /* At most cap gateways of system_id with seq > after_seq, in seq order; *n gets the count. */
 enum status store_gateway_device_list(struct db *db, const char *system_id, int64_t after_seq,
                                       struct gateway_device_row *rows, size_t cap, size_t *n);

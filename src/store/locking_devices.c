@@ -64,6 +64,14 @@ enum status store_locking_device_get(struct db *db, const char *system_id, const
     return db_get_scoped(db, sql, system_id, id, read_device, out);
 }
 
+enum status store_locking_device_find(struct db *db, const char *id,
+                                      struct locking_device_row *out)
+{
+    static const char sql[] = "SELECT " COLUMNS " FROM locking_devices WHERE id = ?1";
+
+    return db_get_by(db, sql, id, read_device, out);
+}
+
 enum status store_locking_device_list(struct db *db, const char *system_id,
                                       const struct locking_device_filter *filter,
                                       int64_t after_seq, struct locking_device_row *rows,

@@ -37,6 +37,9 @@ struct locking_device_filter {
 enum status store_locking_device_insert(struct db *db, const struct locking_device_row *row);
 enum status store_locking_device_get(struct db *db, const char *system_id, const char *id,
                                      struct locking_device_row *out);
+/* The device in whatever system it belongs to (the simulated lock knows only its id). */
+enum status store_locking_device_find(struct db *db, const char *id,
+                                      struct locking_device_row *out);
 enum status store_locking_device_list(struct db *db, const char *system_id,
                                       const struct locking_device_filter *filter,
                                       int64_t after_seq, struct locking_device_row *rows,

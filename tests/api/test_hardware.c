@@ -295,7 +295,17 @@ START_TEST(locking_device_of_each_model)
 
         snprintf(body, sizeof(body), "{\"hardwareModel\":\"%s\"}", models[i].model);
         control("POST", "/hardware/locking-devices", body, 201, &r);
-        ck_assert_int_eq(json_object_object_length(r.json), 4);
+        /* The four label fields, plus what the factory put inside: two certificates, no
+         * re-keying under way, an empty log. */
+        ck_assert_int_eq(json_object_object_length(r.json), 8);
+        ck_assert_ptr_nonnull(strstr(json_str(&r, "operationalCertificate.certificatePem"),
+                                     "-----BEGIN CERTIFICATE-----"));
+        ck_assert_ptr_nonnull(strstr(json_str(&r, "manufacturingCertificate.certificatePem"),
+                                     "-----BEGIN CERTIFICATE-----"));
+        ck_assert_str_eq(json_str(&r, "reKeyingStage"), "NONE");
+        ck_assert_int_eq(json_object_array_length(json_object_object_get(r.json,
+                                                                          "pendingLogEntries")),
+                         0);
         s = json_str(&r, "serialNumber");
         ck_assert_msg(s != NULL && strlen(s) == 11 && strncmp(s, models[i].prefix, 5) == 0 &&
                           strspn(s + 5, "0123456789") == 6,
@@ -308,7 +318,7 @@ START_TEST(locking_device_of_each_model)
 
         snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
         control("GET", path, NULL, 200, &r);
-        ck_assert_int_eq(json_object_object_length(r.json), 4);
+        ck_assert_int_eq(json_object_object_length(r.json), 8);
         ck_assert_str_eq(json_str(&r, "serialNumber"), serial);
         ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
         ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");

@@ -1,0 +1,130 @@
+#include "control/devices.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/gateway_devices.h"
+#include "sim/gateways.h"
+#include "sim/locks.h"
+
+struct gateway_ctx {
+    struct request *req;
+    struct gateway_device_row gateway;
+    struct wake_report report;
+};
+
+/* The gateway named in the path, and its system (control routes carry no token). */
+static enum status load_gateway(struct request *req, struct gateway_device_row *g)
+{
+    const char *id = request_param(req, "gateway-device-id");
+    enum status st = store_gateway_device_find(req->db, id, g);
+
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no gateway device '%s'", id);
+    return st != ST_OK ? st : store_system_get(req->db, g->system_id, &req->system);
+}
+
+static enum status power_on_tx(struct db *db, void *ctx)
+{
+    struct gateway_ctx *c = ctx;
+    enum status st = sim_gateway_power_on(db, &c->req->system, c->gateway.id,
+                                          request_now(c->req));
+
+    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id,
+                                                  &c->gateway)
+                       : st;
+}
+
+enum status devices_gateway_power_on(struct request *req, struct response *res)
+{
+    struct gateway_ctx c = {.req = req};
+    enum status st = load_gateway(req, &c.gateway);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, power_on_tx, &c);
+    return st != ST_OK ? st : respond_json(res, 200, gateway_device_render(&c.gateway));
+}
+
+static enum status wake_tx(struct db *db, void *ctx)
+{
+    struct gateway_ctx *c = ctx;
+    enum status st = sim_gateway_wake(db, &c->req->system, c->gateway.id, "MANUAL",
+                                      request_now(c->req), &c->report);
+
+    if (st == ST_CONFLICT)
+        return request_fail(c->req, st, "the gateway device is not activated; power it on");
+    return st;
+}
+
+enum status devices_gateway_wake(struct request *req, struct response *res)
+{
+    struct gateway_ctx c = {.req = req};
+    json_object *o;
+    enum status st = load_gateway(req, &c.gateway);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, wake_tx, &c);
+    if (st != ST_OK)
+        return st;
+    o = json_object_new_object();
+    if (o == NULL)
+        return ST_NOMEM;
+    json_object_object_add(o, "commandsRun", json_object_new_int(c.report.commands_run));
+    json_object_object_add(o, "entriesUploaded", json_object_new_int(c.report.entries_uploaded));
+    return respond_json(res, 200, o);
+}
+
+struct event_ctx {
+    struct request *req;
+    const char *event_name;
+    struct lock_state *lock;
+    struct pending_entry entry;
+};
+
+static enum status system_event_tx(struct db *db, void *ctx)
+{
+    struct event_ctx *c = ctx;
+
+    memset(&c->entry, 0, sizeof(c->entry));
+    snprintf(c->entry.entry.kind, sizeof(c->entry.entry.kind), LOG_KIND_SYSTEM);
+    snprintf(c->entry.entry.event_name, sizeof(c->entry.entry.event_name), "%s", c->event_name);
+    c->entry.entry.occurred_at = request_now(c->req);
+    c->entry.entry.granted = -1;
+    return sim_lock_log(db, c->lock->serial_number, &c->entry);
+}
+
+enum status devices_lock_system_event(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"eventName", SPEC_STRING, SPEC_REQUIRED, 1, 100, NULL,
+         offsetof(struct event_ctx, event_name)},
+    };
+    struct event_ctx c = {.req = req};
+    struct locking_device_row device;
+    const char *id = request_param(req, "locking-device-id");
+    json_object *o;
+    enum status st = store_locking_device_find(req->db, id, &device);
+
+    if (st == ST_NOT_FOUND)
+        return request_fail(req, st, "no locking device '%s'", id);
+    if (st == ST_OK)
+        st = store_system_get(req->db, device.system_id, &req->system);
+    if (st == ST_OK)
+        st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+    if (st == ST_OK && (c.lock = calloc(1, sizeof(*c.lock))) == NULL)
+        st = ST_NOMEM;
+    if (st == ST_OK && store_lock_state_of_device(req->db, id, c.lock) != ST_OK)
+        st = request_fail(req, ST_CONFLICT, "the locking device is not claimed: no lock to log");
+    if (st == ST_OK)
+        st = db_transact(req->db, system_event_tx, &c);
+    free(c.lock);
+    if (st != ST_OK)
+        return st;
+    o = json_object_new_object();
+    if (o == NULL)
+        return ST_NOMEM;
+    json_object_object_add(o, "sequenceNumber",
+                           json_object_new_int64(c.entry.entry.sequence_number));
+    return respond_json(res, 201, o);
+}

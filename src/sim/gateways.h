@@ -1,0 +1,47 @@
+/*
+ * gateways.h — simulated gateways: always online, woken by their locks and once a day.
+ *
+ * Power-on activates a claimed gateway (GatewayDeviceActivated and a BOOT entry). A wake-up
+ * reads every command it may run now, acknowledges each (RemoteCommandAcknowledged), opens
+ * the lock with the command's key, and uploads its own entries and those of its associated
+ * locks (GatewayDeviceSystemLogEntryReceived, GatewayDeviceAuditLogEntryReceived, and
+ * LockingDeviceAuditLogEntryReceivedV2 with a GATEWAY_DEVICE client — never V1).
+ * A daily wake-up uploads a heartbeat BOOT entry.
+ */
+#ifndef KE_SIM_GATEWAYS_H
+#define KE_SIM_GATEWAYS_H
+
+#include "store/gateway_devices.h"
+#include "store/jobs.h"
+#include "store/systems.h"
+
+#define JOB_GATEWAY_HEARTBEAT "gateway.heartbeat"
+#define JOB_GATEWAY_WAKE "gateway.wake"
+#define GATEWAY_HEARTBEAT_PERIOD 86400
+/* How soon an associated lock wakes its gateway after a command is issued. */
+#define GATEWAY_LOCK_WAKE_DELAY 10
+
+struct wake_report {
+    int commands_run;
+    int entries_uploaded;
+};
+
+/* ST_NOT_FOUND for a gateway not in the system. A gateway already activated just reboots. */
+enum status sim_gateway_power_on(struct db *db, const struct system_row *system,
+                                 const char *gateway_id, int64_t now);
+
+/* ST_CONFLICT while the gateway is not activated. reason: "LOCK", "HEARTBEAT", "MANUAL". */
+enum status sim_gateway_wake(struct db *db, const struct system_row *system,
+                             const char *gateway_id, const char *reason, int64_t now,
+                             struct wake_report *report);
+
+/* Schedules the wake-up a lock causes soon after a command for it was issued. */
+enum status sim_gateway_schedule_wake(struct db *db, const char *system_id,
+                                      const char *gateway_id, int64_t now);
+
+enum status sim_job_gateway_heartbeat(struct db *db, const struct system_row *system,
+                                      const struct job_row *job);
+enum status sim_job_gateway_wake(struct db *db, const struct system_row *system,
+                                 const struct job_row *job);
+
+#endif
