@@ -7,6 +7,7 @@
 #include "http/paging.h"
 #include "lib/time_window.h"
 #include "lib/timefmt.h"
+#include "sim/cleanup.h"
 #include "store/locking_devices.h"
 #include "store/permissions.h"
 
@@ -257,7 +258,9 @@ static enum status create_tx(struct db *db, void *ctx)
         return st;
     rng_uuid(id);
     st = fill_row(c, id);
-    return st != ST_OK ? st : store_permission_insert(db, &c->row);
+    if (st == ST_OK)
+        st = store_permission_insert(db, &c->row);
+    return st != ST_OK ? st : sim_cleanup_schedule_permission(db, c->row.system_id, c->row.end_at);
 }
 
 static enum status replace_tx(struct db *db, void *ctx)
@@ -271,7 +274,9 @@ static enum status replace_tx(struct db *db, void *ctx)
         st = check_references(db, c->req, &c->in);
     if (st == ST_OK)
         st = fill_row(c, old.id);
-    return st != ST_OK ? st : store_permission_replace(db, &c->row);
+    if (st == ST_OK)
+        st = store_permission_replace(db, &c->row);
+    return st != ST_OK ? st : sim_cleanup_schedule_permission(db, c->row.system_id, c->row.end_at);
 }
 
 /* ---- handlers ----------------------------------------------------------------------- */

@@ -6,6 +6,7 @@
 
 #include "http/paging.h"
 #include "lib/timefmt.h"
+#include "sim/gateways.h"
 #include "store/associations.h"
 #include "store/gateway_devices.h"
 #include "store/locking_devices.h"
@@ -103,7 +104,10 @@ static enum status create_tx(struct db *db, void *ctx)
     snprintf(cmd->issuer_user_id, sizeof(cmd->issuer_user_id), "%s", c->req->caller.id);
     cmd->issued_at = cmd->valid_from = now;
     cmd->valid_until = now + REMOTE_COMMAND_VALIDITY;
-    return store_remote_command_insert(db, cmd);
+    st = store_remote_command_insert(db, cmd);
+    /* The lock wakes its gateway soon, and the gateway then reads the command. */
+    return st == ST_OK ? sim_gateway_schedule_wake(db, cmd->system_id, cmd->gateway_device_id, now)
+                       : st;
 }
 
 enum status remote_commands_create(struct request *req, struct response *res)

@@ -8,7 +8,8 @@
 
 #include "http/request.h"
 
-/* GET /systems/{system-id}/events?type=&after=<event-id>&limit=&next-page-token= */
+/* GET /systems/{system-id}/events?type=&after=<event-id>&limit=&next-page-token=&wait=
+ * wait=<seconds> (0..30) holds the request until a matching event exists. */
 enum status events_list(struct request *req, struct response *res);
 
 /* GET /systems/{system-id}/outbox-messages */

@@ -18,7 +18,7 @@
 #define HEADS_BATCH 128
 
 /* Seconds of the system's clock between attempt k and k+1. */
-static const int64_t backoff[DISPATCHER_MAX_FAILURES - 1] = {31, 300, 1800, 7200, 28800};
+static const int64_t backoff[DISPATCHER_MAX_FAILURES - 1] = {30, 300, 1800, 7200, 28800};
 
 struct transfer {
     CURL *easy; /* NULL: the slot is free */
@@ -155,7 +155,7 @@ static enum status add_headers(struct transfer *t, const struct webhook_head_row
     struct curl_slist *list;
 
     snprintf(lines[0], sizeof(lines[0]), "webhook-id: %s", h->event_id);
-    snprintf(lines[1], sizeof(lines[1]), "webhook-timestamp: %" PRId64, h->occurred_at + 1);
+    snprintf(lines[1], sizeof(lines[1]), "webhook-timestamp: %" PRId64, h->occurred_at);
     snprintf(lines[2], sizeof(lines[2]), "webhook-signature: %s", signature);
     snprintf(lines[3], sizeof(lines[3]), "Content-Type: application/json");
     snprintf(lines[4], sizeof(lines[4]), "Expect:"); /* no 100-continue round trip */

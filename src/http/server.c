@@ -12,6 +12,7 @@
 
 #include "admin/routes.h"
 #include "control/routes.h"
+#include "events/dispatcher.h"
 #include "http/accesslog.h"
 #include "http/auth.h"
 #include "http/response.h"
@@ -138,7 +139,11 @@ static enum status dispatch(struct request *req, struct response *res, const str
         return st;
     if ((st = parse_body(req, route->flags)) != ST_OK)
         return st;
-    return route->handler(req, res);
+    st = route->handler(req, res);
+    /* A write may have put events in the outbox: deliver them now, not at the next pass. */
+    if (st == ST_OK && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+        dispatcher_poke();
+    return st;
 }
 
 static enum MHD_Result answer(struct request *req)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/request.h"
+#include "sim/cleanup.h"
 #include "sim/gateways.h"
 #include "sim/locks.h"
 
@@ -14,6 +15,7 @@ static const struct job_kind kinds[] = {
     {JOB_ELIGIBLE_MANUFACTURING, sim_job_certificate_eligible},
     {JOB_GATEWAY_HEARTBEAT, sim_job_gateway_heartbeat},
     {JOB_GATEWAY_WAKE, sim_job_gateway_wake},
+    {JOB_PERMISSIONS_CLEANUP, sim_job_permissions_cleanup},
 };
 
 const struct job_kind *job_kind_find(const char *kind)

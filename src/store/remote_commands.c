@@ -160,16 +160,13 @@ enum status store_remote_command_acknowledge(struct db *db, const char *system_i
 enum status store_rekey_request_insert(struct db *db, const char *system_id, const char *lock_id,
                                        const char *user_id, int64_t now)
 {
-    static const char eligible_sql[] = "UPDATE locking_devices SET op_cert_eligible = 1"
-                                       " WHERE system_id = ?1 AND id = ?2";
     static const char insert_sql[] =
         "INSERT INTO rekey_requests (system_id, locking_device_id, certificate, requested_at,"
         " requested_by) VALUES (?, ?, 'OPERATIONAL', ?, ?)";
     sqlite3_stmt *s;
-    enum status st = db_exec_scoped(db, eligible_sql, system_id, lock_id);
+    enum status st;
 
-    if (st != ST_OK)
-        return st;
+    assert(db_in_transaction(db));
     if ((st = db_prepare(db, insert_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);

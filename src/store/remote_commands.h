@@ -58,9 +58,8 @@ enum status store_remote_command_cancel(struct db *db, const char *system_id, co
 enum status store_remote_command_acknowledge(struct db *db, const char *system_id, const char *id,
                                              int64_t now);
 
-/* Records that user_id asked at now to re-key the lock's operational certificate, and makes
- * that certificate eligible for re-keying. ST_NOT_FOUND when the lock is not a device of
- * system_id (nothing is written then). */
+/* Records that user_id asked at now to re-key the lock's operational certificate (the
+ * simulator makes the certificate eligible). */
 enum status store_rekey_request_insert(struct db *db, const char *system_id, const char *lock_id,
                                        const char *user_id, int64_t now);
 
