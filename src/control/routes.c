@@ -5,12 +5,17 @@
 #include "control/routes.h"
 
 #include "control/api_keys.h"
+#include "control/autopilot.h"
 #include "control/clock.h"
 #include "control/devices.h"
 #include "control/events.h"
+#include "control/faults.h"
 #include "control/hardware.h"
 #include "control/health.h"
+#include "control/metrics.h"
+#include "control/openapi.h"
 #include "control/phones.h"
+#include "control/snapshots.h"
 #include "control/systems.h"
 #include "control/webhooks.h"
 #include "http/request.h"
@@ -22,6 +27,12 @@
 const struct route control_routes[] = {
     {"GET", "/health", health_get, AUTH_NONE, 0, "Liveness, version and queue depths"},
     {"GET", "/jwks.json", jwks_get, AUTH_NONE, 0, "Public keys of login tokens"},
+    {"GET", "/metrics", metrics_get, AUTH_NONE, 0, "Prometheus metrics"},
+    {"GET", "/parity", parity_get, AUTH_NONE, 0, "Every vendor operation and its emulation"},
+    {"GET", "/openapi/administration.json", openapi_administration, AUTH_NONE, 0,
+     "OpenAPI document of the Administration API"},
+    {"GET", "/openapi/control.json", openapi_control, AUTH_NONE, 0,
+     "OpenAPI document of the control API"},
 
     {"GET", "/systems", systems_list, C, 0, "List systems"},
     {"POST", "/systems", systems_create, C, J, "Create a system"},
@@ -43,6 +54,18 @@ const struct route control_routes[] = {
     {"POST", SYS "/webhooks/flush", webhooks_flush, C, 0,
      "Wait until no delivery of the system is due now"},
     {"GET", SYS "/outbox-messages", messages_list, C, 0, "SMS and e-mail the platform sent"},
+
+    {"POST", SYS "/autopilot", autopilot_set, C, J, "Start or stop simulated everyday activity"},
+
+    {"POST", "/snapshots", snapshots_create, C, J, "Save the whole state under a name"},
+    {"GET", "/snapshots", snapshots_list, C, 0, "List saved snapshots"},
+    {"POST", "/snapshots/{name}/restore", snapshots_restore, C, 0, "Restore a saved snapshot"},
+    {"POST", "/reset", state_reset, C, 0, "Wipe all state"},
+    {"POST", "/fixtures", fixtures_post, C, J, "Load a fixture document"},
+
+    {"POST", "/faults", faults_create, C, J, "Inject latency, statuses or resets"},
+    {"GET", "/faults", faults_list, C, 0, "List fault rules"},
+    {"DELETE", "/faults/{fault-id}", faults_delete, C, 0, "Delete a fault rule"},
 
     {"GET", "/api-keys", api_keys_list, C, 0, "List API keys"},
     {"POST", "/api-keys", api_keys_create, C, J, "Create an API key"},

@@ -100,6 +100,16 @@ static int bounded(const struct spec_field *f, int64_t v)
     return v >= f->min && v <= f->max;
 }
 
+static enum status store_number(const struct spec_field *f, double v, void *out,
+                                struct problem *p)
+{
+    if (!(v == v) || ((f->min != 0 || f->max != 0) && (v < (double)f->min || v > (double)f->max)))
+        return problem_invalid(p, f->name, "must be a number between %" PRId64 " and %" PRId64,
+                               f->min, f->max);
+    *(double *)((char *)out + f->offset) = v;
+    return ST_OK;
+}
+
 /* Validates one string value against the field's type and stores it. */
 static enum status decode_text(const struct spec_field *f, const char *v, void *out,
                                struct problem *p)
@@ -175,6 +185,14 @@ static enum status decode_text(const struct spec_field *f, const char *v, void *
             return problem_invalid(p, f->name, "must be true or false");
         *(int *)target = v[0] == 't';
         return ST_OK;
+    case SPEC_NUMBER: {
+        double d;
+        errno = 0;
+        d = strtod(v, &end);
+        if (errno != 0 || end == v || *end != '\0' || isspace((unsigned char)v[0]))
+            return problem_invalid(p, f->name, "must be a number");
+        return store_number(f, d, out, p);
+    }
     default:
         return problem_invalid(p, f->name, "has the wrong type");
     }
@@ -197,6 +215,10 @@ static enum status decode_value(const struct spec_field *f, json_object *v, void
             /* Range-check in text so that huge numbers cannot wrap. */
             return decode_text(f, json_object_get_string(v), out, p);
         }
+    case SPEC_NUMBER:
+        if (t != json_type_int && t != json_type_double)
+            return problem_invalid(p, f->name, "must be a number");
+        return store_number(f, json_object_get_double(v), out, p);
     case SPEC_BOOL:
         if (t != json_type_boolean)
             return problem_invalid(p, f->name, "must be a boolean");

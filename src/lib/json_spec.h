@@ -24,6 +24,7 @@ enum spec_type {
     SPEC_DURATION, /* struct spec_duration; min/max bound the seconds */
     SPEC_INT,      /* int64_t; min/max bound the value */
     SPEC_BOOL,     /* int */
+    SPEC_NUMBER,   /* double; integer or fraction; min/max bound the value */
     SPEC_URL,      /* const char *; http or https URL; max bounds the length */
     SPEC_PHONE,    /* const char *; E.164 */
     SPEC_EMAIL,    /* const char *; address with a domain */

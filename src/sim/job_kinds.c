@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/request.h"
+#include "sim/autopilot.h"
 #include "sim/cleanup.h"
 #include "sim/gateways.h"
 #include "sim/locks.h"
@@ -16,6 +17,9 @@ static const struct job_kind kinds[] = {
     {JOB_GATEWAY_HEARTBEAT, sim_job_gateway_heartbeat},
     {JOB_GATEWAY_WAKE, sim_job_gateway_wake},
     {JOB_PERMISSIONS_CLEANUP, sim_job_permissions_cleanup},
+    {JOB_AUTOPILOT_DAY, sim_job_autopilot_day},
+    {JOB_AUTOPILOT_VISIT, sim_job_autopilot_visit},
+    {JOB_AUTOPILOT_BATTERY, sim_job_autopilot_battery},
 };
 
 const struct job_kind *job_kind_find(const char *kind)

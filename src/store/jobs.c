@@ -80,6 +80,20 @@ enum status store_job_cancel(struct db *db, const char *system_id, const char *k
     return db_exec_stmt(db, s, NULL);
 }
 
+enum status store_job_cancel_kind(struct db *db, const char *system_id, const char *kind)
+{
+    static const char sql[] = "DELETE FROM jobs WHERE system_id = ? AND kind = ?";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
 static void read_earliest(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct job_row *r = (struct job_row *)rows + i;

@@ -32,6 +32,9 @@ enum status store_job_delete(struct db *db, int64_t seq);
 enum status store_job_cancel(struct db *db, const char *system_id, const char *kind,
                              const char *subject_id);
 
+/* Drops every pending job of kind in the system (an autopilot switched off). */
+enum status store_job_cancel_kind(struct db *db, const char *system_id, const char *kind);
+
 /* The earliest due_at over all jobs of systems whose clock is real; ST_NOT_FOUND if none. */
 enum status store_job_earliest_real(struct db *db, int64_t *due_at, char *system_id);
 
