@@ -5,7 +5,7 @@ PACKAGES := gcc meson ninja-build pkg-config python3 libmicrohttpd-dev libsqlite
             libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-plain test-sanitize clean
+.PHONY: deps build run test test-plain test-sanitize bench docker-test clean
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -39,6 +39,14 @@ test-sanitize:
 	  meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	ninja -C build-sanitize
 	meson test -C build-sanitize --print-errorlogs --num-processes 2
+
+# Figures, not pass/fail: release build, wrk against the emulator and a bare reference server.
+bench: deps
+	bash tests/bench/run.sh
+
+# Builds the container image with podman (chroot isolation) and checks it answers health.
+docker-test: deps
+	bash docker/test.sh
 
 clean:
 	rm -rf build build-sanitize
