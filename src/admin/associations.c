@@ -110,31 +110,35 @@ enum status associations_create(struct request *req, struct response *res)
     return respond_json(res, 201, render_association(&c.association));
 }
 
+struct list_query {
+    const char *system_id;
+    struct association_filter filter;
+};
+
+static enum status fetch_associations(struct db *db, const void *query, const int64_t after[2],
+                                      void *rows, size_t cap, size_t *n)
+{
+    const struct list_query *q = query;
+
+    return store_association_list(db, q->system_id, &q->filter, after[0], rows, cap, n);
+}
+
 enum status associations_list(struct request *req, struct response *res)
 {
     static const struct spec_field fields[] = {
         {"gateway-device-id", SPEC_UUID, 0, 0, 0, NULL,
          offsetof(struct association_filter, gateway_device_id)},
     };
-    struct association_filter filter = {0};
-    struct association_row *rows;
+    struct list_query q = {.system_id = req->system.id};
     struct page pg;
-    size_t n = 0;
-    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &filter, NULL);
+    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &q.filter, NULL);
     enum status pst = paging_begin(req, &pg, "gateway-device-association|%s|%s", req->system.id,
-                                   filter.gateway_device_id ? filter.gateway_device_id : "");
+                                   q.filter.gateway_device_id ? q.filter.gateway_device_id : "");
 
     if (st != ST_OK || pst != ST_OK)
         return ST_INVALID;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_association_list(req->db, req->system.id, &filter, pg.after[0], rows, pg.limit + 1,
-                                &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_association, paging_keys_seq);
-    free(rows);
-    return st;
+    return paging_list(req, res, &pg, sizeof(struct association_row), fetch_associations, &q,
+                       render_association, paging_keys_seq);
 }
 
 enum status associations_get(struct request *req, struct response *res)

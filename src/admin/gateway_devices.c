@@ -105,23 +105,20 @@ enum status gateway_devices_claim(struct request *req, struct response *res)
     return respond_json(res, 201, gateway_device_render(&c.device));
 }
 
+static enum status fetch_gateways(struct db *db, const void *system_id, const int64_t after[2],
+                                        void *rows, size_t cap, size_t *n)
+{
+    return store_gateway_device_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status gateway_devices_list(struct request *req, struct response *res)
 {
-    struct gateway_device_row *rows;
     struct page pg;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "gateway-device|%s", req->system.id);
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_gateway_device_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, gateway_device_render, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct gateway_device_row), fetch_gateways,
+                                     req->system.id, gateway_device_render, paging_keys_seq);
 }
 
 enum status gateway_devices_get(struct request *req, struct response *res)

@@ -66,6 +66,19 @@ enum status locking_devices_add(struct db *db, const char *system_id, const char
     return store_locking_device_insert(db, out);
 }
 
+struct list_query {
+    const char *system_id;
+    struct locking_device_filter filter;
+};
+
+static enum status fetch_devices(struct db *db, const void *query, const int64_t after[2],
+                                 void *rows, size_t cap, size_t *n)
+{
+    const struct list_query *q = query;
+
+    return store_locking_device_list(db, q->system_id, &q->filter, after[0], rows, cap, n);
+}
+
 enum status locking_devices_list(struct request *req, struct response *res)
 {
     static const struct spec_field fields[] = {
@@ -74,27 +87,17 @@ enum status locking_devices_list(struct request *req, struct response *res)
         {"serial-number", SPEC_STRING, 0, 0, 0, NULL,
          offsetof(struct locking_device_filter, serial_number)},
     };
-    struct locking_device_filter filter = {0};
-    struct locking_device_row *rows;
+    struct list_query q = {.system_id = req->system.id};
     struct page pg;
-    size_t n = 0;
-    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &filter, NULL);
+    enum status st = request_decode_query(req, fields, COUNT_OF(fields), &q.filter, NULL);
     enum status pst = paging_begin(req, &pg, "locking-device|%s|%s|%s", req->system.id,
-                                   filter.claiming_status ? filter.claiming_status : "",
-                                   filter.serial_number ? filter.serial_number : "");
+                                   q.filter.claiming_status ? q.filter.claiming_status : "",
+                                   q.filter.serial_number ? q.filter.serial_number : "");
 
     if (st != ST_OK || pst != ST_OK)
         return ST_INVALID;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_locking_device_list(req->db, req->system.id, &filter, pg.after[0], rows,
-                                   pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, locking_device_render,
-                            paging_keys_seq);
-    free(rows);
-    return st;
+    return paging_list(req, res, &pg, sizeof(struct locking_device_row), fetch_devices, &q,
+                       locking_device_render, paging_keys_seq);
 }
 
 struct create_ctx {

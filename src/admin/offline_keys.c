@@ -324,21 +324,18 @@ enum status offline_keys_create(struct request *req, struct response *res)
     return st != ST_OK ? st : respond_json(res, 201, render_issued(&c));
 }
 
+static enum status fetch_offline_keys(struct db *db, const void *system_id, const int64_t after[2],
+                                            void *rows, size_t cap, size_t *n)
+{
+    return store_offline_key_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status offline_keys_list(struct request *req, struct response *res)
 {
     struct page pg;
-    struct offline_key_row *rows;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "offline-key|%s", req->system.id);
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_offline_key_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_metadata, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct offline_key_row), fetch_offline_keys,
+                                     req->system.id, render_metadata, paging_keys_seq);
 }

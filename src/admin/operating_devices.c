@@ -49,33 +49,33 @@ enum status operating_devices_delete_of_user(struct db *db, const char *system_i
 }
 
 struct list_query {
+    const char *system_id;
     const char *user_id;
 };
+
+static enum status fetch_devices(struct db *db, const void *query, const int64_t after[2],
+                                 void *rows, size_t cap, size_t *n)
+{
+    const struct list_query *q = query;
+
+    return store_operating_device_list(db, q->system_id, q->user_id, after[0], rows, cap, n);
+}
 
 enum status operating_devices_list(struct request *req, struct response *res)
 {
     static const struct spec_field fields[] = {
         {"user-id", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct list_query, user_id)},
     };
-    struct list_query q = {0};
-    struct operating_device_row *rows;
+    struct list_query q = {.system_id = req->system.id};
     struct page pg;
-    size_t n = 0;
     enum status st = request_decode_query(req, fields, COUNT_OF(fields), &q, NULL);
     enum status pst = paging_begin(req, &pg, "operating-device|%s|%s", req->system.id,
                                    q.user_id ? q.user_id : "");
 
     if (st != ST_OK || pst != ST_OK)
         return st == ST_NOMEM || pst == ST_NOMEM ? ST_NOMEM : ST_INVALID;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_operating_device_list(req->db, req->system.id, q.user_id, pg.after[0], rows,
-                                     pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_device, paging_keys_seq);
-    free(rows);
-    return st;
+    return paging_list(req, res, &pg, sizeof(struct operating_device_row), fetch_devices, &q,
+                       render_device, paging_keys_seq);
 }
 
 static enum status delete_tx(struct db *db, void *ctx)

@@ -298,23 +298,20 @@ enum status permissions_create(struct request *req, struct response *res)
     return respond_json(res, 201, body);
 }
 
+static enum status fetch_permissions(struct db *db, const void *system_id, const int64_t after[2],
+                                           void *rows, size_t cap, size_t *n)
+{
+    return store_permission_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status permissions_list(struct request *req, struct response *res)
 {
     struct page pg;
-    struct permission_row *rows;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "permission|%s", req->system.id);
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_permission_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_permission, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct permission_row), fetch_permissions,
+                                     req->system.id, render_permission, paging_keys_seq);
 }
 
 enum status permissions_get(struct request *req, struct response *res)

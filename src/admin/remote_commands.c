@@ -128,19 +128,26 @@ enum status remote_commands_create(struct request *req, struct response *res)
 }
 
 struct list_query {
+    const char *system_id;
     const char *gateway_id;
 };
+
+static enum status fetch_commands(struct db *db, const void *query, const int64_t after[2],
+                                  void *rows, size_t cap, size_t *n)
+{
+    const struct list_query *q = query;
+
+    return store_remote_command_list(db, q->system_id, q->gateway_id, after[0], rows, cap, n);
+}
 
 enum status remote_commands_list(struct request *req, struct response *res)
 {
     static const struct spec_field fields[] = {
         {"gateway-device-id", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct list_query, gateway_id)},
     };
-    struct list_query q = {0};
+    struct list_query q = {.system_id = req->system.id};
     struct gateway_device_row gateway;
-    struct remote_command_row *rows;
     struct page pg;
-    size_t n = 0;
     enum status st = request_decode_query(req, fields, COUNT_OF(fields), &q, NULL);
     enum status pst = paging_begin(req, &pg, "remote-command|%s|%s", req->system.id,
                                    q.gateway_id ? q.gateway_id : "");
@@ -151,16 +158,8 @@ enum status remote_commands_list(struct request *req, struct response *res)
     if (q.gateway_id != NULL &&
         (st = store_gateway_device_get(req->db, req->system.id, q.gateway_id, &gateway)) != ST_OK)
         return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_remote_command_list(req->db, req->system.id, q.gateway_id, pg.after[0], rows,
-                                   pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, remote_command_render,
-                            paging_keys_seq);
-    free(rows);
-    return st;
+    return paging_list(req, res, &pg, sizeof(struct remote_command_row), fetch_commands, &q,
+                       remote_command_render, paging_keys_seq);
 }
 
 enum status remote_commands_get(struct request *req, struct response *res)

@@ -48,23 +48,20 @@ enum status users_add(struct db *db, const char *system_id, const char *role, in
     return outbox_emit(db, system_id, now, "UserCreated", event);
 }
 
+static enum status fetch_users(struct db *db, const void *system_id, const int64_t after[2],
+                               void *rows, size_t cap, size_t *n)
+{
+    return store_user_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status users_list(struct request *req, struct response *res)
 {
     struct page pg;
-    struct user_row *rows = NULL;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "user|%s", req->system.id);
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_user_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_user, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct user_row), fetch_users,
+                                     req->system.id, render_user, paging_keys_seq);
 }
 
 struct create_ctx {

@@ -64,23 +64,21 @@ enum status api_keys_create(struct request *req, struct response *res)
     return st != ST_OK ? st : respond_json(res, 201, render_key(&in.row));
 }
 
+static enum status fetch_keys(struct db *db, const void *query, const int64_t after[2],
+                              void *rows, size_t cap, size_t *n)
+{
+    (void)query;
+    return store_api_key_list(db, after[0], rows, cap, n);
+}
+
 enum status api_keys_list(struct request *req, struct response *res)
 {
-    struct api_key_row *rows;
     struct page pg;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "api-keys");
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_api_key_list(req->db, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_key, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct api_key_row), fetch_keys, NULL,
+                                     render_key, paging_keys_seq);
 }
 
 static enum status delete_tx(struct db *db, void *key)

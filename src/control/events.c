@@ -115,24 +115,21 @@ static json_object *render_message(const void *row)
     return o;
 }
 
+static enum status fetch_messages(struct db *db, const void *system_id, const int64_t after[2],
+                                  void *rows, size_t cap, size_t *n)
+{
+    return store_message_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status messages_list(struct request *req, struct response *res)
 {
-    struct message_row *rows;
     struct page pg;
     const char *system_id;
-    size_t n = 0;
     enum status st = find_system(req, &system_id);
 
     if (st == ST_OK)
         st = paging_begin(req, &pg, "messages|%s", system_id);
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_message_list(req->db, system_id, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_message, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct message_row), fetch_messages,
+                                     system_id, render_message, paging_keys_seq);
 }

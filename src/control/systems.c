@@ -163,23 +163,21 @@ out:
     return st;
 }
 
+static enum status fetch_systems(struct db *db, const void *query, const int64_t after[2],
+                                 void *rows, size_t cap, size_t *n)
+{
+    (void)query;
+    return store_system_list(db, after[0], rows, cap, n);
+}
+
 enum status systems_list(struct request *req, struct response *res)
 {
-    struct system_row *rows;
     struct page pg;
-    size_t n = 0;
     enum status st = paging_begin(req, &pg, "systems");
 
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_system_list(req->db, pg.after[0], rows, pg.limit + 1, &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_system, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct system_row), fetch_systems, NULL,
+                                     render_system, paging_keys_seq);
 }
 
 enum status systems_get(struct request *req, struct response *res)

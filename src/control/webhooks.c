@@ -174,26 +174,23 @@ enum status webhooks_subscribe(struct request *req, struct response *res)
     return st != ST_OK ? st : respond_json(res, 201, render_subscription(row));
 }
 
+static enum status fetch_subscriptions(struct db *db, const void *system_id,
+                                       const int64_t after[2], void *rows, size_t cap, size_t *n)
+{
+    return store_webhook_subscription_list(db, system_id, after[0], rows, cap, n);
+}
+
 enum status webhooks_subscriptions(struct request *req, struct response *res)
 {
-    struct webhook_subscription_row *rows;
     struct page pg;
-    size_t n = 0;
     enum status st = load_system(req);
 
     if (st == ST_OK)
         st = paging_begin(req, &pg, "webhook-subscriptions|%s", req->system.id);
-    if (st != ST_OK)
-        return st;
-    rows = calloc(pg.limit + 1, sizeof(*rows));
-    if (rows == NULL)
-        return ST_NOMEM;
-    st = store_webhook_subscription_list(req->db, req->system.id, pg.after[0], rows, pg.limit + 1,
-                                         &n);
-    if (st == ST_OK)
-        st = paging_respond(res, &pg, rows, sizeof(*rows), n, render_subscription, paging_keys_seq);
-    free(rows);
-    return st;
+    return st != ST_OK ? st
+                       : paging_list(req, res, &pg, sizeof(struct webhook_subscription_row),
+                                     fetch_subscriptions, req->system.id, render_subscription,
+                                     paging_keys_seq);
 }
 
 static enum status unsubscribe_tx(struct db *db, void *ctx)

@@ -92,6 +92,20 @@ nomem:
     return ST_NOMEM;
 }
 
+enum status paging_list(struct request *req, struct response *res, const struct page *pg,
+                        size_t row_size, paging_fetch_fn fetch, const void *query,
+                        paging_render_fn render, paging_keys_fn keys_of)
+{
+    void *rows = calloc(pg->limit + 1, row_size);
+    size_t n = 0;
+    enum status st = rows ? fetch(req->db, query, pg->after, rows, pg->limit + 1, &n) : ST_NOMEM;
+
+    if (st == ST_OK)
+        st = paging_respond(res, pg, rows, row_size, n, render, keys_of);
+    free(rows);
+    return st;
+}
+
 void paging_keys_seq(const void *row_seq, int64_t keys[2])
 {
     /* Every row struct starts with its int64_t seq. */

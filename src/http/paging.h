@@ -39,6 +39,17 @@ enum status paging_respond(struct response *res, const struct page *pg, const vo
                            size_t row_size, size_t n, paging_render_fn render,
                            paging_keys_fn keys_of);
 
+/* Reads one page: at most cap rows after the position `after` into rows; query is the
+ * handler's own (system id, filters). */
+typedef enum status (*paging_fetch_fn)(struct db *db, const void *query, const int64_t after[2],
+                                       void *rows, size_t cap, size_t *n);
+
+/* The body of every list handler once the page is known: fetches pg->limit + 1 rows of
+ * row_size bytes (the extra one only tells whether a next page exists) and responds. */
+enum status paging_list(struct request *req, struct response *res, const struct page *pg,
+                        size_t row_size, paging_fetch_fn fetch, const void *query,
+                        paging_render_fn render, paging_keys_fn keys_of);
+
 /* The position keys of rows whose order is their seq alone. */
 void paging_keys_seq(const void *row_seq, int64_t keys[2]);
 

@@ -46,16 +46,9 @@ enum status store_api_key_get(struct db *db, const char *key, struct api_key_row
 enum status store_api_key_list(struct db *db, int64_t after_seq, struct api_key_row *rows,
                                size_t cap, size_t *n)
 {
-    static const char sql[] =
-        "SELECT " COLUMNS " FROM api_keys WHERE seq > ? ORDER BY seq LIMIT ?";
-    sqlite3_stmt *s;
-    enum status st;
+    static const char sql[] = "SELECT " COLUMNS " FROM api_keys WHERE seq > ?2 ORDER BY seq LIMIT ?3";
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_int64(s, 1, after_seq);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
-    return db_read_rows(s, read_key, rows, cap, n);
+    return db_list_page(db, sql, NULL, after_seq, read_key, rows, cap, n);
 }
 
 enum status store_api_key_delete(struct db *db, const char *key)

@@ -306,6 +306,21 @@ enum status db_get_by(struct db *db, const char *sql, const char *key, db_row_re
     return db_read_one(s, read, row);
 }
 
+enum status db_list_page(struct db *db, const char *sql, const char *key, int64_t after_seq,
+                         db_row_reader read, void *rows, size_t cap, size_t *n)
+{
+    sqlite3_stmt *s;
+    enum status st = db_prepare(db, sql, &s);
+
+    if (st != ST_OK)
+        return st;
+    if (key != NULL)
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_seq);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
+    return db_read_rows(s, read, rows, cap, n);
+}
+
 static enum status prepare_scoped(struct db *db, const char *sql, const char *system_id,
                                   const char *id, sqlite3_stmt **s)
 {

@@ -61,6 +61,11 @@ enum status db_exec_one(struct db *db, sqlite3_stmt *stmt);
 enum status db_get_by(struct db *db, const char *sql, const char *key, db_row_reader read,
                       void *row);
 
+/* One page of a keyset list, the common shape of every list: sql binds ?1 = key (the
+ * system id, or NULL where the list is global), ?2 = the last seq already read, ?3 = cap. */
+enum status db_list_page(struct db *db, const char *sql, const char *key, int64_t after_seq,
+                         db_row_reader read, void *rows, size_t cap, size_t *n);
+
 /* The common shapes of tenant-scoped statements: sql binds ?1 = system id, ?2 = id. */
 enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
                           const char *id, db_row_reader read, void *row);

@@ -61,15 +61,8 @@ enum status store_gateway_device_list(struct db *db, const char *system_id, int6
 {
     static const char sql[] = "SELECT " COLUMNS " FROM gateway_devices"
                               " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
-    sqlite3_stmt *s;
-    enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, after_seq);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
-    return db_read_rows(s, read_gateway, rows, cap, n);
+    return db_list_page(db, sql, system_id, after_seq, read_gateway, rows, cap, n);
 }
 
 enum status store_gateway_device_delete(struct db *db, const char *system_id, const char *id)

@@ -43,14 +43,7 @@ enum status store_message_list(struct db *db, const char *system_id, int64_t aft
                                struct message_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM outbox_messages"
-                              " WHERE system_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-    sqlite3_stmt *s;
-    enum status st;
+                              " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, after_seq);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
-    return db_read_rows(s, read_message, rows, cap, n);
+    return db_list_page(db, sql, system_id, after_seq, read_message, rows, cap, n);
 }

@@ -46,16 +46,9 @@ enum status store_webhook_subscription_list(struct db *db, const char *system_id
                                             size_t *n)
 {
     static const char sql[] = "SELECT " SUB_COLUMNS " FROM webhook_subscriptions"
-                              " WHERE system_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-    sqlite3_stmt *s;
-    enum status st;
+                              " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, after_seq);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
-    return db_read_rows(s, read_subscription, rows, cap, n);
+    return db_list_page(db, sql, system_id, after_seq, read_subscription, rows, cap, n);
 }
 
 enum status store_webhook_subscription_delete(struct db *db, const char *system_id, const char *id)
