@@ -185,7 +185,16 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
         st = store_remote_command_list_valid(db, system->id, gateway_id, NULL, now, commands,
                                              COMMANDS_PER_WAKE, &n);
     for (size_t i = 0; st == ST_OK && i < n; i++) {
-        st = run_command(db, system, &g, &commands[i], now);
+        struct association_row link;
+        /* A gateway controls only its associated locks; others' commands expire unread. */
+        st = store_association_find(db, system->id, gateway_id, commands[i].locking_device_id,
+                                    &link);
+        if (st == ST_NOT_FOUND) {
+            st = ST_OK;
+            continue;
+        }
+        if (st == ST_OK)
+            st = run_command(db, system, &g, &commands[i], now);
         r->commands_run += st == ST_OK;
     }
     return st == ST_OK ? collect_logs(db, system, &g, now, &r->entries_uploaded) : st;

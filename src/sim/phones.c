@@ -234,6 +234,9 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     }
     if (st == ST_OK && v->online)
         st = sim_phone_sync(db, system, phone, now, &r->sync);
+    /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again. */
+    if (st == ST_OK && v->online)
+        st = store_lock_state_of_device(db, device.id, lock);
     if (st == ST_OK && lock->op_not_after <= now) {
         timefmt_format_datetime(lock->op_not_after, when);
         snprintf(r->reason, sizeof(r->reason),

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,11 +78,42 @@ static int spawn(struct emu *e, const char *const *extra)
     return -1;
 }
 
+/* Every scratch folder of this process lives under one root, removed when the process that
+ * made it exits (Check's forked test children exit too, and must leave it alone). */
+static char scratch_root[64];
+static pid_t scratch_owner;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_scratch_root(void)
+{
+    if (getpid() == scratch_owner && scratch_root[0] != '\0')
+        nftw(scratch_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int make_scratch_dir(char *out, size_t cap)
+{
+    if (scratch_root[0] == '\0') {
+        snprintf(scratch_root, sizeof(scratch_root), "/tmp/ke-test-%ld-XXXXXX", (long)getpid());
+        if (mkdtemp(scratch_root) == NULL)
+            return -1;
+        scratch_owner = getpid();
+        atexit(remove_scratch_root);
+    }
+    snprintf(out, cap, "%s/emu-XXXXXX", scratch_root);
+    return mkdtemp(out) == NULL ? -1 : 0;
+}
+
 int emu_start(struct emu *e, const char *const *extra_args)
 {
     memset(e, 0, sizeof(*e));
-    snprintf(e->dir, sizeof(e->dir), "/tmp/ke-test-XXXXXX");
-    if (mkdtemp(e->dir) == NULL)
+    if (make_scratch_dir(e->dir, sizeof(e->dir)) != 0)
         return -1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return spawn(e, extra_args);

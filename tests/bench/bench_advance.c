@@ -1,0 +1,237 @@
+/*
+ * bench_advance.c — how long 700 days of a busy site take in ONE clock advance.
+ *
+ * Builds a site through the public surfaces (12 users with activated phones, each with a
+ * claimed lock and a permission; two gateways with six associations each, powered on; the
+ * autopilot on), advances the system's clock by P700D in one call and prints the wall
+ * seconds, jobsRun, eventsEmitted, jobs/s and events/s. Nothing is asserted about time: it
+ * exits 0 unless a call failed. Run it with `meson test -C <build> --benchmark --verbose`.
+ */
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+
+#define RESIDENTS 12
+#define GATEWAYS 2
+#define PER_GATEWAY 6
+#define DAYS "P700D"
+#define OPENS_PER_DAY 4
+#define BATTERY_PER_MONTH 1
+#define ADVANCE_TIMEOUT_S 3600L
+
+static struct emu emu;
+static struct tenant t;
+
+/* The first failure ends the run; the message says which call. */
+static int fail(const char *what, long status, const char *body)
+{
+    fprintf(stderr, "bench_advance: %s: %ld %s\n", what, status, body ? body : "");
+    return -1;
+}
+
+/* A call that must answer want; copies member key of the answer into out (64 bytes). */
+static int call(int admin, const char *method, const char *path, const char *body, long want,
+                const char *key, char out[64])
+{
+    struct http_response r;
+    long status = admin ? admin_call(&emu, &t, method, path, body, &r)
+                        : control_call(&emu, method, path, body, &r);
+    json_object *v = NULL;
+    int ok = status == want;
+
+    if (ok && key != NULL) {
+        ok = r.json != NULL && json_object_object_get_ex(r.json, key, &v) && v != NULL;
+        if (ok)
+            snprintf(out, 64, "%s", json_object_get_string(v));
+    }
+    if (!ok)
+        fail(path, status, r.body);
+    http_response_free(&r);
+    return ok ? 0 : -1;
+}
+
+/* A user with an activated phone who claims a new lock and may open it for three years. */
+static int add_resident(char lock[64])
+{
+    char user[64], phone[64], code[64], serial[64], id[64], body[1024], path[128];
+
+    if (call(1, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", user) != 0)
+        return -1;
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
+    if (call(1, "POST", "/operating-device-invitation", body, 201, "invitationCode", code) != 0)
+        return -1;
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", code);
+    if (call(0, "POST", "/invitations/accept", body, 201, "operatingDeviceId", phone) != 0 ||
+        call(1, "POST", "/locking-device", "{\"name\":\"Door\"}", 201, "id", lock) != 0 ||
+        call(0, "POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201,
+             "serialNumber", serial) != 0)
+        return -1;
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone);
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock,
+             serial);
+    if (call(0, "POST", path, body, 200, NULL, NULL) != 0)
+        return -1;
+    snprintf(body, sizeof(body),
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
+             "\"end\":\"2033-01-01T00:00:00Z\"}",
+             user, lock);
+    return call(1, "POST", "/permission", body, 201, "id", id);
+}
+
+/* A gateway claimed by its code, associated with locks[0..PER_GATEWAY), powered on. */
+static int add_gateway(char locks[][64])
+{
+    char gateway[64], code[64], id[64], body[256];
+
+    if (call(0, "POST", "/hardware/gateway-devices", NULL, 201, "claimingCode", code) != 0)
+        return -1;
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
+    if (call(1, "POST", "/gateway-device", body, 201, "id", gateway) != 0)
+        return -1;
+    for (size_t i = 0; i < PER_GATEWAY; i++) {
+        snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}",
+                 gateway, locks[i]);
+        if (call(1, "POST", "/gateway-device-association", body, 201, "id", id) != 0)
+            return -1;
+    }
+    snprintf(body, sizeof(body), "/gateway-devices/%s/power-on", gateway);
+    return call(0, "POST", body, NULL, 200, NULL, NULL);
+}
+
+static int build_site(void)
+{
+    char locks[RESIDENTS][64], path[128], body[256];
+
+    if (tenant_create(&emu, &t,
+                      "{\"clock\":{\"mode\":\"frozen\","
+                      "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
+        return fail("POST /systems", 0, NULL);
+    for (size_t i = 0; i < RESIDENTS; i++)
+        if (add_resident(locks[i]) != 0)
+            return -1;
+    for (size_t g = 0; g < GATEWAYS; g++)
+        if (add_gateway(&locks[g * PER_GATEWAY]) != 0)
+            return -1;
+    snprintf(path, sizeof(path), "/systems/%s/autopilot", t.system_id);
+    snprintf(body, sizeof(body),
+             "{\"enabled\":true,\"opensPerUserPerDay\":%d,\"batteryEventsPerMonth\":%d}",
+             OPENS_PER_DAY, BATTERY_PER_MONTH);
+    return call(0, "POST", path, body, 200, NULL, NULL);
+}
+
+struct buffer {
+    char *data;
+    size_t len;
+};
+
+static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+{
+    struct buffer *b = userdata;
+    char *grown = realloc(b->data, b->len + size * n + 1);
+
+    if (grown == NULL)
+        return 0;
+    memcpy(grown + b->len, ptr, size * n);
+    b->len += size * n;
+    grown[b->len] = '\0';
+    b->data = grown;
+    return size * n;
+}
+
+/* The advance itself, with a timeout long enough for any build; returns the answer. */
+static json_object *advance(long *status)
+{
+    char url[512];
+    struct buffer b = {NULL, 0};
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    CURL *curl = curl_easy_init();
+    json_object *o = NULL;
+
+    *status = 0;
+    snprintf(url, sizeof(url), "%s/_emulator/v1/systems/%s/clock/advance", emu.url, t.system_id);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{\"by\":\"" DAYS "\"}");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ADVANCE_TIMEOUT_S);
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    if (*status == 200 && b.data != NULL)
+        o = json_tokener_parse(b.data);
+    else
+        fail("POST .../clock/advance", *status, b.data);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+    free(b.data);
+    return o;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static int64_t member(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : -1;
+}
+
+static int measure(void)
+{
+    struct timespec start;
+    json_object *o, *now = NULL, *truncated = NULL;
+    long status;
+    double wall;
+    int64_t jobs, events;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    o = advance(&status);
+    wall = seconds_since(&start);
+    if (o == NULL)
+        return -1;
+    jobs = member(o, "jobsRun");
+    events = member(o, "eventsEmitted");
+    json_object_object_get_ex(o, "now", &now);
+    json_object_object_get_ex(o, "truncated", &truncated);
+    printf("advance %s in one call: %d locks with phones and permissions, %d gateways x %d "
+           "associations, autopilot %d opens/user/day, %d battery events/month\n",
+           DAYS, RESIDENTS, GATEWAYS, PER_GATEWAY, OPENS_PER_DAY, BATTERY_PER_MONTH);
+    printf("  now            %s%s\n", now ? json_object_get_string(now) : "?",
+           truncated && json_object_get_boolean(truncated) ? " (TRUNCATED)" : "");
+    printf("  wall seconds   %.3f\n", wall);
+    printf("  jobsRun        %lld\n", (long long)jobs);
+    printf("  eventsEmitted  %lld\n", (long long)events);
+    printf("  jobs/s         %.0f\n", wall > 0 ? (double)jobs / wall : 0.0);
+    printf("  events/s       %.0f\n", wall > 0 ? (double)events / wall : 0.0);
+    fflush(stdout);
+    status = jobs > 0 && events > 0 && !(truncated && json_object_get_boolean(truncated));
+    json_object_put(o);
+    return status ? 0 : fail("the advance ran nothing or was truncated", 200, NULL);
+}
+
+int main(void)
+{
+    const char *args[] = {"--seed", "42", NULL};
+    int rc;
+
+    if (emu_start(&emu, args) != 0) {
+        fprintf(stderr, "bench_advance: the emulator did not start (see %s)\n", emu.dir);
+        return EXIT_FAILURE;
+    }
+    rc = build_site() == 0 ? measure() : -1;
+    if (emu_stop(&emu) != 0 && rc == 0)
+        rc = fail("the emulator did not stop cleanly", 0, NULL);
+    return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# make bench: the emulator's figures next to the bare libraries', measured in one run.
+#
+# Builds in release mode, starts the emulator on a file database, and drives it with wrk
+# (32 connections, sharing the machine's cores) for: GET one locking device, a list page of
+# 50, POST a user (an insert plus an outbox event). Then the same GET and insert against a
+# reference server built from the same libraries with no routing or auth. Then cold start
+# to the ready file (median of 10), idle and peak RSS, and a year of a 100-lock, 50-user
+# site with a gateway and autopilot. Prints one table. Never part of `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+duration=${BENCH_DURATION:-5}
+connections=${BENCH_CONNECTIONS:-32}
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[ -f build-release/build.ninja ] || meson setup build-release --buildtype=release >/dev/null
+ninja -C build-release keyless-emulator >/dev/null
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/reference" tests/bench/reference_server.c \
+   $(pkg-config --cflags --libs libmicrohttpd sqlite3 json-c) -lpthread
+bin=$root/build-release/keyless-emulator
+threads=$(nproc)
+
+rss() { awk -v k="$2:" '$1 == k {print $2 / 1024 " MB"}' "/proc/$1/status"; }
+
+# wrk's answer as "req/s | p50 | p99 | non-2xx"
+measure() { # url lua-script
+    local out
+    out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$2" "$1")
+    printf '%s | %s | %s | %s' \
+        "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" \
+        "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
+        "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+        "$(awk '/Non-2xx/ {print $NF; found=1} END {if (!found) print 0}' <<<"$out")"
+}
+
+start_emulator() { # db
+    rm -f "$work/ready"
+    "$bin" --db "$1" --port 0 --ready-file "$work/ready" --threads "$threads" \
+        --fixtures fixtures/demo.json >/dev/null 2>&1 &
+    emulator=$!
+    while [ ! -s "$work/ready" ]; do sleep 0.01; done
+    url=$(cat "$work/ready")
+}
+
+# --- the emulator ----------------------------------------------------------------------
+start_emulator "$work/emulator.db"
+idle_rss=$(rss "$emulator" VmRSS)
+api_key=demo-api-key-7f3c9a1e5b2d4c6a
+accept='application/vnd.assaabloy.keyless.administration-2+json'
+token=$(curl -s -X POST "$url/administration/login" -H "X-Api-Key: $api_key" -H "Accept: $accept" \
+    -H 'Content-Type: application/json' \
+    -d '{"userId":"0b1f6a52-2d4e-4c8a-9f17-6e3b5a9d1c20","accessKey":"ZGVtby1hZG1pbi1hY2Nlc3Mta2V5LTAwMDAwMDA="}' |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+for i in $(seq 60); do
+    curl -s -o /dev/null -X POST "$url/administration/locking-device" -H "X-Api-Key: $api_key" \
+        -H "Accept: $accept" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"Bench lock $i\"}"
+done
+cat >"$work/admin.lua" <<LUA
+wrk.headers["X-Api-Key"] = "$api_key"
+wrk.headers["Accept"] = "$accept"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+cat "$work/admin.lua" >"$work/post_user.lua"
+cat >>"$work/post_user.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"role":"USER"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+printf 'wrk.method = "POST"\nwrk.body = "{}"\n' >"$work/post.lua"
+: >"$work/get.lua"
+lock=1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c51
+emu_get=$(measure "$url/administration/locking-device/$lock" "$work/admin.lua")
+emu_list=$(measure "$url/administration/locking-device?limit=50" "$work/admin.lua")
+emu_post=$(measure "$url/administration/user" "$work/post_user.lua")
+peak_rss=$(rss "$emulator" VmHWM)
+kill "$emulator"; wait "$emulator" || true
+
+# --- the bare reference ----------------------------------------------------------------
+rm -f "$work/port"
+"$work/reference" "$work/reference.db" "$work/port" "$threads" &
+reference=$!
+while [ ! -s "$work/port" ]; do sleep 0.01; done
+ref_url="http://127.0.0.1:$(cat "$work/port")"
+ref_get=$(measure "$ref_url/item/item-1" "$work/get.lua")
+ref_post=$(measure "$ref_url/item" "$work/post.lua")
+kill "$reference"; wait "$reference" || true
+
+# --- cold start: fork to ready file, fresh database each time (migrations included) -------
+starts=()
+for i in $(seq 10); do
+    rm -f "$work/ready" "$work/cold.db"*
+    t0=$(date +%s%N)
+    "$bin" --db "$work/cold.db" --port 0 --ready-file "$work/ready" >/dev/null 2>&1 &
+    pid=$!
+    while [ ! -s "$work/ready" ]; do :; done
+    t1=$(date +%s%N)
+    kill "$pid"; wait "$pid" || true
+    starts+=($(( (t1 - t0) / 1000 )))
+done
+cold_start=$(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f ms", a[int((NR+1)/2)]/1000}')
+
+# --- a simulated year --------------------------------------------------------------------
+year="(bench_advance not built)"
+if ninja -C build-release tests/bench_advance >/dev/null 2>&1; then
+    year=$(KEYLESS_EMULATOR_BIN="$bin" BENCH_LOCKS=100 BENCH_USERS=50 BENCH_DAYS=365 \
+        build-release/tests/bench_advance 2>&1 | tail -n 5 | tr '\n' ' ')
+fi
+
+ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+cat <<TABLE
+
+keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}s on the same machine)
+
+| measurement | req/s | p50 | p99 | non-2xx | vs bare |
+| --- | --- | --- | --- | --- | --- |
+| emulator GET /locking-device/{id} | $emu_get | $(ratio "$emu_get" "$ref_get") |
+| emulator GET /locking-device?limit=50 | $emu_list | |
+| emulator POST /user (insert + event) | $emu_post | $(ratio "$emu_post" "$ref_post") |
+| bare GET (primary key, json-c) | $ref_get | 1.00 |
+| bare POST (insert) | $ref_post | 1.00 |
+
+cold start to ready file (median of 10): $cold_start
+RSS idle: $idle_rss, peak under load: $peak_rss
+year of a 100-lock, 50-user site with a gateway and autopilot: $year
+TABLE

@@ -1,0 +1,461 @@
+/*
+ * test_autopilot.c — 700 days of a site left to itself (DESIGN.md §4, §5): phones of users
+ * with permissions visiting their locks by day, locks reporting low batteries, gateways
+ * waking daily, certificates re-keyed by the phones before they expire, all in ONE clock
+ * advance. The advance's duration is a benchmark's business (tests/bench/bench_advance.c);
+ * here only what happened is checked. The emulator runs with --seed 42, so the activity is
+ * the same on every run.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
+#define T0 "2030-01-01T00:00:00Z"
+#define END "2031-12-02T00:00:00Z" /* T0 + 700 days */
+#define LOCKS 4
+#define GATEWAYS 2
+/* Far above any lock's entries in 700 days. */
+#define SEQ_MAX 20000
+/* The harness's 30 s are too short for the advance in sanitizer builds. */
+#define ADVANCE_TIMEOUT_S 600L
+
+static struct emu emu;
+static int emu_ok;
+
+struct site {
+    struct tenant t;
+    char users[LOCKS][64], phones[LOCKS][64], locks[LOCKS][64], gateways[GATEWAYS][64];
+};
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* The member at a dotted path of o ("a.b"), or NULL. */
+static json_object *jget(json_object *o, const char *path)
+{
+    char key[128];
+
+    while (o != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof(key))
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        if (!json_object_object_get_ex(o, key, &o))
+            return NULL;
+        path += len + (path[len] == '.');
+    }
+    return o;
+}
+
+static const char *jstr(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int64_t jint(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
+static int jbool(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+/* An Administration API POST that must answer 201 with an id. */
+static void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, "POST", path, body, &r);
+
+    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
+                  status, r.body);
+    snprintf(id, 64, "%s", json_str(&r, "id"));
+    http_response_free(&r);
+}
+
+/* A control API call that must answer want; the parsed body is returned (caller puts). */
+static json_object *control(const char *method, const char *path, const char *body, long want)
+{
+    struct http_response r;
+    long status = control_call(&emu, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* An Administration API call that must answer want; the parsed body (or NULL). */
+static json_object *admin(const struct tenant *t, const char *method, const char *path,
+                          const char *body, long want)
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* Every event of the system (of type, when given), in order, over all pages. */
+static json_object *events(const struct tenant *t, const char *type)
+{
+    json_object *all = json_object_new_array();
+    char path[1024], token[256] = "";
+
+    do {
+        json_object *page, *items;
+        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s%s%s", t->system_id,
+                 type ? "&type=" : "", type ? type : "", token[0] ? "&next-page-token=" : "",
+                 token);
+        page = control("GET", path, NULL, 200);
+        items = jget(page, "items");
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+        snprintf(token, sizeof(token), "%s",
+                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
+        json_object_put(page);
+    } while (token[0] != '\0');
+    return all;
+}
+
+static void emu_setup(void)
+{
+    const char *args[] = {"--seed", "42", NULL};
+
+    emu_ok = emu_start(&emu, args) == 0;
+    if (!emu_ok)
+        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
+}
+
+static void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+static void new_system(struct tenant *t)
+{
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
+}
+
+struct buffer {
+    char *data;
+    size_t len;
+};
+
+static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+{
+    struct buffer *b = userdata;
+    char *grown = realloc(b->data, b->len + size * n + 1);
+
+    if (grown == NULL)
+        return 0;
+    memcpy(grown + b->len, ptr, size * n);
+    b->len += size * n;
+    grown[b->len] = '\0';
+    b->data = grown;
+    return size * n;
+}
+
+/* POST .../clock/advance with a long timeout; returns the summary (caller puts) and logs
+ * the admin in again. */
+static json_object *advance(struct tenant *t, const char *body)
+{
+    char url[512];
+    struct buffer b = {NULL, 0};
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    CURL *curl = curl_easy_init();
+    long status = 0;
+    json_object *o = NULL;
+
+    snprintf(url, sizeof(url), "%s/_emulator/v1/systems/%s/clock/advance", emu.url, t->system_id);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ADVANCE_TIMEOUT_S);
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+    ck_assert_msg(status == 200, "advance %s: %ld %s", body, status, b.data ? b.data : "");
+    o = json_tokener_parse(b.data);
+    free(b.data);
+    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
+                     200);
+    return o;
+}
+
+static json_object *autopilot(const struct tenant *t, const char *body)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/systems/%s/autopilot", t->system_id);
+    return control("POST", path, body, 200);
+}
+
+/* A user with an activated phone, who claims a new lock and may open it for three years. */
+static void add_resident(struct site *s, size_t i)
+{
+    char body[512], path[128];
+    json_object *o;
+
+    post_id(&s->t, "/user", "{\"role\":\"USER\"}", s->users[i]);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", s->users[i]);
+    o = admin(&s->t, "POST", "/operating-device-invitation", body, 201);
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(o, "invitationCode"));
+    json_object_put(o);
+    o = control("POST", "/invitations/accept", body, 201);
+    snprintf(s->phones[i], 64, "%s", jstr(o, "operatingDeviceId"));
+    json_object_put(o);
+    post_id(&s->t, "/locking-device", "{\"name\":\"Door\"}", s->locks[i]);
+    o = control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"SWING_HANDLE\"}", 201);
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}",
+             s->locks[i], jstr(o, "serialNumber"));
+    json_object_put(o);
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", s->phones[i]);
+    json_object_put(control("POST", path, body, 200));
+    snprintf(body, sizeof(body),
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"" T0 "\","
+             "\"end\":\"2033-01-01T00:00:00Z\"}",
+             s->users[i], s->locks[i]);
+    post_id(&s->t, "/permission", body, path);
+}
+
+/* A powered gateway for locks [first, first + n). */
+static void add_gateway(struct site *s, size_t g, size_t first, size_t n)
+{
+    char body[256], id[64];
+    json_object *o = control("POST", "/hardware/gateway-devices", NULL, 201);
+
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", jstr(o, "claimingCode"));
+    json_object_put(o);
+    post_id(&s->t, "/gateway-device", body, s->gateways[g]);
+    for (size_t i = first; i < first + n; i++) {
+        snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}",
+                 s->gateways[g], s->locks[i]);
+        post_id(&s->t, "/gateway-device-association", body, id);
+    }
+    snprintf(body, sizeof(body), "/gateway-devices/%s/power-on", s->gateways[g]);
+    json_object_put(control("POST", body, NULL, 200));
+}
+
+static int lock_index(const struct site *s, const char *id)
+{
+    for (int i = 0; id != NULL && i < LOCKS; i++)
+        if (strcmp(s->locks[i], id) == 0)
+            return i;
+    return -1;
+}
+
+/* What 700 days produced, counted per lock and gateway. */
+struct tally {
+    size_t eligible[LOCKS], csr[LOCKS], issued[LOCKS], completed[LOCKS];
+    size_t heartbeats[GATEWAYS], v1, v2, battery, granted, daytime, after_end;
+    unsigned char *seen[LOCKS]; /* sequence numbers uploaded, to find duplicates */
+    size_t duplicates;
+};
+
+static void count_rekeying(const struct site *s, json_object *e, const char *type, struct tally *c)
+{
+    int i = lock_index(s, jstr(e, "lockingDeviceId"));
+
+    if (i < 0)
+        return;
+    c->eligible[i] += strcmp(type, "LockingDeviceCertificateEligibleForReKeying") == 0;
+    c->csr[i] += strcmp(type, "LockingDeviceCertificateSigningRequestCreated") == 0;
+    c->issued[i] += strcmp(type, "LockingDeviceCertificateIssued") == 0;
+    /* Each completion must follow an eligibility of its own. */
+    if (strcmp(type, "LockingDeviceCertificateReKeyingCompleted") == 0) {
+        ck_assert_uint_gt(c->eligible[i], c->completed[i]);
+        c->completed[i]++;
+    }
+}
+
+/* A lock entry: once per (lock, sequence number); audit entries made by day. */
+static void count_entry(const struct site *s, json_object *e, const char *type, struct tally *c)
+{
+    int i = lock_index(s, jstr(e, "lockingDeviceId"));
+    int64_t seq = jint(e, "logEntrySequenceNumber");
+    const char *at = jstr(e, "logEntryDatetime");
+    int hour;
+
+    ck_assert_int_ge(i, 0);
+    ck_assert_msg(at != NULL && strlen(at) == 20, "logEntryDatetime %s", at ? at : "missing");
+    hour = (at[11] - '0') * 10 + (at[12] - '0');
+    ck_assert(seq > 0 && seq < SEQ_MAX);
+    if (strcmp(type, "LockingDeviceAuditLogEntryReceived") == 0) {
+        c->v1++;
+        return; /* its V2 twin is the one counted below */
+    }
+    c->duplicates += c->seen[i][seq]++ != 0;
+    if (strcmp(type, "LockingDeviceSystemLogEntryReceived") == 0) {
+        c->battery += strcmp(jstr(e, "logEntryEventName"), "BATTERY_LOW") == 0;
+        return;
+    }
+    c->v2++;
+    c->granted += jbool(e, "granted") == 1;
+    c->daytime += hour >= 7 && hour < 20;
+    ck_assert_pstr_eq(jstr(e, "client.type"), "OPERATING_DEVICE");
+}
+
+static void count_event(const struct site *s, json_object *e, struct tally *c)
+{
+    const char *type = jstr(e, "eventType");
+
+    c->after_end += strcmp(jstr(e, "occurredDatetime"), END) > 0;
+    if (strncmp(type, "LockingDeviceCertificate", 24) == 0)
+        count_rekeying(s, e, type, c);
+    else if (strncmp(type, "LockingDevice", 13) == 0 && strstr(type, "LogEntryReceived"))
+        count_entry(s, e, type, c);
+    else if (strcmp(type, "GatewayDeviceSystemLogEntryReceived") == 0 &&
+             strcmp(jstr(e, "logEntry.bootReason"), "HEARTBEAT") == 0)
+        for (int g = 0; g < GATEWAYS; g++)
+            c->heartbeats[g] += strcmp(jstr(e, "gatewayDeviceId"), s->gateways[g]) == 0;
+    else
+        ck_assert_msg(strcmp(type, "RemoteCommandAcknowledged") != 0, "no command was issued");
+}
+
+/* ---- the stories ---------------------------------------------------------------------- */
+
+START_TEST(seven_hundred_days_with_gateways_and_autopilot)
+{
+    struct site s;
+    struct tally c = {0};
+    json_object *o, *list, *page;
+    size_t before;
+
+    new_system(&s.t);
+    for (size_t i = 0; i < LOCKS; i++)
+        add_resident(&s, i);
+    add_gateway(&s, 0, 0, 2);
+    add_gateway(&s, 1, 2, 2);
+    o = autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":2,\"batteryEventsPerMonth\":2}");
+    ck_assert_int_eq(jbool(o, "enabled"), 1);
+    json_object_put(o);
+    list = events(&s.t, NULL);
+    before = json_object_array_length(list);
+    json_object_put(list);
+
+    o = advance(&s.t, "{\"by\":\"P700D\"}");
+    ck_assert_pstr_eq(jstr(o, "now"), END);
+    ck_assert_int_eq(jbool(o, "truncated"), 0);
+    /* At least a planning job a day and a heartbeat a day for each gateway, plus visits. */
+    ck_assert_int_gt(jint(o, "jobsRun"), 700 * (1 + GATEWAYS) + 700 * LOCKS);
+    list = events(&s.t, NULL);
+    ck_assert_int_eq(jint(o, "eventsEmitted"), (int64_t)(json_object_array_length(list) - before));
+    json_object_put(o);
+
+    for (size_t i = 0; i < LOCKS; i++)
+        c.seen[i] = calloc(SEQ_MAX, 1);
+    for (size_t i = before; i < json_object_array_length(list); i++)
+        count_event(&s, json_object_array_get_idx(list, i), &c);
+    json_object_put(list);
+
+    ck_assert_uint_eq(c.after_end, 0);
+    for (size_t g = 0; g < GATEWAYS; g++)
+        ck_assert_uint_eq(c.heartbeats[g], 700);
+    /* A year's certificate, re-keyed in each window: twice in 700 days, once per step. */
+    for (size_t i = 0; i < LOCKS; i++) {
+        ck_assert_uint_eq(c.eligible[i], 2);
+        ck_assert_uint_eq(c.completed[i], 2);
+        ck_assert_uint_eq(c.csr[i], 2);
+        ck_assert_uint_eq(c.issued[i], 2);
+        free(c.seen[i]);
+    }
+    ck_assert_uint_eq(c.duplicates, 0);
+    ck_assert_uint_gt(c.battery, 0);
+    ck_assert_uint_eq(c.v1, c.v2); /* phones only: every entry has both versions */
+    ck_assert_uint_gt(c.v2, 700 * LOCKS);
+    ck_assert_uint_eq(c.daytime, c.v2);
+    ck_assert_uint_eq(c.granted, c.v2);
+
+    /* Every lock is still in service: its certificate outlives the 700 days. */
+    page = admin(&s.t, "GET", "/locking-device?claiming-status=CLAIMED", NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(page, "items")), LOCKS);
+    for (size_t i = 0; i < LOCKS; i++) {
+        json_object *d = json_object_array_get_idx(jget(page, "items"), i);
+        ck_assert_str_gt(jstr(d, "operationalCertificate.expirationDatetime"), END);
+    }
+    json_object_put(page);
+}
+END_TEST
+
+START_TEST(switched_off_the_site_falls_quiet)
+{
+    struct site s;
+    json_object *o, *list;
+    size_t visits;
+
+    new_system(&s.t);
+    add_resident(&s, 0);
+    o = autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6,\"batteryEventsPerMonth\":0}");
+    json_object_put(o);
+    json_object_put(advance(&s.t, "{\"by\":\"P3D\"}"));
+    list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
+    visits = json_object_array_length(list);
+    ck_assert_uint_gt(visits, 0);
+    json_object_put(list);
+
+    o = autopilot(&s.t, "{\"enabled\":false}");
+    ck_assert_int_eq(jbool(o, "enabled"), 0);
+    json_object_put(o);
+    o = advance(&s.t, "{\"by\":\"P10D\"}");
+    ck_assert_int_eq(jint(o, "jobsRun"), 0);
+    ck_assert_int_eq(jint(o, "eventsEmitted"), 0);
+    json_object_put(o);
+
+    json_object_put(autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6}"));
+    json_object_put(advance(&s.t, "{\"by\":\"P3D\"}"));
+    list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
+    ck_assert_uint_gt(json_object_array_length(list), visits);
+    json_object_put(list);
+}
+END_TEST
+
+static Suite *autopilot_suite(void)
+{
+    Suite *s = suite_create("sim_autopilot");
+    TCase *tc = tcase_create("autopilot");
+
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_set_timeout(tc, 280);
+    tcase_add_test(tc, seven_hundred_days_with_gateways_and_autopilot);
+    tcase_add_test(tc, switched_off_the_site_falls_quiet);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(autopilot_suite());
+    int failures;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failures = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

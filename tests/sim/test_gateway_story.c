@@ -1,0 +1,564 @@
+/*
+ * test_gateway_story.c — a gateway's life (DESIGN.md §5; reference: gateway devices,
+ * associations, remote commands): claimed by its label's code (PENDING_ACTIVATION),
+ * activated by power-on, woken by its lock 10 s after a command is issued, acknowledging
+ * and running it (RemoteCommandAcknowledged, GatewayDeviceAuditLogEntryReceived and
+ * LockingDeviceAuditLogEntryReceivedV2 — never V1), a cancelled command never run, a
+ * command expiring unread, and the daily heartbeat that uploads a BOOT entry and the
+ * associated locks' logs.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
+#define T0 "2030-01-01T08:00:00Z"
+
+#define ACKNOWLEDGED "RemoteCommandAcknowledged"
+#define GW_AUDIT "GatewayDeviceAuditLogEntryReceived"
+#define GW_SYSTEM "GatewayDeviceSystemLogEntryReceived"
+#define V1 "LockingDeviceAuditLogEntryReceived"
+#define V2 "LockingDeviceAuditLogEntryReceivedV2"
+
+static struct emu emu;
+static int emu_ok;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* The member at a dotted path of o ("a.b"), or NULL. */
+static json_object *jget(json_object *o, const char *path)
+{
+    char key[128];
+
+    while (o != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof(key))
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        if (!json_object_object_get_ex(o, key, &o))
+            return NULL;
+        path += len + (path[len] == '.');
+    }
+    return o;
+}
+
+static const char *jstr(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int64_t jint(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
+static int jbool(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+/* An Administration API POST that must answer 201 with an id. */
+static void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, "POST", path, body, &r);
+
+    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
+                  status, r.body);
+    snprintf(id, 64, "%s", json_str(&r, "id"));
+    http_response_free(&r);
+}
+
+/* A control API call that must answer want; the parsed body is returned (caller puts). */
+static json_object *control(const char *method, const char *path, const char *body, long want)
+{
+    struct http_response r;
+    long status = control_call(&emu, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* An Administration API call that must answer want; the parsed body (or NULL). */
+static json_object *admin(const struct tenant *t, const char *method, const char *path,
+                          const char *body, long want)
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* Every event of the system (of type, when given), in order, over all pages. */
+static json_object *events(const struct tenant *t, const char *type)
+{
+    json_object *all = json_object_new_array();
+    char path[1024], token[256] = "";
+
+    do {
+        json_object *page, *items;
+        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s%s%s", t->system_id,
+                 type ? "&type=" : "", type ? type : "", token[0] ? "&next-page-token=" : "",
+                 token);
+        page = control("GET", path, NULL, 200);
+        items = jget(page, "items");
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+        snprintf(token, sizeof(token), "%s",
+                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
+        json_object_put(page);
+    } while (token[0] != '\0');
+    return all;
+}
+
+/* Asserts that the events from index `from` on are exactly these types, in this order. */
+static void expect_types(json_object *list, size_t from, const char *const *types)
+{
+    size_t n = 0;
+
+    while (types[n] != NULL)
+        n++;
+    for (size_t i = 0; i < n && from + n == json_object_array_length(list); i++)
+        if (strcmp(jstr(json_object_array_get_idx(list, from + i), "eventType"), types[i]) != 0)
+            n = 0;
+    /* On a mismatch the whole log helps, but it is too long for a Check message. */
+    if (n == 0 || from + n != json_object_array_length(list))
+        fprintf(stderr, "events from %zu: %s\n", from, json_object_to_json_string(list));
+    for (n = 0; types[n] != NULL; n++)
+        ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, from + n), "eventType"), types[n]);
+    ck_assert_uint_eq(json_object_array_length(list), from + n);
+}
+
+static void emu_setup(void)
+{
+    emu_ok = emu_start(&emu, NULL) == 0;
+    if (!emu_ok)
+        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
+}
+
+static void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+static void new_system(struct tenant *t)
+{
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
+}
+
+/* Moves the clock (body: {"by": ...} or {"to": ...}), logs the admin in again (tokens last
+ * an hour of virtual time) and returns the advance's summary (caller puts). */
+static json_object *advance(struct tenant *t, const char *body)
+{
+    char path[128];
+    json_object *o;
+
+    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
+    o = control("POST", path, body, 200);
+    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
+                     200);
+    return o;
+}
+
+static void expect_advance(struct tenant *t, const char *body, int64_t jobs, int64_t events)
+{
+    json_object *o = advance(t, body);
+
+    ck_assert_int_eq(jint(o, "jobsRun"), jobs);
+    ck_assert_int_eq(jint(o, "eventsEmitted"), events);
+    ck_assert_int_eq(jbool(o, "truncated"), 0);
+    json_object_put(o);
+}
+
+/* A claimed lock: a user's phone claims a factory-fresh padlock into a placeholder. */
+static void make_lock(const struct tenant *t, char lock_id[64], char serial[64])
+{
+    char user[64], body[256], path[128];
+    json_object *o;
+
+    post_id(t, "/user", "{\"role\":\"USER\"}", user);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
+    o = admin(t, "POST", "/operating-device-invitation", body, 201);
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(o, "invitationCode"));
+    json_object_put(o);
+    o = control("POST", "/invitations/accept", body, 201);
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", jstr(o, "operatingDeviceId"));
+    json_object_put(o);
+    o = control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
+    snprintf(serial, 64, "%s", jstr(o, "serialNumber"));
+    json_object_put(o);
+    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
+             serial);
+    json_object_put(control("POST", path, body, 200));
+}
+
+/* A physical gateway claimed by the code on its label; not powered on yet. */
+static void claim_gateway(const struct tenant *t, char gateway_id[64], char serial[64])
+{
+    char body[128];
+    json_object *hw = control("POST", "/hardware/gateway-devices", NULL, 201), *g;
+
+    ck_assert_pstr_eq(jstr(hw, "hardwareModel"), "BEAT_GW_A1");
+    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", jstr(hw, "claimingCode"));
+    json_object_put(hw);
+    g = admin(t, "POST", "/gateway-device", body, 201);
+    ck_assert_pstr_eq(jstr(g, "serialNumber"), serial);
+    ck_assert_pstr_eq(jstr(g, "activationStatus"), "PENDING_ACTIVATION");
+    snprintf(gateway_id, 64, "%s", jstr(g, "id"));
+    json_object_put(g);
+}
+
+static json_object *power_on(const char *gateway_id)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/gateway-devices/%s/power-on", gateway_id);
+    return control("POST", path, NULL, 200);
+}
+
+static void associate(const struct tenant *t, const char *gateway, const char *lock, char id[64])
+{
+    char body[256];
+
+    snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", gateway,
+             lock);
+    post_id(t, "/gateway-device-association", body, id);
+}
+
+/* Issues an OPEN command; returns its id in id and checks its five-minute validity. */
+static void command(const struct tenant *t, const char *gateway, const char *lock, const char *from,
+                    const char *until, char id[64])
+{
+    char body[256];
+    json_object *c;
+
+    snprintf(body, sizeof(body),
+             "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}", gateway,
+             lock);
+    c = admin(t, "POST", "/remote-command", body, 201);
+    ck_assert_pstr_eq(jstr(c, "validityStartDatetime"), from);
+    ck_assert_pstr_eq(jstr(c, "validityEndDatetime"), until);
+    ck_assert_pstr_eq(jstr(c, "issuerUserId"), t->admin_id);
+    ck_assert_ptr_null(jget(c, "acknowledgementDatetime"));
+    snprintf(id, 64, "%s", jstr(c, "id"));
+    json_object_put(c);
+}
+
+static json_object *get(const struct tenant *t, const char *fmt, const char *id)
+{
+    char path[256];
+
+    snprintf(path, sizeof(path), fmt, id);
+    return admin(t, "GET", path, NULL, 200);
+}
+
+static json_object *wake(const char *gateway_id)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/gateway-devices/%s/wake", gateway_id);
+    return control("POST", path, NULL, 200);
+}
+
+/* An activated gateway associated with a claimed lock, in a new system. */
+static void site(struct tenant *t, char gateway[64], char lock[64], char association[64])
+{
+    char serial[64], gateway_serial[64];
+
+    new_system(t);
+    make_lock(t, lock, serial);
+    claim_gateway(t, gateway, gateway_serial);
+    associate(t, gateway, lock, association);
+    json_object_put(power_on(gateway));
+}
+
+/* ---- the stories ---------------------------------------------------------------------- */
+
+START_TEST(claim_power_on_and_acknowledged_command)
+{
+    static const char *const powered[] = {"GatewayDeviceActivated", GW_SYSTEM, NULL};
+    static const char *const woken[] = {ACKNOWLEDGED, GW_AUDIT, V2, NULL};
+    struct tenant t;
+    char lock[64], serial[64], gateway[64], gateway_serial[64], association[64], cmd[64];
+    char body[256], path[256];
+    json_object *o, *list, *e;
+    size_t before;
+
+    new_system(&t);
+    make_lock(&t, lock, serial);
+    claim_gateway(&t, gateway, gateway_serial);
+    associate(&t, gateway, lock, association); /* allowed before activation */
+    snprintf(body, sizeof(body),
+             "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}", gateway,
+             lock);
+    json_object_put(admin(&t, "POST", "/remote-command", body, 409)); /* not activated */
+
+    list = events(&t, NULL);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    o = power_on(gateway);
+    ck_assert_pstr_eq(jstr(o, "activationStatus"), "ACTIVATED");
+    ck_assert_pstr_eq(jstr(o, "activationDatetime"), T0);
+    json_object_put(o);
+    list = events(&t, NULL);
+    expect_types(list, before, powered);
+    e = json_object_array_get_idx(list, before);
+    ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
+    e = json_object_array_get_idx(list, before + 1);
+    ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
+    ck_assert_pstr_eq(jstr(e, "logEntry.eventName"), "BOOT");
+    ck_assert_pstr_eq(jstr(e, "logEntry.bootReason"), "POWER_ON");
+    ck_assert_pstr_eq(jstr(e, "logEntry.hardwareModel"), "BEAT_GW_A1");
+    ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 1);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    snprintf(path, sizeof(path), "/hardware/gateway-devices/%s", gateway_serial);
+    o = control("GET", path, NULL, 200);
+    ck_assert_pstr_eq(jstr(o, "claimedBy.gatewayDeviceId"), gateway);
+    json_object_put(o);
+
+    /* The lock wakes its gateway ten seconds after the command is issued. */
+    expect_advance(&t, "{\"by\":\"PT1M\"}", 0, 0);
+    command(&t, gateway, lock, "2030-01-01T08:01:00Z", "2030-01-01T08:06:00Z", cmd);
+    expect_advance(&t, "{\"by\":\"PT9S\"}", 0, 0);
+    expect_advance(&t, "{\"by\":\"PT1S\"}", 1, 3);
+    list = events(&t, NULL);
+    expect_types(list, before, woken);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, before), "remoteCommandId"), cmd);
+    e = json_object_array_get_idx(list, before + 1);
+    ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
+    ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
+    ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-01T08:01:10Z");
+    ck_assert_pstr_eq(jstr(e, "logEntry.conversationName"), "open");
+    ck_assert_pstr_eq(jstr(e, "logEntry.lockingDeviceId"), lock);
+    ck_assert_pstr_eq(jstr(e, "logEntry.remoteCommandId"), cmd);
+    e = json_object_array_get_idx(list, before + 2);
+    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
+    ck_assert_pstr_eq(jstr(e, "client.type"), "GATEWAY_DEVICE");
+    ck_assert_pstr_eq(jstr(e, "client.gatewayDeviceId"), gateway);
+    ck_assert_pstr_eq(jstr(e, "client.remoteCommandId"), cmd);
+    ck_assert_int_eq(jbool(e, "granted"), 1);
+    ck_assert_int_eq(jint(e, "logEntrySequenceNumber"), 2);
+    ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T08:01:10Z");
+    json_object_put(list);
+    list = events(&t, V1);
+    ck_assert_uint_eq(json_object_array_length(list), 0); /* never V1 for a gateway */
+    json_object_put(list);
+
+    o = get(&t, "/remote-command/%s", cmd);
+    ck_assert_pstr_eq(jstr(o, "acknowledgementDatetime"), "2030-01-01T08:01:10Z");
+    json_object_put(o);
+    snprintf(path, sizeof(path), "/remote-command/%s/cancel", cmd);
+    json_object_put(admin(&t, "POST", path, NULL, 409));
+
+    /* The log endpoints say the same. */
+    o = get(&t, "/gateway-device-audit-log?gateway-device-id=%s", gateway);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 1);
+    e = json_object_array_get_idx(jget(o, "items"), 0);
+    ck_assert_pstr_eq(jstr(e, "conversationName"), "open");
+    ck_assert_pstr_eq(jstr(e, "remoteCommandId"), cmd);
+    json_object_put(o);
+    o = get(&t, "/gateway-device-system-log?gateway-device-id=%s", gateway);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 1);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(o, "items"), 0), "bootReason"),
+                      "POWER_ON");
+    json_object_put(o);
+    o = get(&t, "/locking-device-audit-log?locking-device-id=%s", lock);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 1);
+    e = json_object_array_get_idx(jget(o, "items"), 0);
+    ck_assert_pstr_eq(jstr(e, "client.type"), "GATEWAY_DEVICE");
+    ck_assert_pstr_eq(jstr(e, "client.remoteCommandId"), cmd);
+    ck_assert_int_eq(jbool(e, "granted"), 1);
+    json_object_put(o);
+}
+END_TEST
+
+START_TEST(cancelled_command_never_runs)
+{
+    struct tenant t;
+    char lock[64], gateway[64], association[64], cmd[64], path[256];
+    json_object *o, *list;
+
+    site(&t, gateway, lock, association);
+    command(&t, gateway, lock, T0, "2030-01-01T08:05:00Z", cmd);
+    expect_advance(&t, "{\"by\":\"PT5S\"}", 0, 0);
+    snprintf(path, sizeof(path), "/remote-command/%s/cancel", cmd);
+    json_object_put(admin(&t, "POST", path, NULL, 204));
+    json_object_put(admin(&t, "POST", path, NULL, 409)); /* cancelled already */
+    o = get(&t, "/remote-command/%s", cmd);
+    ck_assert_pstr_eq(jstr(o, "cancelerUserId"), t.admin_id);
+    ck_assert_pstr_eq(jstr(o, "cancellationDatetime"), "2030-01-01T08:00:05Z");
+    ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
+    json_object_put(o);
+
+    expect_advance(&t, "{\"by\":\"PT1M\"}", 1, 0); /* the lock's wake-up finds nothing */
+    o = wake(gateway);
+    ck_assert_int_eq(jint(o, "commandsRun"), 0);
+    json_object_put(o);
+    o = get(&t, "/remote-command/%s", cmd);
+    ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
+    json_object_put(o);
+    list = events(&t, ACKNOWLEDGED);
+    ck_assert_uint_eq(json_object_array_length(list), 0);
+    json_object_put(list);
+}
+END_TEST
+
+/* Associations define which locks a gateway controls, and only an associated lock wakes
+ * it: a command whose lock was dissociated before the wake-up is never read, and once its
+ * five minutes are over no wake-up runs it. */
+START_TEST(command_expires_unread_when_its_lock_is_dissociated)
+{
+    struct tenant t;
+    char lock[64], gateway[64], association[64], again[64], cmd[64], path[256];
+    json_object *o, *list;
+
+    site(&t, gateway, lock, association);
+    command(&t, gateway, lock, T0, "2030-01-01T08:05:00Z", cmd);
+    snprintf(path, sizeof(path), "/gateway-device-association/%s", association);
+    json_object_put(admin(&t, "DELETE", path, NULL, 204));
+    json_object_put(advance(&t, "{\"to\":\"2030-01-01T08:05:00Z\"}"));
+    o = get(&t, "/remote-command/%s", cmd);
+    ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
+    json_object_put(o);
+
+    associate(&t, gateway, lock, again);
+    o = wake(gateway); /* at the end of its validity: expired */
+    ck_assert_int_eq(jint(o, "commandsRun"), 0);
+    json_object_put(o);
+    list = events(&t, ACKNOWLEDGED);
+    ck_assert_uint_eq(json_object_array_length(list), 0);
+    json_object_put(list);
+    list = events(&t, GW_AUDIT);
+    ck_assert_uint_eq(json_object_array_length(list), 0);
+    json_object_put(list);
+}
+END_TEST
+
+/* A command is run once: woken by hand at once, the gateway runs it, and the wake-up its
+ * lock causes ten seconds later finds nothing left to do. */
+START_TEST(command_runs_once)
+{
+    struct tenant t;
+    char lock[64], gateway[64], association[64], cmd[64];
+    json_object *o;
+
+    site(&t, gateway, lock, association);
+    command(&t, gateway, lock, T0, "2030-01-01T08:05:00Z", cmd);
+    o = wake(gateway); /* woken by hand at once: it runs */
+    ck_assert_int_eq(jint(o, "commandsRun"), 1);
+    json_object_put(o);
+    o = get(&t, "/remote-command/%s", cmd);
+    ck_assert_pstr_eq(jstr(o, "acknowledgementDatetime"), T0);
+    json_object_put(o);
+    expect_advance(&t, "{\"by\":\"PT10S\"}", 1, 0); /* its lock's wake-up: nothing left */
+}
+END_TEST
+
+START_TEST(daily_heartbeat_uploads_boot_and_lock_entries)
+{
+    struct tenant t;
+    char lock[64], gateway[64], association[64], other[64], other_serial[64], path[256];
+    json_object *o, *list, *e;
+
+    site(&t, gateway, lock, association);
+    make_lock(&t, other, other_serial); /* not associated: its entries wait for a phone */
+    expect_advance(&t, "{\"by\":\"PT1H\"}", 0, 0);
+    snprintf(path, sizeof(path), "/locking-devices/%s/system-events", lock);
+    json_object_put(control("POST", path, "{\"eventName\":\"BATTERY_LOW\"}", 201));
+    snprintf(path, sizeof(path), "/locking-devices/%s/system-events", other);
+    json_object_put(control("POST", path, "{\"eventName\":\"BATTERY_LOW\"}", 201));
+
+    expect_advance(&t, "{\"to\":\"2030-01-02T08:00:00Z\"}", 1, 2);
+    list = events(&t, NULL);
+    e = json_object_array_get_idx(list, json_object_array_length(list) - 2);
+    ck_assert_pstr_eq(jstr(e, "eventType"), GW_SYSTEM);
+    ck_assert_pstr_eq(jstr(e, "logEntry.bootReason"), "HEARTBEAT");
+    ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
+    ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-02T08:00:00Z");
+    e = json_object_array_get_idx(list, json_object_array_length(list) - 1);
+    ck_assert_pstr_eq(jstr(e, "eventType"), "LockingDeviceSystemLogEntryReceived");
+    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
+    ck_assert_pstr_eq(jstr(e, "logEntryEventName"), "BATTERY_LOW");
+    ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T09:00:00Z");
+    ck_assert_pstr_eq(jstr(e, "occurredDatetime"), "2030-01-02T08:00:00Z");
+    json_object_put(list);
+
+    expect_advance(&t, "{\"by\":\"P2D\"}", 2, 2);
+    o = get(&t, "/gateway-device-system-log?gateway-device-id=%s", gateway);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 4);
+    for (size_t i = 1; i < 4; i++) {
+        e = json_object_array_get_idx(jget(o, "items"), i);
+        ck_assert_pstr_eq(jstr(e, "bootReason"), "HEARTBEAT");
+        ck_assert_int_eq(jint(e, "sequenceNumber"), (int64_t)i + 1);
+    }
+    json_object_put(o);
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", other_serial);
+    o = control("GET", path, NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "pendingLogEntries")), 1);
+    json_object_put(o);
+
+    /* Powered on again: a reboot, not a second activation. */
+    o = power_on(gateway);
+    json_object_put(o);
+    list = events(&t, "GatewayDeviceActivated");
+    ck_assert_uint_eq(json_object_array_length(list), 1);
+    json_object_put(list);
+    list = events(&t, GW_SYSTEM);
+    ck_assert_uint_eq(json_object_array_length(list), 5);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 4), "logEntry.bootReason"), "POWER_ON");
+    json_object_put(list);
+}
+END_TEST
+
+static Suite *gateway_story_suite(void)
+{
+    Suite *s = suite_create("sim_gateway_story");
+    TCase *tc = tcase_create("gateway");
+
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, claim_power_on_and_acknowledged_command);
+    tcase_add_test(tc, cancelled_command_never_runs);
+    tcase_add_test(tc, command_expires_unread_when_its_lock_is_dissociated);
+    tcase_add_test(tc, command_runs_once);
+    tcase_add_test(tc, daily_heartbeat_uploads_boot_and_lock_entries);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(gateway_story_suite());
+    int failures;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failures = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

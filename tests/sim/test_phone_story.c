@@ -1,0 +1,541 @@
+/*
+ * test_phone_story.c — a phone's whole life at a lock, told through the public surfaces
+ * (DESIGN.md §5): invitation → activation → claim → permission → granted visit →
+ * revocation → still granted offline with the cached operating key → denied once that key
+ * expires; and an offline key that opens only within its window, for its own phone.
+ *
+ * One emulator serves the file; every test makes its own system on a frozen clock and
+ * checks the visit answers, the events in order and the log endpoints.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
+#define T0 "2030-01-01T08:00:00Z"
+
+static struct emu emu;
+static int emu_ok;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* The member at a dotted path of o ("a.b"), or NULL. */
+static json_object *jget(json_object *o, const char *path)
+{
+    char key[128];
+
+    while (o != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof(key))
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        if (!json_object_object_get_ex(o, key, &o))
+            return NULL;
+        path += len + (path[len] == '.');
+    }
+    return o;
+}
+
+static const char *jstr(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int64_t jint(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
+static int jbool(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+/* An Administration API POST that must answer 201 with an id. */
+static void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, "POST", path, body, &r);
+
+    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
+                  status, r.body);
+    snprintf(id, 64, "%s", json_str(&r, "id"));
+    http_response_free(&r);
+}
+
+/* A control API call that must answer want; the parsed body is returned (caller puts). */
+static json_object *control(const char *method, const char *path, const char *body, long want)
+{
+    struct http_response r;
+    long status = control_call(&emu, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* An Administration API call that must answer want; the parsed body (or NULL). */
+static json_object *admin(const struct tenant *t, const char *method, const char *path,
+                          const char *body, long want)
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
+ * since a token lasts one hour of virtual time. */
+static void advance(struct tenant *t, const char *body)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
+    json_object_put(control("POST", path, body, 200));
+    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
+                     200);
+}
+
+/* Every event of the system (of type, when given), in order, over all pages. */
+static json_object *events(const struct tenant *t, const char *type)
+{
+    json_object *all = json_object_new_array();
+    char path[1024], token[256] = "";
+
+    do {
+        json_object *page, *items;
+        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s%s%s", t->system_id,
+                 type ? "&type=" : "", type ? type : "", token[0] ? "&next-page-token=" : "",
+                 token);
+        page = control("GET", path, NULL, 200);
+        items = jget(page, "items");
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+        snprintf(token, sizeof(token), "%s",
+                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
+        json_object_put(page);
+    } while (token[0] != '\0');
+    return all;
+}
+
+/* Asserts that the events from index `from` on are exactly these types, in this order. */
+static void expect_types(json_object *list, size_t from, const char *const *types)
+{
+    size_t n = 0;
+
+    while (types[n] != NULL)
+        n++;
+    for (size_t i = 0; i < n && from + n == json_object_array_length(list); i++)
+        if (strcmp(jstr(json_object_array_get_idx(list, from + i), "eventType"), types[i]) != 0)
+            n = 0;
+    /* On a mismatch the whole log helps, but it is too long for a Check message. */
+    if (n == 0 || from + n != json_object_array_length(list))
+        fprintf(stderr, "events from %zu: %s\n", from, json_object_to_json_string(list));
+    for (n = 0; types[n] != NULL; n++)
+        ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, from + n), "eventType"), types[n]);
+    ck_assert_uint_eq(json_object_array_length(list), from + n);
+}
+
+/* A user with an activated phone: invitation (delivery NONE) accepted through the control
+ * API. */
+static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64],
+                       char invitation_id[64])
+{
+    char body[256];
+    json_object *inv, *accepted;
+
+    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
+    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
+    ck_assert_ptr_nonnull(jstr(inv, "invitationCode"));
+    snprintf(invitation_id, 64, "%s", jstr(inv, "id"));
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
+    accepted = control("POST", "/invitations/accept", body, 201);
+    ck_assert_ptr_nonnull(jstr(accepted, "operatingDeviceId"));
+    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
+    json_object_put(inv);
+    json_object_put(accepted);
+}
+
+/* A factory-fresh lock claimed by phone into a new placeholder; returns the claim answer. */
+static json_object *make_lock(const struct tenant *t, const char *phone_id, char lock_id[64],
+                              char serial[64])
+{
+    char body[256], path[128];
+    json_object *hw =
+        control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
+
+    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
+    json_object_put(hw);
+    post_id(t, "/locking-device", "{\"name\":\"Front door\"}", lock_id);
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
+             serial);
+    return control("POST", path, body, 200);
+}
+
+/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
+static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
+                          int online, const char *offline_key)
+{
+    char body[2048], path[128], key[1400] = "";
+
+    if (offline_key != NULL)
+        snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key);
+    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
+             operation, online ? "true" : "false", key);
+    return control("POST", path, body, 200);
+}
+
+/* A visit answer: granted or not, whose audit entry has this sequence number. */
+static void expect_visit(json_object *v, int granted, int64_t sequence, const char *reason)
+{
+    ck_assert_int_eq(jbool(v, "granted"), granted);
+    ck_assert_int_eq(jbool(v, "sessionRefused"), 0);
+    ck_assert_int_eq(jbool(v, "auditLogEntry.granted"), granted);
+    ck_assert_int_eq(jint(v, "auditLogEntry.sequenceNumber"), sequence);
+    ck_assert_pstr_eq(jstr(v, "reason"), reason);
+}
+
+/* The V1 and V2 audit events of one entry, at index i and i + 1. */
+static void expect_audit_pair(json_object *list, size_t i, int64_t sequence, const char *name,
+                              int granted, const char *entry_at, const char *received_at,
+                              const char *phone_id, const char *user_id, const char *lock_id)
+{
+    json_object *v1 = json_object_array_get_idx(list, i);
+    json_object *v2 = json_object_array_get_idx(list, i + 1);
+
+    ck_assert_pstr_eq(jstr(v1, "eventType"), "LockingDeviceAuditLogEntryReceived");
+    ck_assert_pstr_eq(jstr(v2, "eventType"), "LockingDeviceAuditLogEntryReceivedV2");
+    ck_assert_pstr_eq(jstr(v1, "logEntryId"), jstr(v2, "logEntryId"));
+    ck_assert_int_eq(jint(v1, "logEntrySequenceNumber"), sequence);
+    ck_assert_int_eq(jint(v2, "logEntrySequenceNumber"), sequence);
+    ck_assert_pstr_eq(jstr(v1, "logEntryEventName"), name);
+    ck_assert_pstr_eq(jstr(v2, "logEntryEventName"), name);
+    ck_assert_int_eq(jbool(v1, "granted"), granted);
+    ck_assert_int_eq(jbool(v2, "granted"), granted);
+    ck_assert_pstr_eq(jstr(v1, "logEntryDatetime"), entry_at);
+    ck_assert_pstr_eq(jstr(v2, "logEntryDatetime"), entry_at);
+    ck_assert_pstr_eq(jstr(v1, "occurredDatetime"), received_at);
+    ck_assert_pstr_eq(jstr(v1, "lockingDeviceId"), lock_id);
+    ck_assert_pstr_eq(jstr(v1, "operatingDeviceId"), phone_id);
+    ck_assert_pstr_eq(jstr(v1, "userId"), user_id);
+    ck_assert_pstr_eq(jstr(v2, "client.type"), "OPERATING_DEVICE");
+    ck_assert_pstr_eq(jstr(v2, "client.operatingDeviceId"), phone_id);
+    ck_assert_pstr_eq(jstr(v2, "client.userId"), user_id);
+}
+
+/* The audit log endpoint's entries of lock_id, oldest first: sequence numbers and granted. */
+static void expect_audit_log(const struct tenant *t, const char *lock_id, const int64_t *seqs,
+                             const int *granted, size_t n)
+{
+    char path[256];
+    json_object *page, *items;
+
+    snprintf(path, sizeof(path), "/locking-device-audit-log?locking-device-id=%s&limit=100",
+             lock_id);
+    page = admin(t, "GET", path, NULL, 200);
+    items = jget(page, "items");
+    ck_assert_uint_eq(json_object_array_length(items), n);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(items, i);
+        ck_assert_int_eq(jint(e, "sequenceNumber"), seqs[i]);
+        ck_assert_int_eq(jbool(e, "granted"), granted[i]);
+        ck_assert_pstr_eq(jstr(e, "client.type"), "OPERATING_DEVICE");
+    }
+    json_object_put(page);
+}
+
+/* The lock's entries not yet on the platform, as the hardware view shows them. */
+static size_t pending_entries(const char *serial, const char *held_by)
+{
+    char path[128];
+    json_object *hw, *pending;
+    size_t n = 0;
+
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
+    hw = control("GET", path, NULL, 200);
+    pending = jget(hw, "pendingLogEntries");
+    for (size_t i = 0; i < json_object_array_length(pending); i++)
+        n += strcmp(jstr(json_object_array_get_idx(pending, i), "heldBy"), held_by) == 0;
+    json_object_put(hw);
+    return n;
+}
+
+static void emu_setup(void)
+{
+    emu_ok = emu_start(&emu, NULL) == 0;
+    if (!emu_ok)
+        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
+}
+
+static void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+static void new_system(struct tenant *t)
+{
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
+}
+
+/* ---- the story ------------------------------------------------------------------------ */
+
+/* Invitation, activation, claim: the phone's and the lock's first events. */
+static void story_begins(struct tenant *t, char user[64], char phone[64], char lock[64],
+                         char serial[64])
+{
+    static const char *const types[] = {"UserCreated",
+                                        "UserCreated",
+                                        "OperatingDeviceCreated",
+                                        "OperatingDeviceActivated",
+                                        "LockingDeviceClaimed",
+                                        "LockingDeviceSystemLogEntryReceived",
+                                        NULL};
+    char invitation[64], path[256];
+    json_object *claimed, *list, *ev;
+
+    make_phone(t, user, phone, invitation);
+    claimed = make_lock(t, phone, lock, serial);
+    ck_assert_pstr_eq(jstr(claimed, "claimingStatus"), "CLAIMED");
+    ck_assert_pstr_eq(jstr(claimed, "serialNumber"), serial);
+    /* The lock's certificates start when it is installed: a year on the system's clock. */
+    ck_assert_pstr_eq(jstr(claimed, "operationalCertificate.expirationDatetime"),
+                      "2031-01-01T08:00:00Z");
+    json_object_put(claimed);
+
+    snprintf(path, sizeof(path), "/operating-device?user-id=%s", user);
+    list = admin(t, "GET", path, NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(list, "items")), 1);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(list, "items"), 0), "id"), phone);
+    json_object_put(list);
+
+    list = events(t, NULL);
+    expect_types(list, 0, types);
+    ev = json_object_array_get_idx(list, 1);
+    ck_assert_pstr_eq(jstr(ev, "userId"), user);
+    ck_assert_pstr_eq(jstr(ev, "role"), "USER");
+    ev = json_object_array_get_idx(list, 2);
+    ck_assert_pstr_eq(jstr(ev, "operatingDeviceId"), phone);
+    ck_assert_pstr_eq(jstr(ev, "userId"), user);
+    ck_assert_pstr_eq(jstr(ev, "invitationId"), invitation);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 3), "operatingDeviceId"), phone);
+    ev = json_object_array_get_idx(list, 4);
+    ck_assert_pstr_eq(jstr(ev, "lockingDeviceId"), lock);
+    ck_assert_pstr_eq(jstr(ev, "userId"), user);
+    ck_assert_pstr_eq(jstr(ev, "serialNumber"), serial);
+    ev = json_object_array_get_idx(list, 5);
+    ck_assert_pstr_eq(jstr(ev, "logEntryEventName"), "BOOT");
+    ck_assert_int_eq(jint(ev, "logEntrySequenceNumber"), 1);
+    ck_assert_pstr_eq(jstr(ev, "lockingDeviceId"), lock);
+    ck_assert_pstr_eq(jstr(ev, "logEntryDatetime"), T0);
+    json_object_put(list);
+}
+
+START_TEST(invitation_to_denial_after_revocation)
+{
+    static const int64_t seqs[] = {2, 3, 4, 5, 6};
+    static const int granted[] = {0, 1, 1, 0, 0};
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], permission[64], body[512], path[128];
+    json_object *v, *list;
+
+    new_system(&t);
+    story_begins(&t, user, phone, lock, serial);
+
+    /* Before any permission the lock says no, and the online phone reports it at once.
+     * (Visits are a minute apart: the audit log sorts entries by time, then by id.) */
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "unlock", 1, NULL);
+    expect_visit(v, 0, 2, "the phone holds no operating key for this lock and operation");
+    ck_assert_int_eq(jint(v, "keysDownloaded"), 0);
+    ck_assert_int_eq(jint(v, "uploaded"), 1);
+    json_object_put(v);
+
+    snprintf(body, sizeof(body),
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
+             "\"end\":\"2030-02-01T00:00:00Z\",\"operatingKeyValidityDuration\":\"P3D\"}",
+             user, lock);
+    post_id(&t, "/permission", body, permission);
+
+    /* Online: the phone downloads its key first, then the lock grants. */
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "unlock", 1, NULL);
+    expect_visit(v, 1, 3, NULL);
+    ck_assert_pstr_eq(jstr(v, "auditLogEntry.eventName"), "unlock");
+    ck_assert_pstr_eq(jstr(v, "auditLogEntry.occurrenceDatetime"), "2030-01-01T08:02:00Z");
+    ck_assert_int_eq(jint(v, "keysDownloaded"), 1);
+    ck_assert_int_eq(jint(v, "uploaded"), 1);
+    ck_assert_int_eq(jbool(v, "reKeying.csrCreated"), 0);
+    json_object_put(v);
+
+    /* Revoked on the platform; the key on the phone stays valid for its three days. */
+    snprintf(path, sizeof(path), "/permission/%s", permission);
+    json_object_put(admin(&t, "DELETE", path, NULL, 204));
+    json_object_put(admin(&t, "GET", path, NULL, 404));
+    advance(&t, "{\"by\":\"PT1H\"}");
+    v = visit(phone, lock, "unlock", 0, NULL);
+    expect_visit(v, 1, 4, NULL);
+    ck_assert_int_eq(jint(v, "keysDownloaded"), 0);
+    ck_assert_int_eq(jint(v, "uploaded"), 0);
+    json_object_put(v);
+    ck_assert_uint_eq(pending_entries(serial, phone), 1); /* carried, not uploaded */
+
+    /* Three days after the download the cached key has expired. */
+    advance(&t, "{\"to\":\"2030-01-04T08:02:00Z\"}");
+    v = visit(phone, lock, "unlock", 0, NULL);
+    expect_visit(v, 0, 5, "the operating key expired; the phone must sync");
+    json_object_put(v);
+    ck_assert_uint_eq(pending_entries(serial, phone), 2);
+
+    /* Online again: no key comes down for a revoked permission; the carried entries go up. */
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "lock", 1, NULL);
+    expect_visit(v, 0, 6, "the phone holds no operating key for this lock and operation");
+    ck_assert_int_eq(jint(v, "keysDownloaded"), 0);
+    ck_assert_int_eq(jint(v, "uploaded"), 3);
+    json_object_put(v);
+    ck_assert_uint_eq(pending_entries(serial, phone), 0);
+
+    list = events(&t, NULL);
+    ck_assert_uint_eq(json_object_array_length(list), 16);
+    expect_audit_pair(list, 6, 2, "unlock", 0, "2030-01-01T08:01:00Z", "2030-01-01T08:01:00Z",
+                      phone, user, lock);
+    expect_audit_pair(list, 8, 3, "unlock", 1, "2030-01-01T08:02:00Z", "2030-01-01T08:02:00Z",
+                      phone, user, lock);
+    expect_audit_pair(list, 10, 4, "unlock", 1, "2030-01-01T09:02:00Z", "2030-01-04T08:03:00Z",
+                      phone, user, lock);
+    expect_audit_pair(list, 12, 5, "unlock", 0, "2030-01-04T08:02:00Z", "2030-01-04T08:03:00Z",
+                      phone, user, lock);
+    expect_audit_pair(list, 14, 6, "lock", 0, "2030-01-04T08:03:00Z", "2030-01-04T08:03:00Z", phone,
+                      user, lock);
+    json_object_put(list);
+    expect_audit_log(&t, lock, seqs, granted, 5);
+}
+END_TEST
+
+/* A system log entry the lock makes between visits reaches the platform with the next
+ * online visit, with its own sequence number and time. */
+START_TEST(lock_events_travel_with_the_phone)
+{
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], path[256];
+    json_object *o, *list, *ev;
+
+    new_system(&t);
+    story_begins(&t, user, phone, lock, serial);
+    advance(&t, "{\"by\":\"PT2H\"}");
+    snprintf(path, sizeof(path), "/locking-devices/%s/system-events", lock);
+    o = control("POST", path, "{\"eventName\":\"BATTERY_LOW\"}", 201);
+    ck_assert_int_eq(jint(o, "sequenceNumber"), 2);
+    json_object_put(o);
+    ck_assert_uint_eq(pending_entries(serial, "LOCK"), 1);
+    advance(&t, "{\"by\":\"PT1H\"}");
+
+    json_object_put(visit(phone, lock, "unlock", 1, NULL));
+    list = events(&t, "LockingDeviceSystemLogEntryReceived");
+    ck_assert_uint_eq(json_object_array_length(list), 2);
+    ev = json_object_array_get_idx(list, 1);
+    ck_assert_pstr_eq(jstr(ev, "logEntryEventName"), "BATTERY_LOW");
+    ck_assert_int_eq(jint(ev, "logEntrySequenceNumber"), 2);
+    ck_assert_pstr_eq(jstr(ev, "logEntryDatetime"), "2030-01-01T10:00:00Z");
+    ck_assert_pstr_eq(jstr(ev, "occurredDatetime"), "2030-01-01T11:00:00Z");
+    json_object_put(list);
+
+    snprintf(path, sizeof(path), "/locking-device-system-log?locking-device-id=%s", lock);
+    o = admin(&t, "GET", path, NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 2);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(o, "items"), 0), "eventName"), "BOOT");
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(o, "items"), 1), "eventName"),
+                      "BATTERY_LOW");
+    json_object_put(o);
+}
+END_TEST
+
+/* An offline key opens (and locks) for its own phone within its window, nothing else. */
+START_TEST(offline_key_opens_only_within_its_window)
+{
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], other_user[64], other[64], inv[64];
+    char body[512], key[1400];
+    json_object *o, *v;
+
+    new_system(&t);
+    story_begins(&t, user, phone, lock, serial);
+    make_phone(&t, other_user, other, inv);
+    snprintf(body, sizeof(body),
+             "{\"operatingDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"startDatetime\":\"" T0
+             "\",\"endDatetime\":\"2030-01-01T10:00:00Z\",\"deliveryMechanism\":\"NONE\"}",
+             phone, lock);
+    o = admin(&t, "POST", "/offline-key", body, 201);
+    ck_assert_ptr_nonnull(jstr(o, "primaryKey.value"));
+    snprintf(key, sizeof(key), "%s", jstr(o, "primaryKey.value"));
+    json_object_put(o);
+
+    v = visit(phone, lock, "unlock", 0, key); /* no permission: the key alone opens */
+    expect_visit(v, 1, 2, NULL);
+    json_object_put(v);
+    v = visit(phone, lock, "update-time", 0, key);
+    expect_visit(v, 0, 3, "offline keys allow only unlock and lock");
+    json_object_put(v);
+    v = visit(other, lock, "unlock", 0, key);
+    expect_visit(v, 0, 4, "offline key: wrong device");
+    json_object_put(v);
+
+    advance(&t, "{\"to\":\"2030-01-01T10:00:00Z\"}");
+    v = visit(phone, lock, "lock", 1, key);
+    expect_visit(v, 0, 5, "offline key: expired");
+    ck_assert_int_eq(jint(v, "uploaded"), 3); /* its own two earlier entries and this one */
+    json_object_put(v);
+}
+END_TEST
+
+static Suite *phone_story_suite(void)
+{
+    Suite *s = suite_create("sim_phone_story");
+    TCase *tc = tcase_create("story");
+
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, invitation_to_denial_after_revocation);
+    tcase_add_test(tc, lock_events_travel_with_the_phone);
+    tcase_add_test(tc, offline_key_opens_only_within_its_window);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(phone_story_suite());
+    int failures;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failures = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,613 @@
+/*
+ * test_rekeying.c — a lock's operational certificate renewed through phones (DESIGN.md §5;
+ * reference: "re-keying of a locking device certificate"): eligibility at expiry minus the
+ * re-keying window, online re-keying in one visit, offline re-keying in two visits (the CSR
+ * and the certificate travel with the phone's syncs), the four events
+ * LockingDeviceCertificateEligibleForReKeying → ...SigningRequestCreated → ...Issued →
+ * ...ReKeyingCompleted exactly once each and in order, and a lock whose certificate expired
+ * refusing every session.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
+#define T0 "2030-01-01T08:00:00Z"
+
+#define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
+#define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
+#define ISSUED "LockingDeviceCertificateIssued"
+#define COMPLETED "LockingDeviceCertificateReKeyingCompleted"
+#define V1 "LockingDeviceAuditLogEntryReceived"
+#define V2 "LockingDeviceAuditLogEntryReceivedV2"
+#define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
+
+static struct emu emu;
+static int emu_ok;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* The member at a dotted path of o ("a.b"), or NULL. */
+static json_object *jget(json_object *o, const char *path)
+{
+    char key[128];
+
+    while (o != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof(key))
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        if (!json_object_object_get_ex(o, key, &o))
+            return NULL;
+        path += len + (path[len] == '.');
+    }
+    return o;
+}
+
+static const char *jstr(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int64_t jint(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
+static int jbool(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+/* An Administration API POST that must answer 201 with an id. */
+static void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, "POST", path, body, &r);
+
+    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
+                  status, r.body);
+    snprintf(id, 64, "%s", json_str(&r, "id"));
+    http_response_free(&r);
+}
+
+/* A control API call that must answer want; the parsed body is returned (caller puts). */
+static json_object *control(const char *method, const char *path, const char *body, long want)
+{
+    struct http_response r;
+    long status = control_call(&emu, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* An Administration API call that must answer want; the parsed body (or NULL). */
+static json_object *admin(const struct tenant *t, const char *method, const char *path,
+                          const char *body, long want)
+{
+    struct http_response r;
+    long status = admin_call(&emu, t, method, path, body, &r);
+    json_object *o;
+
+    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
+                  r.body);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
+ * since a token lasts one hour of virtual time. */
+static void advance(struct tenant *t, const char *body)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
+    json_object_put(control("POST", path, body, 200));
+    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
+                     200);
+}
+
+/* Every event of the system (of type, when given), in order, over all pages. */
+static json_object *events(const struct tenant *t, const char *type)
+{
+    json_object *all = json_object_new_array();
+    char path[1024], token[256] = "";
+
+    do {
+        json_object *page, *items;
+        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s%s%s", t->system_id,
+                 type ? "&type=" : "", type ? type : "", token[0] ? "&next-page-token=" : "",
+                 token);
+        page = control("GET", path, NULL, 200);
+        items = jget(page, "items");
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+        snprintf(token, sizeof(token), "%s",
+                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
+        json_object_put(page);
+    } while (token[0] != '\0');
+    return all;
+}
+
+/* Asserts that the events from index `from` on are exactly these types, in this order. */
+static void expect_types(json_object *list, size_t from, const char *const *types)
+{
+    size_t n = 0;
+
+    while (types[n] != NULL)
+        n++;
+    for (size_t i = 0; i < n && from + n == json_object_array_length(list); i++)
+        if (strcmp(jstr(json_object_array_get_idx(list, from + i), "eventType"), types[i]) != 0)
+            n = 0;
+    /* On a mismatch the whole log helps, but it is too long for a Check message. */
+    if (n == 0 || from + n != json_object_array_length(list))
+        fprintf(stderr, "events from %zu: %s\n", from, json_object_to_json_string(list));
+    for (n = 0; types[n] != NULL; n++)
+        ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, from + n), "eventType"), types[n]);
+    ck_assert_uint_eq(json_object_array_length(list), from + n);
+}
+
+/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
+static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
+                          int online, const char *offline_key)
+{
+    char body[2048], path[128], key[1400] = "";
+
+    if (offline_key != NULL)
+        snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key);
+    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
+             operation, online ? "true" : "false", key);
+    return control("POST", path, body, 200);
+}
+
+static void emu_setup(void)
+{
+    emu_ok = emu_start(&emu, NULL) == 0;
+    if (!emu_ok)
+        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
+}
+
+static void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+static void new_system(struct tenant *t)
+{
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
+}
+
+/* A user with an activated phone (an invitation with delivery NONE, accepted). */
+static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64])
+{
+    char body[256];
+    json_object *inv, *accepted;
+
+    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
+    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
+    accepted = control("POST", "/invitations/accept", body, 201);
+    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
+    json_object_put(inv);
+    json_object_put(accepted);
+}
+
+/* A physical lock made from hardware (the body of POST /hardware/locking-devices), claimed
+ * by phone into a new placeholder; returns the claim answer (the locking device). */
+static json_object *claim_lock(const struct tenant *t, const char *phone_id, const char *hardware,
+                               char lock_id[64], char serial[64])
+{
+    char body[256], path[128];
+    json_object *hw = control("POST", "/hardware/locking-devices", hardware, 201);
+
+    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
+    json_object_put(hw);
+    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
+             serial);
+    return control("POST", path, body, 200);
+}
+
+/* A year of OPEN for user at lock (operating keys valid for the default eight days). */
+static void permit(const struct tenant *t, const char *user, const char *lock)
+{
+    char body[512], id[64];
+
+    snprintf(body, sizeof(body),
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
+             "\"end\":\"2031-06-01T00:00:00Z\"}",
+             user, lock);
+    post_id(t, "/permission", body, id);
+}
+
+/* The phone goes online; returns the sync answer. */
+static json_object *sync_phone(const char *phone_id)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/operating-devices/%s/sync", phone_id);
+    return control("POST", path, NULL, 200);
+}
+
+static json_object *hardware_of(const char *serial)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
+    return control("GET", path, NULL, 200);
+}
+
+static json_object *device_of(const struct tenant *t, const char *lock)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/locking-device/%s", lock);
+    return admin(t, "GET", path, NULL, 200);
+}
+
+/* The re-keying steps a visit reports. */
+static void expect_rekey(json_object *v, int csr, int issued, int installed, const char *stage)
+{
+    ck_assert_int_eq(jbool(v, "granted"), 1);
+    ck_assert_int_eq(jbool(v, "reKeying.csrCreated"), csr);
+    if (issued >= 0)
+        ck_assert_int_eq(jbool(v, "reKeying.certificateIssued"), issued);
+    ck_assert_int_eq(jbool(v, "reKeying.certificateInstalled"), installed);
+    ck_assert_pstr_eq(jstr(v, "reKeying.stage"), stage);
+}
+
+static size_t count_type(json_object *list, const char *type, size_t *first)
+{
+    size_t n = 0;
+
+    for (size_t i = json_object_array_length(list); i-- > 0;)
+        if (strcmp(jstr(json_object_array_get_idx(list, i), "eventType"), type) == 0) {
+            n++;
+            *first = i;
+        }
+    return n;
+}
+
+/* The four re-keying events of lock, each exactly once and in order; the completion names
+ * the new certificate's expiration. */
+static void expect_four_events(const struct tenant *t, const char *lock, const char *old_expiry,
+                               const char *new_expiry)
+{
+    static const char *const order[] = {ELIGIBLE, CSR_CREATED, ISSUED, COMPLETED};
+    json_object *list = events(t, NULL), *e;
+    size_t at[4] = {0};
+
+    for (size_t i = 0; i < 4; i++) {
+        size_t n = count_type(list, order[i], &at[i]);
+        if (n != 1) /* the whole log helps, but is too long for a Check message */
+            fprintf(stderr, "events: %s\n", json_object_to_json_string(list));
+        ck_assert_msg(n == 1, "%s: %zu times, want once (events on stderr)", order[i], n);
+        e = json_object_array_get_idx(list, at[i]);
+        ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
+        ck_assert_pstr_eq(jstr(e, "certificateProfile"), "OPERATIONAL");
+        if (i > 0)
+            ck_assert_msg(at[i - 1] < at[i], "%s before %s", order[i], order[i - 1]);
+    }
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, at[0]), "certificateExpirationDatetime"),
+                      old_expiry);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, at[3]), "certificateExpirationDatetime"),
+                      new_expiry);
+    json_object_put(list);
+}
+
+/* The platform's view and the lock's own agree on the installed certificate. */
+static void expect_certificate(const struct tenant *t, const char *lock, const char *serial,
+                               const char *expiry, int eligible)
+{
+    json_object *d = device_of(t, lock), *hw = hardware_of(serial);
+
+    ck_assert_pstr_eq(jstr(d, "operationalCertificate.expirationDatetime"), expiry);
+    ck_assert_int_eq(jbool(d, "operationalCertificate.eligibleForReKeying"), eligible);
+    ck_assert_pstr_eq(jstr(hw, "operationalCertificate.expirationDatetime"), expiry);
+    json_object_put(d);
+    json_object_put(hw);
+}
+
+/* ---- the stories ---------------------------------------------------------------------- */
+
+START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
+{
+    static const char *const visit_events[] = {CSR_CREATED,  ISSUED,    V1,  V2,
+                                               SYSTEM_ENTRY, COMPLETED, NULL};
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], old_pem[4096], path[256];
+    json_object *o, *list, *v;
+    size_t before;
+
+    new_system(&t);
+    make_phone(&t, user, phone);
+    o = claim_lock(&t, phone,
+                   "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P40D\","
+                   "\"reKeyingWindow\":\"P10D\"}",
+                   lock, serial);
+    ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-02-10T08:00:00Z");
+    ck_assert_int_eq(jbool(o, "operationalCertificate.eligibleForReKeying"), 0);
+    json_object_put(o);
+    permit(&t, user, lock);
+    o = hardware_of(serial);
+    snprintf(old_pem, sizeof(old_pem), "%s", jstr(o, "operationalCertificate.certificatePem"));
+    json_object_put(o);
+
+    /* Not a second early: the window opens 10 days before the 40-day certificate ends. */
+    advance(&t, "{\"to\":\"2030-01-31T07:59:59Z\"}");
+    list = events(&t, ELIGIBLE);
+    ck_assert_uint_eq(json_object_array_length(list), 0);
+    json_object_put(list);
+    advance(&t, "{\"by\":\"PT1S\"}");
+    list = events(&t, ELIGIBLE);
+    ck_assert_uint_eq(json_object_array_length(list), 1);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "occurredDatetime"),
+                      "2030-01-31T08:00:00Z");
+    json_object_put(list);
+    expect_certificate(&t, lock, serial, "2030-02-10T08:00:00Z", 1);
+
+    advance(&t, "{\"by\":\"PT1H\"}");
+    list = events(&t, NULL);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    v = visit(phone, lock, "unlock", 1, NULL);
+    expect_rekey(v, 1, 1, 1, "NONE");
+    ck_assert_int_eq(jint(v, "auditLogEntry.sequenceNumber"), 2);
+    json_object_put(v);
+    list = events(&t, NULL);
+    expect_types(list, before, visit_events);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, before + 4), "logEntryEventName"),
+                      "CERTIFICATE_REKEYED");
+    ck_assert_int_eq(jint(json_object_array_get_idx(list, before + 4), "logEntrySequenceNumber"),
+                     3);
+    json_object_put(list);
+    expect_four_events(&t, lock, "2030-02-10T08:00:00Z", "2030-03-12T09:00:00Z");
+    expect_certificate(&t, lock, serial, "2030-03-12T09:00:00Z", 0);
+    o = hardware_of(serial);
+    ck_assert_str_ne(jstr(o, "operationalCertificate.certificatePem"), old_pem);
+    ck_assert_pstr_eq(jstr(o, "reKeyingStage"), "NONE");
+    json_object_put(o);
+
+    snprintf(path, sizeof(path), "/locking-device-system-log?locking-device-id=%s", lock);
+    o = admin(&t, "GET", path, NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 2);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(o, "items"), 1), "eventName"),
+                      "CERTIFICATE_REKEYED");
+    json_object_put(o);
+
+    /* Done: the next visit re-keys nothing, and the new certificate has its own window. */
+    v = visit(phone, lock, "lock", 1, NULL);
+    expect_rekey(v, 0, 0, 0, "NONE");
+    json_object_put(v);
+    advance(&t, "{\"to\":\"2030-03-02T09:00:00Z\"}");
+    list = events(&t, ELIGIBLE);
+    ck_assert_uint_eq(json_object_array_length(list), 2);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 1), "certificateExpirationDatetime"),
+                      "2030-03-12T09:00:00Z");
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 1), "occurredDatetime"),
+                      "2030-03-02T09:00:00Z");
+    json_object_put(list);
+}
+END_TEST
+
+/* Offline: visit 1 makes the CSR, which the phone's next sync delivers (the platform issues
+ * the certificate); visit 2 installs it, and the sync after it completes the process. */
+START_TEST(offline_rekeying_takes_two_visits)
+{
+    static const char *const sync1_events[] = {CSR_CREATED, ISSUED, V1, V2, NULL};
+    static const char *const sync2_events[] = {V1, V2, SYSTEM_ENTRY, COMPLETED, NULL};
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], path[256];
+    json_object *o, *list, *v;
+    size_t before;
+
+    new_system(&t);
+    make_phone(&t, user, phone);
+    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
+    permit(&t, user, lock);
+    json_object_put(sync_phone(phone));
+    snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
+    json_object_put(admin(&t, "POST", path, NULL, 204));
+    expect_certificate(&t, lock, serial, "2031-01-01T08:00:00Z", 1);
+
+    advance(&t, "{\"by\":\"PT1M\"}");
+    list = events(&t, NULL);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    v = visit(phone, lock, "unlock", 0, NULL);
+    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
+    json_object_put(v);
+    list = events(&t, NULL);
+    ck_assert_uint_eq(json_object_array_length(list), before); /* the CSR is on the phone */
+    json_object_put(list);
+    o = hardware_of(serial);
+    ck_assert_pstr_eq(jstr(o, "reKeyingStage"), "CSR_CREATED");
+    json_object_put(o);
+
+    advance(&t, "{\"by\":\"PT1M\"}");
+    o = sync_phone(phone);
+    ck_assert_int_eq(jint(o, "certificatesIssued"), 1);
+    ck_assert_int_eq(jint(o, "entriesUploaded"), 1);
+    json_object_put(o);
+    list = events(&t, NULL);
+    expect_types(list, before, sync1_events);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    o = hardware_of(serial);
+    ck_assert_pstr_eq(jstr(o, "reKeyingStage"), "ISSUED");
+    json_object_put(o);
+    expect_certificate(&t, lock, serial, "2031-01-01T08:00:00Z", 1); /* not installed yet */
+
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "lock", 0, NULL);
+    expect_rekey(v, 0, 0, 1, "NONE");
+    json_object_put(v);
+    o = hardware_of(serial);
+    ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"),
+                      "2031-01-01T08:02:00Z"); /* a year from its issuance */
+    json_object_put(o);
+
+    advance(&t, "{\"by\":\"PT1M\"}");
+    o = sync_phone(phone);
+    ck_assert_int_eq(jint(o, "certificatesIssued"), 0);
+    ck_assert_int_eq(jint(o, "entriesUploaded"), 2);
+    json_object_put(o);
+    list = events(&t, NULL);
+    expect_types(list, before, sync2_events);
+    json_object_put(list);
+    expect_four_events(&t, lock, "2031-01-01T08:00:00Z", "2031-01-01T08:02:00Z");
+    expect_certificate(&t, lock, serial, "2031-01-01T08:02:00Z", 0);
+}
+END_TEST
+
+/* The CSR made offline reaches the platform with the next online visit's sync, and that
+ * same visit installs the certificate: one CSR event and one certificate, not two. */
+START_TEST(offline_csr_then_online_visit_installs_once)
+{
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], path[256];
+    json_object *v;
+
+    new_system(&t);
+    make_phone(&t, user, phone);
+    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
+    permit(&t, user, lock);
+    json_object_put(sync_phone(phone));
+    snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
+    json_object_put(admin(&t, "POST", path, NULL, 204));
+
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "unlock", 0, NULL);
+    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
+    json_object_put(v);
+    advance(&t, "{\"by\":\"PT1M\"}");
+    v = visit(phone, lock, "unlock", 1, NULL);
+    expect_rekey(v, 0, -1, 1, "NONE");
+    json_object_put(v);
+    expect_four_events(&t, lock, "2031-01-01T08:00:00Z", "2031-01-01T08:02:00Z");
+    expect_certificate(&t, lock, serial, "2031-01-01T08:02:00Z", 0);
+}
+END_TEST
+
+/* Re-keying started too late: the lock refuses every session from the instant its
+ * certificate expires, online or offline, and logs nothing. */
+START_TEST(expired_certificate_refuses_sessions)
+{
+    static const char *const late_events[] = {CSR_CREATED, ISSUED, V1, V2, NULL};
+    static const char *const operations[] = {"unlock", "lock", "update-time", "update-firmware"};
+    struct tenant t;
+    char user[64], phone[64], lock[64], serial[64], path[256];
+    json_object *o, *list, *v;
+    size_t before;
+
+    new_system(&t);
+    make_phone(&t, user, phone);
+    o = claim_lock(&t, phone,
+                   "{\"hardwareModel\":\"CONTROLLER\",\"operationalCertificateLifetime\":\"P1D\","
+                   "\"reKeyingWindow\":\"PT1H\"}",
+                   lock, serial);
+    ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-01-02T08:00:00Z");
+    json_object_put(o);
+    permit(&t, user, lock);
+    v = visit(phone, lock, "unlock", 1, NULL);
+    expect_rekey(v, 0, 0, 0, "NONE");
+    json_object_put(v);
+
+    advance(&t, "{\"to\":\"2030-01-02T07:00:00Z\"}");
+    list = events(&t, ELIGIBLE);
+    ck_assert_uint_eq(json_object_array_length(list), 1);
+    ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "certificateExpirationDatetime"),
+                      "2030-01-02T08:00:00Z");
+    json_object_put(list);
+
+    /* One second before the end an offline visit is still served and starts re-keying. */
+    advance(&t, "{\"to\":\"2030-01-02T07:59:59Z\"}");
+    v = visit(phone, lock, "unlock", 0, NULL);
+    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
+    ck_assert_int_eq(jint(v, "auditLogEntry.sequenceNumber"), 3);
+    json_object_put(v);
+
+    advance(&t, "{\"by\":\"PT1S\"}");
+    list = events(&t, NULL);
+    before = json_object_array_length(list);
+    json_object_put(list);
+    for (size_t i = 0; i < 4; i++) {
+        for (int online = 1; online >= 0; online--) {
+            v = visit(phone, lock, operations[i], online, NULL);
+            ck_assert_int_eq(jbool(v, "sessionRefused"), 1);
+            ck_assert_int_eq(jbool(v, "granted"), 0);
+            ck_assert_pstr_eq(jstr(v, "reason"), "the lock refused the session: its operational "
+                                                 "certificate expired at 2030-01-02T08:00:00Z");
+            ck_assert_ptr_null(jget(v, "auditLogEntry"));
+            ck_assert_ptr_null(jget(v, "reKeying"));
+            json_object_put(v);
+        }
+    }
+    /* The phone's own syncs still happened: the carried CSR and entry went up; the lock
+     * logged nothing new and installed nothing. */
+    list = events(&t, NULL);
+    expect_types(list, before, late_events);
+    ck_assert_int_eq(jint(json_object_array_get_idx(list, before + 3), "logEntrySequenceNumber"),
+                     3);
+    json_object_put(list);
+    o = hardware_of(serial);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "pendingLogEntries")), 0);
+    ck_assert_pstr_eq(jstr(o, "reKeyingStage"), "ISSUED");
+    ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-01-02T08:00:00Z");
+    json_object_put(o);
+    snprintf(path, sizeof(path), "/locking-device-audit-log?locking-device-id=%s", lock);
+    o = admin(&t, "GET", path, NULL, 200);
+    ck_assert_uint_eq(json_object_array_length(jget(o, "items")), 2);
+    json_object_put(o);
+}
+END_TEST
+
+static Suite *rekeying_suite(void)
+{
+    Suite *s = suite_create("sim_rekeying");
+    TCase *tc = tcase_create("rekeying");
+
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit);
+    tcase_add_test(tc, offline_rekeying_takes_two_visits);
+    tcase_add_test(tc, offline_csr_then_online_visit_installs_once);
+    tcase_add_test(tc, expired_certificate_refuses_sessions);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(rekeying_suite());
+    int failures;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failures = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
