@@ -16,10 +16,12 @@
 
 #include "harness.h"
 
+/* The site's size; BENCH_USERS, BENCH_LOCKS and BENCH_DAYS override (make bench runs the
+ * issue's 100-lock, 50-user year). */
 #define RESIDENTS 12
 #define GATEWAYS 2
 #define PER_GATEWAY 6
-#define DAYS "P700D"
+#define DAYS 700
 #define OPENS_PER_DAY 4
 #define BATTERY_PER_MONTH 1
 #define ADVANCE_TIMEOUT_S 3600L
@@ -55,19 +57,20 @@ static int call(int admin, const char *method, const char *path, const char *bod
     return ok ? 0 : -1;
 }
 
-/* A user with an activated phone who claims a new lock and may open it for three years. */
-static int add_resident(char lock[64])
+static long setting(const char *name, long fallback)
 {
-    char user[64], phone[64], code[64], serial[64], id[64], body[1024], path[128];
+    const char *v = getenv(name);
+    long n = v ? strtol(v, NULL, 10) : 0;
 
-    if (call(1, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", user) != 0)
-        return -1;
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    if (call(1, "POST", "/operating-device-invitation", body, 201, "invitationCode", code) != 0)
-        return -1;
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", code);
-    if (call(0, "POST", "/invitations/accept", body, 201, "operatingDeviceId", phone) != 0 ||
-        call(1, "POST", "/locking-device", "{\"name\":\"Door\"}", 201, "id", lock) != 0 ||
+    return n > 0 ? n : fallback;
+}
+
+/* One more lock, claimed by the phone, that the user may open for three years. */
+static int add_door(const char *user, const char *phone, char lock[64])
+{
+    char serial[64], id[64], body[1024], path[128];
+
+    if (call(1, "POST", "/locking-device", "{\"name\":\"Door\"}", 201, "id", lock) != 0 ||
         call(0, "POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201,
              "serialNumber", serial) != 0)
         return -1;
@@ -82,6 +85,25 @@ static int add_resident(char lock[64])
              "\"end\":\"2033-01-01T00:00:00Z\"}",
              user, lock);
     return call(1, "POST", "/permission", body, 201, "id", id);
+}
+
+/* A user with an activated phone who claims `count` new locks into locks[]. */
+static int add_resident(char (*locks)[64], long count)
+{
+    char user[64], phone[64], code[64], body[256];
+
+    if (call(1, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", user) != 0)
+        return -1;
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
+    if (call(1, "POST", "/operating-device-invitation", body, 201, "invitationCode", code) != 0)
+        return -1;
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", code);
+    if (call(0, "POST", "/invitations/accept", body, 201, "operatingDeviceId", phone) != 0)
+        return -1;
+    for (long i = 0; i < count; i++)
+        if (add_door(user, phone, locks[i]) != 0)
+            return -1;
+    return 0;
 }
 
 /* A gateway claimed by its code, associated with locks[0..PER_GATEWAY), powered on. */
@@ -104,20 +126,28 @@ static int add_gateway(char locks[][64])
     return call(0, "POST", body, NULL, 200, NULL, NULL);
 }
 
-static int build_site(void)
+static int build_site(long users, long locks_total)
 {
-    char locks[RESIDENTS][64], path[128], body[256];
+    char (*locks)[64] = calloc((size_t)locks_total + PER_GATEWAY * GATEWAYS, 64), path[128],
+         body[256];
+    long done = 0;
 
-    if (tenant_create(&emu, &t,
+    if (locks == NULL ||
+        tenant_create(&emu, &t,
                       "{\"clock\":{\"mode\":\"frozen\","
                       "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
         return fail("POST /systems", 0, NULL);
-    for (size_t i = 0; i < RESIDENTS; i++)
-        if (add_resident(locks[i]) != 0)
+    /* The locks are shared out among the users as evenly as they go. */
+    for (long u = 0; u < users; u++) {
+        long count = locks_total / users + (u < locks_total % users);
+        if (add_resident(&locks[done], count) != 0)
             return -1;
-    for (size_t g = 0; g < GATEWAYS; g++)
+        done += count;
+    }
+    for (size_t g = 0; g < GATEWAYS && (long)((g + 1) * PER_GATEWAY) <= done; g++)
         if (add_gateway(&locks[g * PER_GATEWAY]) != 0)
             return -1;
+    free(locks);
     snprintf(path, sizeof(path), "/systems/%s/autopilot", t.system_id);
     snprintf(body, sizeof(body),
              "{\"enabled\":true,\"opensPerUserPerDay\":%d,\"batteryEventsPerMonth\":%d}",
@@ -145,9 +175,9 @@ static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
 }
 
 /* The advance itself, with a timeout long enough for any build; returns the answer. */
-static json_object *advance(long *status)
+static json_object *advance(long days, long *status)
 {
-    char url[512];
+    char url[512], body[64];
     struct buffer b = {NULL, 0};
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     CURL *curl = curl_easy_init();
@@ -157,7 +187,8 @@ static json_object *advance(long *status)
     snprintf(url, sizeof(url), "%s/_emulator/v1/systems/%s/clock/advance", emu.url, t.system_id);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{\"by\":\"" DAYS "\"}");
+    snprintf(body, sizeof(body), "{\"by\":\"P%ldD\"}", days);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, ADVANCE_TIMEOUT_S);
@@ -188,7 +219,7 @@ static int64_t member(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : -1;
 }
 
-static int measure(void)
+static int measure(long users, long locks, long days)
 {
     struct timespec start;
     json_object *o, *now = NULL, *truncated = NULL;
@@ -197,7 +228,7 @@ static int measure(void)
     int64_t jobs, events;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
-    o = advance(&status);
+    o = advance(days, &status);
     wall = seconds_since(&start);
     if (o == NULL)
         return -1;
@@ -205,9 +236,9 @@ static int measure(void)
     events = member(o, "eventsEmitted");
     json_object_object_get_ex(o, "now", &now);
     json_object_object_get_ex(o, "truncated", &truncated);
-    printf("advance %s in one call: %d locks with phones and permissions, %d gateways x %d "
-           "associations, autopilot %d opens/user/day, %d battery events/month\n",
-           DAYS, RESIDENTS, GATEWAYS, PER_GATEWAY, OPENS_PER_DAY, BATTERY_PER_MONTH);
+    printf("advance P%ldD in one call: %ld users with phones, %ld claimed locks with permissions, "
+           "%d gateways x %d associations, autopilot %d opens/user/day, %d battery events/month\n",
+           days, users, locks, GATEWAYS, PER_GATEWAY, OPENS_PER_DAY, BATTERY_PER_MONTH);
     printf("  now            %s%s\n", now ? json_object_get_string(now) : "?",
            truncated && json_object_get_boolean(truncated) ? " (TRUNCATED)" : "");
     printf("  wall seconds   %.3f\n", wall);
@@ -230,7 +261,12 @@ int main(void)
         fprintf(stderr, "bench_advance: the emulator did not start (see %s)\n", emu.dir);
         return EXIT_FAILURE;
     }
-    rc = build_site() == 0 ? measure() : -1;
+    long users = setting("BENCH_USERS", RESIDENTS), locks = setting("BENCH_LOCKS", users);
+    long days = setting("BENCH_DAYS", DAYS);
+
+    rc = build_site(users, locks < users ? users : locks) == 0
+             ? measure(users, locks < users ? users : locks, days)
+             : -1;
     if (emu_stop(&emu) != 0 && rc == 0)
         rc = fail("the emulator did not stop cleanly", 0, NULL);
     return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
