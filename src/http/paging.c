@@ -35,6 +35,25 @@ enum status paging_init(struct db *db)
     return st;
 }
 
+enum status paging_reload(struct db *db)
+{
+    unsigned char current[PAGE_TOKEN_KEY_LEN], *stored = NULL;
+    size_t len = 0;
+    enum status st;
+
+    /* A database without a key (a snapshot older than it) gets the current one back. */
+    memcpy(current, token_key, sizeof(current));
+    st = db_transact(db, put_key, current);
+    if (st == ST_OK)
+        st = store_setting_get(db, SETTING_KEY, &stored, &len);
+    if (st == ST_OK && len != PAGE_TOKEN_KEY_LEN)
+        st = ST_INTERNAL;
+    if (st == ST_OK && memcmp(token_key, stored, PAGE_TOKEN_KEY_LEN) != 0)
+        memcpy(token_key, stored, PAGE_TOKEN_KEY_LEN);
+    free(stored);
+    return st;
+}
+
 enum status paging_begin(struct request *req, struct page *pg, const char *scope_fmt, ...)
 {
     static const struct spec_field fields[] = {
@@ -96,7 +115,7 @@ enum status paging_list(struct request *req, struct response *res, const struct 
                         size_t row_size, paging_fetch_fn fetch, const void *query,
                         paging_render_fn render, paging_keys_fn keys_of)
 {
-    void *rows = calloc(pg->limit + 1, row_size);
+    void *rows = malloc((pg->limit + 1) * row_size); /* fetch fills what it returns */
     size_t n = 0;
     enum status st = rows ? fetch(req->db, query, pg->after, rows, pg->limit + 1, &n) : ST_NOMEM;
 

@@ -17,7 +17,7 @@
 #define DAYTIME_START (7 * 3600) /* visits fall between 07:00 and 20:00 UTC */
 #define DAYTIME_LENGTH (13 * 3600)
 #define ONLINE_PERCENT 85
-#define BATCH 128
+#define BATCH 32
 
 /* A uniform double in [0, 1) from the seeded generator. */
 static double uniform(void)
@@ -48,7 +48,7 @@ static enum status plan_phone(struct db *db, const struct system_row *system,
                               const struct operating_device_row *phone, double opens,
                               int64_t day_start)
 {
-    struct permission_row *perms = calloc(BATCH, sizeof(*perms));
+    struct permission_row *perms = malloc(BATCH * sizeof(*perms));
     size_t n = 0;
     enum status st = perms ? store_permission_list_for_user(db, system->id, phone->user_id, 0,
                                                             perms, BATCH, &n)
@@ -67,7 +67,7 @@ static enum status plan_phone(struct db *db, const struct system_row *system,
 static enum status plan_visits(struct db *db, const struct system_row *system, double opens,
                                int64_t day_start)
 {
-    struct operating_device_row *rows = calloc(BATCH, sizeof(*rows));
+    struct operating_device_row *rows = malloc(BATCH * sizeof(*rows));
     int64_t after = 0;
     size_t n = 0;
     enum status st = rows ? ST_OK : ST_NOMEM;
@@ -88,7 +88,7 @@ static enum status plan_batteries(struct db *db, const struct system_row *system
                                   double per_month, int64_t day_start)
 {
     struct locking_device_filter claimed = {"CLAIMED", NULL};
-    struct locking_device_row *rows = calloc(BATCH, sizeof(*rows));
+    struct locking_device_row *rows = malloc(BATCH * sizeof(*rows));
     int64_t after = 0;
     size_t n = 0;
     enum status st = rows ? ST_OK : ST_NOMEM;
@@ -130,7 +130,7 @@ enum status sim_job_autopilot_visit(struct db *db, const struct system_row *syst
                                     const struct job_row *job)
 {
     struct operating_device_row phone;
-    struct visit_report *report = calloc(1, sizeof(*report));
+    struct visit_report *report = malloc(sizeof(*report));
     struct visit_request visit = {job->payload, rng_below(2) ? "unlock" : "lock",
                                   (int)rng_below(100) < ONLINE_PERCENT, NULL};
     enum status st = report ? store_operating_device_get(db, system->id, job->subject_id, &phone)
@@ -146,7 +146,7 @@ enum status sim_job_autopilot_visit(struct db *db, const struct system_row *syst
 enum status sim_job_autopilot_battery(struct db *db, const struct system_row *system,
                                       const struct job_row *job)
 {
-    struct lock_state *lock = calloc(1, sizeof(*lock));
+    struct lock_state *lock = malloc(sizeof(*lock));
     enum status st = lock ? store_lock_state_of_device(db, job->subject_id, lock) : ST_NOMEM;
 
     if (st == ST_OK)

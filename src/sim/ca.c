@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *ca_key;
 static X509 *ca_cert;
+static atomic_int ca_stale; /* set by ca_forget(): reload before the next use */
 
 static char *bio_to_string(BIO *bio)
 {
@@ -206,6 +208,14 @@ static enum status ensure_ca(struct db *db)
     enum status st = ST_OK;
 
     pthread_mutex_lock(&ca_lock);
+    /* Every use of the CA runs inside a write transaction, so while this one replaces the
+     * objects no other thread can be holding them. */
+    if (atomic_exchange(&ca_stale, 0)) {
+        EVP_PKEY_free(ca_key);
+        X509_free(ca_cert);
+        ca_key = NULL;
+        ca_cert = NULL;
+    }
     if (ca_key == NULL || ca_cert == NULL)
         st = load_ca(db);
     pthread_mutex_unlock(&ca_lock);
@@ -277,4 +287,9 @@ enum status ca_verify(struct db *db, const char *cert_pem)
         st = cert != NULL && X509_verify(cert, ca_key) == 1 ? ST_OK : ST_INVALID;
     X509_free(cert);
     return st;
+}
+
+void ca_forget(void)
+{
+    atomic_store(&ca_stale, 1);
 }

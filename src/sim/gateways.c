@@ -119,7 +119,7 @@ static enum status run_command(struct db *db, const struct system_row *system,
                                const struct gateway_device_row *g,
                                const struct remote_command_row *c, int64_t now)
 {
-    struct lock_state *lock = calloc(1, sizeof(*lock));
+    struct lock_state *lock = malloc(sizeof(*lock));
     struct pending_entry e = {0};
     struct gateway_log_row own = {0};
     enum status st = lock ? acknowledge(db, system, c, now) : ST_NOMEM;
@@ -152,7 +152,7 @@ static enum status collect_logs(struct db *db, const struct system_row *system,
 {
     struct association_row links[ASSOCIATIONS_MAX];
     struct association_filter filter = {g->id};
-    struct lock_state *lock = calloc(1, sizeof(*lock));
+    struct lock_state *lock = malloc(sizeof(*lock));
     size_t n = 0;
     enum status st = lock ? store_association_list(db, system->id, &filter, 0, links,
                                                    ASSOCIATIONS_MAX, &n)

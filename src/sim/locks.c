@@ -11,7 +11,7 @@
 #include "sim/clock.h"
 #include "store/log_entries.h"
 
-#define UPLOAD_BATCH 256
+#define UPLOAD_BATCH 32
 
 /* Issues a fresh key pair and certificate valid [now, now + lifetime]. */
 static enum status issue_certificate(struct db *db, const char *serial, const char *profile,
@@ -138,7 +138,7 @@ static enum status claim_placeholder(struct db *db, const struct system_row *sys
 enum status sim_lock_claim(struct db *db, const struct system_row *system, const char *user_id,
                            const char *locking_device_id, const char *serial, int64_t now)
 {
-    struct lock_state *s = calloc(1, sizeof(*s));
+    struct lock_state *s = malloc(sizeof(*s)); /* filled by the read below */
     struct locking_device_row device;
     char boot[128];
     enum status st = s ? store_lock_state_get(db, serial, s) : ST_NOMEM;
@@ -292,13 +292,15 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
 enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
                        int64_t now, int *uploaded)
 {
-    struct pending_entry *rows = calloc(UPLOAD_BATCH, sizeof(*rows));
-    struct lock_state *s = calloc(1, sizeof(*s));
+    struct pending_entry *rows = malloc(UPLOAD_BATCH * sizeof(*rows));
+    struct lock_state *s = malloc(sizeof(*s));
     int64_t after = 0;
     size_t n = 0;
     int count = 0;
     enum status st = rows && s ? ST_OK : ST_NOMEM;
 
+    if (s != NULL)
+        s->serial_number[0] = '\0'; /* no lock read yet */
     do {
         if (st == ST_OK)
             st = store_pending_list(db, holder, after, rows, UPLOAD_BATCH, &n);
@@ -353,7 +355,7 @@ enum status sim_job_certificate_eligible(struct db *db, const struct system_row 
                                          const struct job_row *job)
 {
     int64_t now = clock_system_now(system);
-    struct lock_state *s = calloc(1, sizeof(*s));
+    struct lock_state *s = malloc(sizeof(*s));
     struct locking_device_row d;
     enum status st = s ? store_lock_state_of_device(db, job->subject_id, s) : ST_NOMEM;
 

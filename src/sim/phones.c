@@ -18,7 +18,7 @@
 
 #define PHONE_CERT_LIFETIME (2 * 365 * 86400LL)
 #define KEYS_MAX 16
-#define PERMISSIONS_BATCH 128
+#define PERMISSIONS_BATCH 32
 
 const char *sim_operation_type(const char *operation)
 {
@@ -74,7 +74,7 @@ static enum status download_keys(struct db *db, const struct system_row *system,
                                  const struct operating_device_row *phone, int64_t now,
                                  int *count)
 {
-    struct permission_row *rows = calloc(PERMISSIONS_BATCH, sizeof(*rows));
+    struct permission_row *rows = malloc(PERMISSIONS_BATCH * sizeof(*rows));
     int64_t after = 0;
     size_t n = 0;
     enum status st = rows ? store_operating_keys_clear(db, phone->id) : ST_NOMEM;
@@ -212,7 +212,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct operating_device_row *phone,
                             const struct visit_request *v, int64_t now, struct visit_report *r)
 {
-    struct lock_state *lock = calloc(1, sizeof(*lock));
+    struct lock_state *lock = malloc(sizeof(*lock));
     struct locking_device_row device;
     char when[TIMEFMT_DATETIME_LEN];
     enum status st = lock ? ST_OK : ST_NOMEM;

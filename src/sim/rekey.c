@@ -8,7 +8,7 @@
 #include "sim/ca.h"
 #include "sim/locks.h"
 
-#define CARRIED_MAX 64
+#define CARRIED_MAX 8
 
 static enum status emit_profile_event(struct db *db, const struct system_row *system,
                                       const struct lock_state *s, const char *type, int64_t now)
@@ -112,7 +112,7 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
 enum status sim_rekey_sync(struct db *db, const struct system_row *system,
                            const char *operating_device_id, int64_t now, int *issued)
 {
-    struct lock_state *rows = calloc(CARRIED_MAX, sizeof(*rows));
+    struct lock_state *rows = malloc(CARRIED_MAX * sizeof(*rows));
     size_t n = 0;
     int count = 0;
     enum status st = rows ? store_lock_states_carried_by(db, operating_device_id, rows,

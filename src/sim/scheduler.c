@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/metrics.h"
 #include "sim/clock.h"
 #include "sim/job_kinds.h"
 #include "store/outbox.h"
@@ -88,6 +89,7 @@ enum status scheduler_advance(struct db *db, const char *system_id, int64_t targ
     st = store_outbox_count(db, system_id, &events_before);
     while (st == ST_OK && !b.done)
         st = db_transact(db, run_batch, &b);
+    metrics_count_jobs(out->jobs_run);
     if (st == ST_OK)
         st = store_outbox_count(db, system_id, &events_after);
     out->events_emitted = events_after - events_before;

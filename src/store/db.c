@@ -363,9 +363,15 @@ int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
 
 void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap)
 {
+    /* Every column of every row read passes here: copy, don't format. */
     const unsigned char *text = sqlite3_column_text(stmt, i);
+    size_t n = text != NULL ? (size_t)sqlite3_column_bytes(stmt, i) : 0;
 
-    snprintf(out, cap, "%s", text ? (const char *)text : "");
+    if (n >= cap)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(out, text, n);
+    out[n] = '\0';
 }
 
 sqlite3 *db_handle(struct db *db)
