@@ -204,7 +204,9 @@ static json_object *audit_client(const struct lock_log_row *r)
         json_object_object_add(c, "userId", json_object_new_string(r->user_id));
     } else {
         json_object_object_add(c, "gatewayDeviceId", json_object_new_string(r->gateway_device_id));
-        json_object_object_add(c, "remoteCommandId", json_object_new_string(r->remote_command_id));
+        if (r->remote_command_id[0] != '\0')
+            json_object_object_add(c, "remoteCommandId",
+                                   json_object_new_string(r->remote_command_id));
     }
     return c;
 }
