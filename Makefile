@@ -2,7 +2,7 @@
 # meson.build; this file only installs what is missing, configures and calls it.
 
 PACKAGES := gcc meson ninja-build pkg-config python3 libmicrohttpd-dev libsqlite3-dev \
-            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check
+            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check clang $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test test-plain test-sanitize bench docker-test clean
@@ -25,9 +25,13 @@ build: deps
 run: build
 	./build/keyless-emulator --fixtures fixtures/demo.json --db keyless-emulator.db
 
-# The whole suite twice: a normal build, then AddressSanitizer + UndefinedBehaviorSanitizer.
-test: deps test-plain test-sanitize
-	@echo "make test: all suites passed in both builds"
+# The whole suite twice: a normal build, then AddressSanitizer + UndefinedBehaviorSanitizer;
+# then every libFuzzer target for 10 s over its seed corpus (clang, build-fuzz).
+test: deps test-plain test-sanitize fuzz
+	@echo "make test: all suites passed in both builds, and the fuzzers found nothing"
+
+fuzz:
+	bash tests/fuzz/run.sh
 
 test-plain:
 	@[ -f build/build.ninja ] || meson setup build >/dev/null

@@ -2,12 +2,24 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_HOST = 256, OPT_PORT, OPT_DB, OPT_FIXTURES, OPT_SEED, OPT_READY_FILE, OPT_PRODUCTION,
-       OPT_CONTROL_TOKEN, OPT_LOG_FORMAT, OPT_THREADS, OPT_HELP };
+enum {
+    OPT_HOST = 256,
+    OPT_PORT,
+    OPT_DB,
+    OPT_FIXTURES,
+    OPT_SEED,
+    OPT_READY_FILE,
+    OPT_PRODUCTION,
+    OPT_CONTROL_TOKEN,
+    OPT_LOG_FORMAT,
+    OPT_THREADS,
+    OPT_HELP
+};
 
 static const struct option long_options[] = {
     {"host", required_argument, NULL, OPT_HOST},
@@ -30,6 +42,7 @@ void options_usage(FILE *out)
           "                        [--fixtures FILE]... [--seed N] [--ready-file PATH]\n"
           "                        [--production] [--control-token T]\n"
           "                        [--log-format text|json] [--threads N]\n"
+          "       keyless-emulator exec [flags] -- CMD [ARGS...]\n"
           "\n"
           "  --host H            address to listen on (default 127.0.0.1)\n"
           "  --port P            TCP port; 0 picks any free port (default 8080)\n"
@@ -42,7 +55,13 @@ void options_usage(FILE *out)
           "  --log-format F      access log as text or json lines on stderr (default text)\n"
           "  --threads N         HTTP worker threads (default: number of CPUs)\n"
           "\n"
-          "Every flag can also be given as KEYLESS_EMULATOR_<FLAG>, e.g. KEYLESS_EMULATOR_PORT.\n",
+          "Every flag can also be given as KEYLESS_EMULATOR_<FLAG>, e.g. KEYLESS_EMULATOR_PORT.\n"
+          "\n"
+          "exec starts the emulator (by default on any free port and :memory:), runs CMD with\n"
+          "KEYLESS_EMULATOR_URL and, for the first fixture system, KEYLESS_EMULATOR_SYSTEM_ID,\n"
+          "KEYLESS_EMULATOR_API_KEY, KEYLESS_EMULATOR_USER_ID and KEYLESS_EMULATOR_ACCESS_KEY\n"
+          "in its environment, stops the emulator when CMD ends and exits with CMD's status\n"
+          "(125 when exec itself fails: bad flags, the emulator or CMD cannot start).\n",
           out);
 }
 
@@ -136,23 +155,46 @@ static int apply_environment(struct options *o)
     return 0;
 }
 
-int options_parse(struct options *o, int argc, char **argv)
+static void set_defaults(struct options *o, int exec_mode)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int c;
 
     memset(o, 0, sizeof(*o));
     o->host = "127.0.0.1";
-    o->port = 8080;
-    o->db_path = "keyless-emulator.db";
+    o->port = exec_mode ? 0 : 8080;
+    o->db_path = exec_mode ? ":memory:" : "keyless-emulator.db";
     o->threads = cpus > 0 ? (unsigned)cpus : 2;
+}
+
+/* What follows the flags: exec's command, or nothing at all. */
+static int check_rest(int argc, char **argv, int exec_mode)
+{
+    if (exec_mode && optind >= argc) {
+        fprintf(stderr, "keyless-emulator: exec needs a command after the flags and '--'\n");
+        return -1;
+    }
+    if (!exec_mode && optind < argc) {
+        fprintf(stderr, "keyless-emulator: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Both command lines: exec_mode changes the defaults and stops at the first argument that
+ * is not a flag (or after "--"), which starts the command; *command gets its index. */
+static int parse(struct options *o, int argc, char **argv, int exec_mode, int *command)
+{
+    int c, index = 0, env_fixtures;
+    char flag[64];
+
+    set_defaults(o, exec_mode);
     if (apply_environment(o) != 0)
         goto bad;
     /* Fixtures named on the command line replace those of the environment. */
-    int env_fixtures = (int)o->nfixtures;
+    env_fixtures = (int)o->nfixtures;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, exec_mode ? "+" : "", long_options, &index)) != -1) {
         if (c == OPT_HELP) {
             options_usage(stdout);
             return 1;
@@ -166,15 +208,26 @@ int options_parse(struct options *o, int argc, char **argv)
             o->nfixtures = 0;
             env_fixtures = 0;
         }
-        if (apply(o, c, optarg, argv[optind - 1]) != 0)
+        snprintf(flag, sizeof(flag), "--%s", long_options[index].name);
+        if (apply(o, c, optarg, flag) != 0)
             goto bad;
     }
-    if (optind < argc) {
-        fprintf(stderr, "keyless-emulator: unexpected argument '%s'\n", argv[optind]);
+    if (check_rest(argc, argv, exec_mode) != 0)
         goto bad;
-    }
+    if (command != NULL)
+        *command = optind;
     return 0;
 bad:
     options_usage(stderr);
     return 2;
+}
+
+int options_parse(struct options *o, int argc, char **argv)
+{
+    return parse(o, argc, argv, 0, NULL);
+}
+
+int options_parse_exec(struct options *o, int argc, char **argv, int *command)
+{
+    return parse(o, argc, argv, 1, command);
 }

@@ -33,6 +33,12 @@ struct options {
  * and the usage went to stdout. */
 int options_parse(struct options *opts, int argc, char **argv);
 
+/* The flags of `keyless-emulator exec [flags] -- CMD ARGS...`, argv[0] being "exec": the
+ * same flags, but the port defaults to 0 (any free one) and the database to :memory:.
+ * *command receives the index in argv of CMD. Returns as options_parse() does; a missing
+ * CMD is a bad flag. */
+int options_parse_exec(struct options *opts, int argc, char **argv, int *command);
+
 void options_usage(FILE *out);
 
 #endif

@@ -1,5 +1,11 @@
 /*
- * faults.h — Injected faults (owner: observability work).
+ * faults.h — POST, GET /_emulator/v1/faults and DELETE /_emulator/v1/faults/{fault-id}:
+ * the control surface of injected faults. The rules and how they match are in
+ * http/faults.h.
+ *
+ * A rule is {method?, path?, systemId?, status?, latencyMs?, reset?, probability, count?}
+ * and needs at least one effect (status, latencyMs or reset: true); status and reset
+ * exclude each other. Answers render {id, ..., fired}.
  */
 #ifndef KE_CONTROL_FAULTS_H
 #define KE_CONTROL_FAULTS_H

@@ -4,188 +4,497 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/locking_devices.h"
-#include "sim/clock.h"
+#include "admin/associations.h"
+#include "control/fixture_site.h"
+#include "lib/time_window.h"
+#include "store/hardware.h"
+#include "store/permissions.h"
+
+#define DAY 86400
+#define PTR_LEN 192
+#define MAX_ITEMS 1000
+#define MAX_REKEYING 16
+#define MAX_HISTORY_DAYS 90
+#define DEFAULT_VALIDITY "P8D"
 
 static const char *const roles[] = {"USER", "ADMIN", NULL};
-
-struct user_in {
-    const char *id, *role, *access_key;
-};
-
-struct device_in {
-    const char *id, *name;
-};
-
-struct admin_in {
-    const char *user_id, *access_key;
-};
-
-struct system_in {
-    struct system_spec spec;
-    json_object *admin, *clock, *users, *devices;
-};
+static const char *const models[] = {
+    "PADLOCK", "KEY_DEPOSIT", "CONTROLLER", "SWING_HANDLE", "SWING_HANDLE_CONNECTED", NULL};
+static const char *const operation_types[] = {"OPEN", "UPDATE_FIRMWARE", "UPDATE_TIME", NULL};
+static const char *const permission_types[] = {"SINGLE_INTERVAL", "MULTIPLE_INTERVALS", "RECURRING",
+                                               NULL};
+static const char *const weekday_names[] = {"MONDAY", "TUESDAY",  "WEDNESDAY", "THURSDAY",
+                                            "FRIDAY", "SATURDAY", "SUNDAY",    NULL};
 
 static const struct spec_field system_fields[] = {
-    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct system_in, spec.id)},
-    {"name", SPEC_STRING, SPEC_REQUIRED, 1, 255, NULL, offsetof(struct system_in, spec.name)},
-    {"apiKey", SPEC_STRING, SPEC_REQUIRED, 16, 63, NULL, offsetof(struct system_in, spec.api_key)},
-    {"admin", SPEC_OBJECT, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct system_in, admin)},
-    {"clock", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct system_in, clock)},
-    {"users", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct system_in, users)},
-    {"lockingDevices", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct system_in, devices)},
+    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_spec, spec.id)},
+    {"name", SPEC_STRING, SPEC_REQUIRED, 1, 255, NULL, offsetof(struct fixture_spec, spec.name)},
+    {"apiKey", SPEC_STRING, SPEC_REQUIRED, 16, 63, NULL,
+     offsetof(struct fixture_spec, spec.api_key)},
+    {"admin", SPEC_OBJECT, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_spec, admin)},
+    {"clock", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, clock)},
+    {"users", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, users_in)},
+    {"lockingDevices", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, locks_in)},
+    {"permissions", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, perms_in)},
+    {"gatewayDevices", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, gateways_in)},
+    {"autopilot", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, autopilot_in)},
+    {"history", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, history_in)},
 };
 static const struct spec_field admin_fields[] = {
-    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct admin_in, user_id)},
-    {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL, offsetof(struct admin_in, access_key)},
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_user, id)},
+    {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL,
+     offsetof(struct fixture_user, access_key)},
+    {"phone", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct fixture_user, phone)},
 };
 static const struct spec_field user_fields[] = {
-    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct user_in, id)},
-    {"role", SPEC_ENUM, SPEC_REQUIRED, 0, 0, roles, offsetof(struct user_in, role)},
-    {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL, offsetof(struct user_in, access_key)},
+    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_user, id)},
+    {"role", SPEC_ENUM, SPEC_REQUIRED, 0, 0, roles, offsetof(struct fixture_user, role)},
+    {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL,
+     offsetof(struct fixture_user, access_key)},
+    {"phone", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct fixture_user, phone)},
 };
-static const struct spec_field device_fields[] = {
-    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct device_in, id)},
-    {"name", SPEC_STRING, SPEC_REQUIRED, 1, 255, NULL, offsetof(struct device_in, name)},
+static const struct spec_field lock_fields[] = {
+    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_lock, id)},
+    {"name", SPEC_STRING, SPEC_REQUIRED, 1, 255, NULL, offsetof(struct fixture_lock, name)},
+    {"claim", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_lock, claim)},
 };
+static const struct spec_field claim_fields[] = {
+    {"hardwareModel", SPEC_ENUM, SPEC_REQUIRED, 0, 0, models, offsetof(struct fixture_lock, model)},
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_lock, user_id)},
+    {"serialNumber", SPEC_STRING, 0, 1, HARDWARE_SERIAL_LEN - 1, NULL,
+     offsetof(struct fixture_lock, serial)},
+    {"hardwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct fixture_lock, hardware_version)},
+    {"firmwareVersion", SPEC_STRING, 0, 1, HARDWARE_FIELD_LEN - 1, NULL,
+     offsetof(struct fixture_lock, firmware_version)},
+};
+enum { P_VALIDITY = 5, P_START, P_END }; /* indexes into permission_fields */
+static const struct spec_field permission_fields[] = {
+    {"id", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct fixture_permission, id)},
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, user_id)},
+    {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+     offsetof(struct fixture_permission, lock_id)},
+    {"operationType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, operation_types,
+     offsetof(struct fixture_permission, operation)},
+    {"permissionType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, permission_types,
+     offsetof(struct fixture_permission, type)},
+    {"operatingKeyValidityDuration", SPEC_DURATION, 0, DAY, 31 * DAY, NULL,
+     offsetof(struct fixture_permission, validity)},
+    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, start)},
+    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, end)},
+    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, weekdays)},
+    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, intervals)},
+};
+static const struct spec_field gateway_fields[] = {
+    {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_gateway, id)},
+    {"associations", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_gateway, associations)},
+    {"activated", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct fixture_gateway, activated)},
+};
+static const struct spec_field autopilot_fields[] = {
+    {"enabled", SPEC_BOOL, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct autopilot_row, enabled)},
+    {"opensPerUserPerDay", SPEC_NUMBER, 0, 0, 100, NULL,
+     offsetof(struct autopilot_row, opens_per_user_per_day)},
+    {"batteryEventsPerMonth", SPEC_NUMBER, 0, 0, 30, NULL,
+     offsetof(struct autopilot_row, battery_events_per_month)},
+};
+static const struct spec_field history_fields[] = {
+    {"days", SPEC_INT, SPEC_REQUIRED, 1, MAX_HISTORY_DAYS, NULL,
+     offsetof(struct fixture_spec, history_days)},
+    {"reKeying", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, rekeying)},
+};
+
+/* ---- validation ---------------------------------------------------------------------- */
 
 /* Decodes obj with a spec, reporting each bad field under its JSON Pointer. */
-static enum status decode_at(const struct spec_field *fields, size_t n, json_object *obj,
-                             void *out, const char *pointer, struct problem *p)
+static int decode_at(const struct spec_field *fields, size_t n, json_object *obj, void *out,
+                     uint32_t *present, const char *pointer, struct problem *p)
 {
     struct problem inner = {0};
-    enum status st = spec_decode_json(fields, n, obj, out, NULL, &inner);
+    enum status st;
 
+    if (!json_object_is_type(obj, json_type_object)) {
+        problem_invalid(p, pointer, "must be an object");
+        return 0;
+    }
+    st = spec_decode_json(fields, n, obj, out, present, &inner);
     if (st != ST_OK)
         problem_merge(p, pointer, &inner);
     problem_clear(&inner);
-    return st;
+    return st == ST_OK;
 }
 
-/* Validates one system entry and, when valid and new, creates it with its content.
- * first..out are the entries of this document already loaded. */
-static enum status load_system(struct db *db, json_object *obj, const char *pointer,
-                               const struct fixture_system *first, struct fixture_system *out,
-                               struct problem *p)
+static void invalid_at(struct problem *p, const char *pointer, const char *member,
+                       const char *reason)
 {
-    struct system_in in = {0};
-    struct admin_in admin = {0};
-    struct system_created *created = NULL;
-    struct system_row existing;
-    char where[128];
-    enum status st = decode_at(system_fields, COUNT_OF(system_fields), obj, &in, pointer, p);
+    char where[PTR_LEN + 64];
 
-    if (in.admin != NULL) {
-        snprintf(where, sizeof(where), "%s/admin", pointer);
-        if (decode_at(admin_fields, COUNT_OF(admin_fields), in.admin, &admin, where, p) != ST_OK)
-            st = ST_INVALID;
-    }
-    if (in.clock != NULL) {
-        snprintf(where, sizeof(where), "%s/clock", pointer);
-        if (systems_decode_clock(in.clock, where, &in.spec, p) != ST_OK)
-            st = ST_INVALID;
-    }
-    for (size_t i = 0; in.users && i < json_object_array_length(in.users); i++) {
-        struct user_in u = {0};
-        snprintf(where, sizeof(where), "%s/users/%zu", pointer, i);
-        if (decode_at(user_fields, COUNT_OF(user_fields), json_object_array_get_idx(in.users, i),
-                      &u, where, p) != ST_OK)
-            st = ST_INVALID;
-    }
-    for (size_t i = 0; in.devices && i < json_object_array_length(in.devices); i++) {
-        struct device_in d = {0};
-        snprintf(where, sizeof(where), "%s/lockingDevices/%zu", pointer, i);
-        if (decode_at(device_fields, COUNT_OF(device_fields),
-                      json_object_array_get_idx(in.devices, i), &d, where, p) != ST_OK)
-            st = ST_INVALID;
-    }
-    if (st != ST_OK || problem_has_invalid(p))
-        return ST_INVALID;
-
-    snprintf(out->id, sizeof(out->id), "%s", in.spec.id);
-    snprintf(out->name, sizeof(out->name), "%s", in.spec.name);
-    snprintf(out->api_key, sizeof(out->api_key), "%s", in.spec.api_key);
-    snprintf(out->admin_user_id, sizeof(out->admin_user_id), "%s", admin.user_id);
-    snprintf(out->admin_access_key, sizeof(out->admin_access_key), "%s", admin.access_key);
-    for (const struct fixture_system *earlier = first; earlier < out; earlier++)
-        if (strcmp(earlier->id, in.spec.id) == 0) {
-            snprintf(where, sizeof(where), "%s/id", pointer);
-            return problem_invalid(p, where, "repeats the id of an earlier system");
-        }
-    if (store_system_get(db, in.spec.id, &existing) == ST_OK) {
-        out->existed = 1;
-        return ST_OK;
-    }
-    in.spec.admin_user_id = admin.user_id;
-    in.spec.admin_access_key = admin.access_key;
-    created = calloc(1, sizeof(*created));
-    if (created == NULL)
-        return ST_NOMEM;
-    st = systems_add(db, &in.spec, created);
-    int64_t now = clock_system_now(&created->system);
-    for (size_t i = 0; st == ST_OK && in.users && i < json_object_array_length(in.users); i++) {
-        struct user_in u = {0};
-        struct user_row row = {0};
-        char key[ACCESS_KEY_LEN];
-        spec_decode_json(user_fields, COUNT_OF(user_fields),
-                         json_object_array_get_idx(in.users, i), &u, NULL, NULL);
-        snprintf(row.id, sizeof(row.id), "%s", u.id);
-        snprintf(key, sizeof(key), "%s", u.access_key);
-        st = users_add(db, in.spec.id, u.role, now, &row, key);
-    }
-    for (size_t i = 0; st == ST_OK && in.devices && i < json_object_array_length(in.devices);
-         i++) {
-        struct device_in d = {0};
-        struct locking_device_row row = {0};
-        spec_decode_json(device_fields, COUNT_OF(device_fields),
-                         json_object_array_get_idx(in.devices, i), &d, NULL, NULL);
-        snprintf(row.id, sizeof(row.id), "%s", d.id);
-        st = locking_devices_add(db, in.spec.id, d.name, now, &row);
-    }
-    if (st == ST_CONFLICT)
-        problem_invalid(p, pointer, "an id or API key of this system is already in use");
-    free(created);
-    return st;
+    snprintf(where, sizeof(where), "%s/%s", pointer, member);
+    problem_invalid(p, where, "%s", reason);
 }
+
+/* NULL when a schedule list is well formed, else the reason. */
+static const char *weekdays_problem(json_object *list)
+{
+    unsigned seen = 0;
+
+    if (json_object_array_length(list) == 0)
+        return "must not be empty";
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *v = json_object_array_get_idx(list, i);
+        int day = -1;
+        for (int d = 0; weekday_names[d] != NULL && json_object_is_type(v, json_type_string); d++)
+            if (strcmp(weekday_names[d], json_object_get_string(v)) == 0)
+                day = d;
+        if (day < 0)
+            return "must hold only MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY";
+        if (seen & (1u << day))
+            return "must not repeat a weekday";
+        seen |= 1u << day;
+    }
+    return NULL;
+}
+
+static const char *intervals_problem(json_object *list)
+{
+    int from, to;
+
+    if (json_object_array_length(list) == 0)
+        return "must not be empty";
+    if (json_object_array_length(list) > PERMISSION_MAX_INTERVALS)
+        return "must hold at most 32 intervals";
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *v = json_object_array_get_idx(list, i);
+        if (!json_object_is_type(v, json_type_string) ||
+            time_window_parse_interval(json_object_get_string(v), &from, &to) != 0)
+            return "must hold only intervals \"HH:MM-HH:MM\" (UTC) whose start is before their"
+                   " end";
+    }
+    return NULL;
+}
+
+/* The rules of the Administration API's POST /permission that a field spec cannot say. */
+static void check_permission(const struct fixture_permission *q, uint32_t present,
+                             const char *pointer, struct problem *p)
+{
+    int single = q->type != NULL && strcmp(q->type, "SINGLE_INTERVAL") == 0;
+    const char *reason;
+
+    if ((present & (1u << P_START)) && (present & (1u << P_END)) && q->end <= q->start)
+        invalid_at(p, pointer, "end", "must be after start");
+    if ((present & (1u << P_VALIDITY)) &&
+        strlen(q->validity.text) >= sizeof(((struct permission_row *)0)->validity_text))
+        invalid_at(p, pointer, "operatingKeyValidityDuration", "is too long");
+    if (q->type == NULL)
+        return;
+    for (int i = 0; i < 2; i++) {
+        json_object *list = i == 0 ? q->weekdays : q->intervals;
+        const char *name = i == 0 ? "weekdays" : "intervals";
+        char why[64];
+        if (list != NULL && single)
+            invalid_at(p, pointer, name, "is not allowed for SINGLE_INTERVAL permissions");
+        else if (list == NULL && !single) {
+            snprintf(why, sizeof(why), "is required for %s permissions", q->type);
+            invalid_at(p, pointer, name, why);
+        } else if (list != NULL &&
+                   (reason = i == 0 ? weekdays_problem(list) : intervals_problem(list)) != NULL)
+            invalid_at(p, pointer, name, reason);
+    }
+}
+
+static int decode_user(json_object *v, const char *pointer, void *out, struct problem *p)
+{
+    return decode_at(user_fields, COUNT_OF(user_fields), v, out, NULL, pointer, p);
+}
+
+static int decode_lock(json_object *v, const char *pointer, void *out, struct problem *p)
+{
+    struct fixture_lock *l = out;
+    char where[PTR_LEN];
+    int ok = decode_at(lock_fields, COUNT_OF(lock_fields), v, l, NULL, pointer, p);
+
+    snprintf(where, sizeof(where), "%s/claim", pointer);
+    if (l->claim != NULL &&
+        !decode_at(claim_fields, COUNT_OF(claim_fields), l->claim, l, NULL, where, p))
+        ok = 0;
+    return ok;
+}
+
+static int decode_permission(json_object *v, const char *pointer, void *out, struct problem *p)
+{
+    struct fixture_permission *q = out;
+    uint32_t present = 0;
+    int ok;
+
+    q->validity.text = DEFAULT_VALIDITY;
+    q->validity.seconds = 8 * DAY;
+    ok = decode_at(permission_fields, COUNT_OF(permission_fields), v, q, &present, pointer, p);
+    if (json_object_is_type(v, json_type_object))
+        check_permission(q, present, pointer, p);
+    return ok;
+}
+
+static int decode_gateway(json_object *v, const char *pointer, void *out, struct problem *p)
+{
+    ((struct fixture_gateway *)out)->activated = 1;
+    return decode_at(gateway_fields, COUNT_OF(gateway_fields), v, out, NULL, pointer, p);
+}
+
+typedef int (*item_fn)(json_object *v, const char *pointer, void *out, struct problem *p);
+
+/* Decodes every item of list (may be NULL) into a calloc'ed array of n items of size
+ * bytes, starting at index first (items before it are the caller's). */
+static void *decode_list(json_object *list, size_t first, const char *pointer, const char *name,
+                         size_t size, item_fn one, size_t *n, struct problem *p)
+{
+    size_t count = list ? json_object_array_length(list) : 0;
+    char where[PTR_LEN];
+    char *items;
+
+    *n = first + count;
+    items = calloc(*n ? *n : 1, size);
+    if (items == NULL)
+        return NULL;
+    if (count > MAX_ITEMS) {
+        snprintf(where, sizeof(where), "%s/%s", pointer, name);
+        problem_invalid(p, where, "must hold at most %d items", MAX_ITEMS);
+        return items;
+    }
+    for (size_t i = 0; i < count; i++) {
+        snprintf(where, sizeof(where), "%s/%s/%zu", pointer, name, i);
+        one(json_object_array_get_idx(list, i), where, items + (first + i) * size, p);
+    }
+    return items;
+}
+
+/* An id list (associations, reKeying): UUIDs of this system's locking devices, each once,
+ * at most max; claimed: the lock must have a claim. */
+static void check_lock_list(const struct fixture_spec *s, json_object *list, size_t max,
+                            int claimed, const char *pointer, struct problem *p)
+{
+    size_t n = list ? json_object_array_length(list) : 0;
+    char where[PTR_LEN];
+
+    if (n > max)
+        problem_invalid(p, pointer, "must hold at most %zu locking device ids", max);
+    for (size_t i = 0; i < n && i < max; i++) {
+        json_object *v = json_object_array_get_idx(list, i);
+        const char *id = json_object_get_string(v);
+        struct fixture_lock *lock =
+            json_object_is_type(v, json_type_string) ? fixture_find_lock(s, id) : NULL;
+        snprintf(where, sizeof(where), "%s/%zu", pointer, i);
+        if (lock == NULL)
+            problem_invalid(p, where, "must name a locking device of this system");
+        else if (claimed && lock->claim == NULL)
+            problem_invalid(p, where, "must name a locking device with a claim");
+        for (size_t j = 0; lock != NULL && j < i; j++)
+            if (strcmp(json_object_get_string(json_object_array_get_idx(list, j)), id) == 0)
+                problem_invalid(p, where, "repeats an earlier locking device");
+    }
+}
+
+/* True when ids[i] (a string member at the same offset of each item) repeats an earlier
+ * item's. */
+static int repeats(const void *items, size_t size, size_t offset, size_t i)
+{
+    const char *id = *(const char *const *)((const char *)items + i * size + offset);
+
+    for (size_t j = 0; id != NULL && j < i; j++) {
+        const char *other = *(const char *const *)((const char *)items + j * size + offset);
+        if (other != NULL && strcmp(other, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_ids(const struct fixture_spec *s, const char *pointer, struct problem *p)
+{
+    char where[PTR_LEN];
+
+    for (size_t i = 1; i < s->nusers; i++) {
+        snprintf(where, sizeof(where), "%s/users/%zu/id", pointer, i - 1);
+        if (repeats(s->users, sizeof(*s->users), offsetof(struct fixture_user, id), i))
+            problem_invalid(p, where, "repeats the id of another user of this system");
+    }
+    for (size_t i = 0; i < s->nlocks; i++) {
+        snprintf(where, sizeof(where), "%s/lockingDevices/%zu/id", pointer, i);
+        if (repeats(s->locks, sizeof(*s->locks), offsetof(struct fixture_lock, id), i))
+            problem_invalid(p, where, "repeats the id of an earlier locking device");
+    }
+    for (size_t i = 0; i < s->nperms; i++) {
+        snprintf(where, sizeof(where), "%s/permissions/%zu/id", pointer, i);
+        if (repeats(s->perms, sizeof(*s->perms), offsetof(struct fixture_permission, id), i))
+            problem_invalid(p, where, "repeats the id of an earlier permission");
+    }
+    for (size_t i = 0; i < s->ngateways; i++) {
+        snprintf(where, sizeof(where), "%s/gatewayDevices/%zu/id", pointer, i);
+        if (repeats(s->gateways, sizeof(*s->gateways), offsetof(struct fixture_gateway, id), i))
+            problem_invalid(p, where, "repeats the id of an earlier gateway device");
+    }
+}
+
+/* What refers to what inside one system: claims, permissions, associations, re-keying. */
+static void check_references(const struct fixture_spec *s, const char *pointer, struct problem *p)
+{
+    char where[PTR_LEN];
+
+    check_ids(s, pointer, p);
+    for (size_t i = 0; i < s->nlocks; i++) {
+        const struct fixture_user *u = fixture_find_user(s, s->locks[i].user_id);
+        snprintf(where, sizeof(where), "%s/lockingDevices/%zu/claim", pointer, i);
+        if (s->locks[i].user_id != NULL && (u == NULL || !u->phone))
+            invalid_at(p, where, "userId", "must name a user of this system with \"phone\": true");
+    }
+    for (size_t i = 0; i < s->nperms; i++) {
+        snprintf(where, sizeof(where), "%s/permissions/%zu", pointer, i);
+        if (s->perms[i].user_id != NULL && fixture_find_user(s, s->perms[i].user_id) == NULL)
+            invalid_at(p, where, "userId", "must name a user of this system");
+        if (s->perms[i].lock_id != NULL && fixture_find_lock(s, s->perms[i].lock_id) == NULL)
+            invalid_at(p, where, "lockingDeviceId", "must name a locking device of this system");
+    }
+    for (size_t i = 0; i < s->ngateways; i++) {
+        snprintf(where, sizeof(where), "%s/gatewayDevices/%zu/associations", pointer, i);
+        check_lock_list(s, s->gateways[i].associations, ASSOCIATIONS_PER_GATEWAY, 0, where, p);
+    }
+    snprintf(where, sizeof(where), "%s/history/reKeying", pointer);
+    check_lock_list(s, s->rekeying, MAX_REKEYING, 1, where, p);
+}
+
+static void decode_parts(struct fixture_spec *s, const char *pointer, struct problem *p)
+{
+    char where[PTR_LEN];
+
+    snprintf(where, sizeof(where), "%s/admin", pointer);
+    if (s->admin != NULL)
+        decode_at(admin_fields, COUNT_OF(admin_fields), s->admin, &s->users[0], NULL, where, p);
+    s->users[0].role = "ADMIN";
+    snprintf(where, sizeof(where), "%s/clock", pointer);
+    if (s->clock != NULL)
+        systems_decode_clock(s->clock, where, &s->spec, p);
+    s->clock_time_given = s->clock != NULL && json_object_object_get_ex(s->clock, "time", NULL);
+    snprintf(where, sizeof(where), "%s/autopilot", pointer);
+    if (s->autopilot_in != NULL)
+        decode_at(autopilot_fields, COUNT_OF(autopilot_fields), s->autopilot_in, &s->autopilot,
+                  NULL, where, p);
+    snprintf(where, sizeof(where), "%s/history", pointer);
+    if (s->history_in != NULL)
+        decode_at(history_fields, COUNT_OF(history_fields), s->history_in, s, NULL, where, p);
+}
+
+/* Decodes one system entry into s (whose arrays fx_system_release() frees). Problems go to
+ * p; the status is ST_NOMEM or ST_OK. */
+static enum status decode_system(json_object *obj, const char *pointer, struct fixture_spec *s,
+                                 struct problem *p)
+{
+    s->autopilot = (struct autopilot_row){0, 4.0, 1.0};
+    decode_at(system_fields, COUNT_OF(system_fields), obj, s, NULL, pointer, p);
+    s->users = decode_list(s->users_in, 1, pointer, "users", sizeof(*s->users), decode_user,
+                           &s->nusers, p);
+    s->locks = decode_list(s->locks_in, 0, pointer, "lockingDevices", sizeof(*s->locks),
+                           decode_lock, &s->nlocks, p);
+    s->perms = decode_list(s->perms_in, 0, pointer, "permissions", sizeof(*s->perms),
+                           decode_permission, &s->nperms, p);
+    s->gateways = decode_list(s->gateways_in, 0, pointer, "gatewayDevices", sizeof(*s->gateways),
+                              decode_gateway, &s->ngateways, p);
+    if (s->users == NULL || s->locks == NULL || s->perms == NULL || s->gateways == NULL)
+        return ST_NOMEM;
+    decode_parts(s, pointer, p);
+    check_references(s, pointer, p);
+    return ST_OK;
+}
+
+static void fx_system_release(struct fixture_spec *s)
+{
+    free(s->users);
+    free(s->locks);
+    free(s->perms);
+    free(s->gateways);
+}
+
+/* ---- documents ----------------------------------------------------------------------- */
 
 struct load_ctx {
     json_object *systems;
+    struct fixture_spec *fx;
     struct fixture_result *out;
     struct problem *p;
 };
 
+static void describe(const struct fixture_spec *fx, struct fixture_system *out)
+{
+    snprintf(out->id, sizeof(out->id), "%s", fx->spec.id);
+    snprintf(out->name, sizeof(out->name), "%s", fx->spec.name);
+    snprintf(out->api_key, sizeof(out->api_key), "%s", fx->spec.api_key);
+    snprintf(out->admin_user_id, sizeof(out->admin_user_id), "%s", fx->users[0].id);
+    snprintf(out->admin_access_key, sizeof(out->admin_access_key), "%s", fx->users[0].access_key);
+}
+
 static enum status load_tx(struct db *db, void *ctx)
 {
     struct load_ctx *c = ctx;
+    struct system_row existing;
     enum status st = ST_OK;
 
-    for (size_t i = 0; i < c->out->count; i++) {
+    for (size_t i = 0; st == ST_OK && i < c->out->count; i++) {
         char pointer[32];
         snprintf(pointer, sizeof(pointer), "/systems/%zu", i);
-        enum status one = load_system(db, json_object_array_get_idx(c->systems, i), pointer,
-                                      c->out->systems, &c->out->systems[i], c->p);
-        if (one != ST_OK)
-            st = one; /* keep going: report every bad value at once */
+        describe(&c->fx[i], &c->out->systems[i]);
+        st = store_system_get(db, c->fx[i].spec.id, &existing);
+        c->out->systems[i].existed = st == ST_OK;
+        if (st == ST_NOT_FOUND)
+            st = fixture_site_create(db, &c->fx[i], pointer, c->p);
+        if (st == ST_CONFLICT)
+            problem_invalid(c->p, pointer, "an id or API key of this system is already in use");
     }
     return st;
+}
+
+/* Decodes every system, naming every problem; ST_INVALID when there is any. */
+static enum status decode_document(struct load_ctx *c)
+{
+    enum status st = ST_OK;
+
+    for (size_t i = 0; st == ST_OK && i < c->out->count; i++) {
+        char pointer[32];
+        snprintf(pointer, sizeof(pointer), "/systems/%zu", i);
+        st = decode_system(json_object_array_get_idx(c->systems, i), pointer, &c->fx[i], c->p);
+        for (size_t j = 0; st == ST_OK && c->fx[i].spec.id != NULL && j < i; j++)
+            if (c->fx[j].spec.id != NULL && strcmp(c->fx[j].spec.id, c->fx[i].spec.id) == 0)
+                invalid_at(c->p, pointer, "id", "repeats the id of an earlier system");
+    }
+    return st == ST_OK && problem_has_invalid(c->p) ? ST_INVALID : st;
 }
 
 enum status fixtures_load(struct db *db, json_object *doc, struct fixture_result *out,
                           struct problem *p)
 {
-    struct load_ctx ctx = {.out = out, .p = p};
+    struct load_ctx c = {.out = out, .p = p};
     enum status st;
 
     memset(out, 0, sizeof(*out));
     if (!json_object_is_type(doc, json_type_object) ||
-        !json_object_object_get_ex(doc, "systems", &ctx.systems) ||
-        !json_object_is_type(ctx.systems, json_type_array))
+        !json_object_object_get_ex(doc, "systems", &c.systems) ||
+        !json_object_is_type(c.systems, json_type_array))
         return problem_invalid(p, "/systems", "is required and must be an array");
-    out->count = json_object_array_length(ctx.systems);
+    json_object_object_foreach(doc, key, value)
+    {
+        char where[PTR_LEN];
+        snprintf(where, sizeof(where), "/%s", key);
+        if (strcmp(key, "$schema") == 0 && !json_object_is_type(value, json_type_string))
+            problem_invalid(p, where, "must be a string");
+        else if (strcmp(key, "systems") != 0 && strcmp(key, "$schema") != 0)
+            problem_invalid(p, where, "unknown field '%s'", key);
+    }
+    out->count = json_object_array_length(c.systems);
+    if (out->count > MAX_ITEMS)
+        return problem_invalid(p, "/systems", "must hold at most %d systems", MAX_ITEMS);
     out->systems = calloc(out->count ? out->count : 1, sizeof(*out->systems));
-    if (out->systems == NULL)
-        return ST_NOMEM;
-    st = db_transact(db, load_tx, &ctx);
+    c.fx = calloc(out->count ? out->count : 1, sizeof(*c.fx));
+    st = out->systems && c.fx ? decode_document(&c) : ST_NOMEM;
+    if (st == ST_OK)
+        st = db_transact(db, load_tx, &c);
+    for (size_t i = 0; c.fx != NULL && i < out->count; i++)
+        fx_system_release(&c.fx[i]);
+    free(c.fx);
     if (st != ST_OK)
         fixtures_result_release(out);
     return st;
@@ -196,7 +505,8 @@ static void print_problem(const char *path, const struct problem *p)
     size_t n = p->invalid_params ? json_object_array_length(p->invalid_params) : 0;
 
     if (n == 0)
-        fprintf(stderr, "keyless-emulator: %s: %s\n", path, p->detail);
+        fprintf(stderr, "keyless-emulator: %s: %s\n", path,
+                p->detail[0] ? p->detail : "cannot be loaded");
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(p->invalid_params, i);
         fprintf(stderr, "keyless-emulator: %s: %s: %s\n", path,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events/signature.h"
+#include "http/metrics.h"
 #include "lib/crypto.h"
 #include "sim/clock.h"
 
@@ -267,6 +268,9 @@ static int reap(struct db *db)
             snprintf(a.error, sizeof(a.error), "%s", curl_easy_strerror(rc));
         else if (code < 200 || code > 299)
             snprintf(a.error, sizeof(a.error), "the receiver answered %ld", code);
+        metrics_count_delivery(rc != CURLE_OK       ? METRICS_UNREACHABLE
+                               : a.error[0] == '\0' ? METRICS_DELIVERED
+                                                    : METRICS_REJECTED);
         record(db, t, &a);
         release(t);
         finished++;

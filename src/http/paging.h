@@ -26,6 +26,10 @@ struct page {
 /* Loads the token key from the database, or makes and stores it. Call once at start. */
 enum status paging_init(struct db *db);
 
+/* The database was restored or wiped: takes the key it holds (tokens of another key stop
+ * being accepted), or stores the current key when it holds none. */
+enum status paging_reload(struct db *db);
+
 /* Reads limit and next-page-token of req for the list named by scope (printf-style).
  * ST_INVALID with invalidParams when either is bad. */
 enum status paging_begin(struct request *req, struct page *pg, const char *scope_fmt, ...)

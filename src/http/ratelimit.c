@@ -82,3 +82,10 @@ void ratelimit_forget(const char *key)
             buckets[i].key[0] = '\0';
     pthread_mutex_unlock(&lock);
 }
+
+void ratelimit_forget_all(void)
+{
+    pthread_mutex_lock(&lock);
+    memset(buckets, 0, sizeof(buckets));
+    pthread_mutex_unlock(&lock);
+}

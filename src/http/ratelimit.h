@@ -17,4 +17,7 @@ enum status ratelimit_take(const char *key, double rate, int64_t burst, int *ret
 /* Forgets a key's bucket (key deleted). */
 void ratelimit_forget(const char *key);
 
+/* Forgets every bucket (the database was restored or wiped: its API keys start afresh). */
+void ratelimit_forget_all(void);
+
 #endif

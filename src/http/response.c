@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/accesslog.h"
+#include "http/metrics.h"
+#include "lib/timefmt.h"
 #include "sim/clock.h"
 
 unsigned response_http_status(enum status st)
@@ -28,10 +31,11 @@ const char *response_reason(unsigned code)
     } reasons[] = {
         {200, "OK"}, {201, "Created"}, {204, "No Content"}, {400, "Bad Request"},
         {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {409, "Conflict"}, {410, "Gone"},
-        {413, "Content Too Large"}, {415, "Unsupported Media Type"},
-        {429, "Too Many Requests"}, {500, "Internal Server Error"},
-        {503, "Service Unavailable"},
+        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"},
+        {409, "Conflict"}, {410, "Gone"}, {413, "Content Too Large"},
+        {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
+        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"},
     };
     for (size_t i = 0; i < COUNT_OF(reasons); i++)
         if (reasons[i].code == code)
@@ -76,6 +80,19 @@ static json_object *problem_body(struct request *req, enum status st, unsigned c
     return b;
 }
 
+/* The caller's virtual now on Administration API answers whose system is known. */
+static void add_time_header(struct MHD_Response *r, const struct request *req)
+{
+    const struct route *route = req->match.route;
+    char now[TIMEFMT_DATETIME_LEN];
+
+    if (req->system.id[0] == '\0' || route == NULL ||
+        (route->auth != AUTH_ADMIN && route->auth != AUTH_ADMIN_LOGIN))
+        return;
+    timefmt_format_datetime(request_now(req), now);
+    MHD_add_response_header(r, "X-Emulator-Time", now);
+}
+
 static int queue(struct request *req, unsigned code, const char *type, const char *body,
                  size_t len, const struct response *res)
 {
@@ -90,6 +107,7 @@ static int queue(struct request *req, unsigned code, const char *type, const cha
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Emulator-Version", KE_VERSION);
+    add_time_header(r, req);
     if (code == 405 && req->match.allow[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->match.allow);
     if (code == 429) {
@@ -99,39 +117,73 @@ static int queue(struct request *req, unsigned code, const char *type, const cha
     if (res != NULL && res->location[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
     req->status = (int)code;
+    /* Counted before it is sent: a client that has its answer finds it in the metrics. */
+    metrics_count_request(req);
     ret = MHD_queue_response(req->connection, code, r);
     MHD_destroy_response(r);
     return ret;
 }
 
+/* Sends body (consumed) as JSON of the given type. */
+static int send_json(struct request *req, unsigned code, const char *type, json_object *body,
+                     const struct response *res)
+{
+    const char *text;
+    int ret;
+
+    if (body == NULL)
+        return queue(req, 500, "text/plain", "out of memory\n", 14, NULL);
+    text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    ret = queue(req, code, type, text, strlen(text), res);
+    json_object_put(body);
+    return ret;
+}
+
+/* The media type of a text body made by response_text(), or NULL for a JSON body. */
+static const char *text_type(json_object *body)
+{
+    return json_object_is_type(body, json_type_string) ? json_object_get_userdata(body) : NULL;
+}
+
 int response_send(struct request *req, enum status st, struct response *res,
                   const char *success_type)
 {
-    json_object *body;
-    const char *text;
     unsigned code;
-    int ret;
 
     if (st == ST_OK && res->body == NULL)
         return queue(req, (unsigned)res->status, NULL, "", 0, res);
-    if (st == ST_OK) {
-        code = (unsigned)res->status;
-        body = json_object_get(res->body);
-    } else {
-        if (st == ST_NOMEM || st == ST_INTERNAL)
-            fprintf(stderr, "keyless-emulator: %s %s failed: %s (%s)\n", req->method, req->path,
-                    status_name(st), req->problem.detail);
-        code = response_http_status(st);
-        body = problem_body(req, st, code);
-        success_type = "application/problem+json";
-        if (body == NULL)
-            return queue(req, 500, "text/plain", "out of memory\n", 14, NULL);
-    }
-    text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
-    ret = queue(req, code, success_type, text, strlen(text), st == ST_OK ? res : NULL);
-    json_object_put(body);
-    return ret;
+    if (st == ST_OK && text_type(res->body) != NULL)
+        return queue(req, (unsigned)res->status, text_type(res->body),
+                     json_object_get_string(res->body),
+                     (size_t)json_object_get_string_len(res->body), res);
+    if (st == ST_OK)
+        return send_json(req, (unsigned)res->status, success_type, json_object_get(res->body),
+                         res);
+    if (st == ST_NOMEM || st == ST_INTERNAL)
+        accesslog_note(req, "error", "failed: %s (%s)", status_name(st), req->problem.detail);
+    code = response_http_status(st);
+    return send_json(req, code, "application/problem+json", problem_body(req, st, code), NULL);
+}
+
+int response_send_injected(struct request *req, int status, const char *fault_id)
+{
+    snprintf(req->problem.detail, sizeof(req->problem.detail),
+             "fault %s injected this %d answer; the request was not processed", fault_id,
+             status);
+    return send_json(req, (unsigned)status, "application/problem+json",
+                     problem_body(req, ST_INTERNAL, (unsigned)status), NULL);
+}
+
+enum status response_text(struct response *res, int status, const char *type, const char *text,
+                          size_t len)
+{
+    json_object *body = json_object_new_string_len(text, (int)len);
+
+    if (body == NULL)
+        return ST_NOMEM;
+    json_object_set_userdata(body, (void *)type, NULL);
+    return respond_json(res, status, body);
 }
 
 int response_send_text(struct request *req, unsigned status, const char *type, const char *body)

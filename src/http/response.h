@@ -2,7 +2,9 @@
  * response.h — the one place where statuses become HTTP.
  *
  * A table maps each enum status to its HTTP status; every failure is rendered as
- * application/problem+json (type, title, status, detail, instance, invalidParams).
+ * application/problem+json (type, title, status, detail, instance, invalidParams). Every
+ * answer carries X-Request-Id and X-Emulator-Version; Administration API answers whose
+ * caller's system is known also carry X-Emulator-Time, the system's virtual now (RFC 3339).
  */
 #ifndef KE_HTTP_RESPONSE_H
 #define KE_HTTP_RESPONSE_H
@@ -24,5 +26,15 @@ int response_send(struct request *req, enum status st, struct response *res,
 
 /* Queues a fixed body with a content type (the index page). */
 int response_send_text(struct request *req, unsigned status, const char *type, const char *body);
+
+/* Queues the problem+json answer of an injected fault: status (400..599), with a detail
+ * naming the fault and saying the request was not processed. Returns an MHD_Result. */
+int response_send_injected(struct request *req, int status, const char *fault_id);
+
+/* For handlers whose answer is not JSON (Prometheus metrics): sets res to send len bytes of
+ * text (copied) as type (a string literal). The text travels as a json-c string tagged with
+ * its media type (json-c userdata), so struct response keeps one body field and one owner. */
+enum status response_text(struct response *res, int status, const char *type, const char *text,
+                          size_t len);
 
 #endif

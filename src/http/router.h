@@ -37,6 +37,7 @@ struct route {
     enum route_auth auth;
     unsigned flags;
     const char *summary; /* one line, for the parity list and logs */
+    const char *notes;   /* how the emulator fills what the vendor leaves open, or NULL */
 };
 
 #define ROUTE_MAX_PARAMS 4

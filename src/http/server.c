@@ -15,22 +15,29 @@
 #include "events/dispatcher.h"
 #include "http/accesslog.h"
 #include "http/auth.h"
+#include "http/faults.h"
+#include "http/metrics.h"
 #include "http/response.h"
 #include "sim/clock.h"
 
 #define BODY_MAX (1024 * 1024)
 #define JSON_MAX_DEPTH 32
+/* Headers and read buffer of one connection. libmicrohttpd zeroes the whole pool between
+ * requests, so this is paid on every request: 16 KiB holds any real request's headers
+ * (larger ones get 431) at a quarter of the cost of 64 KiB. */
+#define CONNECTION_MEMORY (16 * 1024)
 
 struct surface {
     const char *prefix;
     const struct route *routes;
     const size_t *count;
     const char *success_type;
+    int faults; /* injected faults apply (never to the control API, so they can be removed) */
 };
 
 static const struct surface surfaces[] = {
-    {"/administration", admin_routes, &admin_routes_count, VENDOR_MEDIA_TYPE},
-    {"/_emulator/v1", control_routes, &control_routes_count, "application/json"},
+    {FAULT_ADMIN_PREFIX, admin_routes, &admin_routes_count, VENDOR_MEDIA_TYPE, 1},
+    {"/_emulator/v1", control_routes, &control_routes_count, "application/json", 0},
 };
 
 static const char index_page[] =
@@ -118,7 +125,7 @@ static enum status parse_body(struct request *req, unsigned flags)
 }
 
 static enum status dispatch(struct request *req, struct response *res, const struct surface *sf,
-                            const char *rest)
+                            const char *rest, struct fault_effect *fault)
 {
     const struct route *route;
     enum status st;
@@ -137,6 +144,9 @@ static enum status dispatch(struct request *req, struct response *res, const str
         return ST_INTERNAL;
     if ((st = auth_check(req, route->auth)) != ST_OK)
         return st;
+    /* An injected status or reset takes the handler's place, so nothing is written. */
+    if (sf->faults && faults_apply(req, fault) && (fault->status > 0 || fault->reset))
+        return ST_OK;
     if ((st = parse_body(req, route->flags)) != ST_OK)
         return st;
     st = route->handler(req, res);
@@ -149,6 +159,7 @@ static enum status dispatch(struct request *req, struct response *res, const str
 static enum MHD_Result answer(struct request *req)
 {
     struct response res = {0};
+    struct fault_effect fault = {0};
     const char *rest = NULL;
     const struct surface *sf = surface_of(req->path, &rest);
     enum status st;
@@ -159,7 +170,11 @@ static enum MHD_Result answer(struct request *req)
     if (sf == NULL)
         st = request_fail(req, ST_NOT_FOUND, "no resource at '%s'", req->path);
     else
-        st = dispatch(req, &res, sf, rest);
+        st = dispatch(req, &res, sf, rest, &fault);
+    if (fault.reset)
+        return MHD_NO; /* libmicrohttpd closes the connection without an answer */
+    if (fault.status > 0)
+        return (enum MHD_Result)response_send_injected(req, fault.status, fault.id);
     enum MHD_Result ret = (enum MHD_Result)response_send(
         req, st, &res, sf ? sf->success_type : "application/json");
     json_object_put(res.body);
@@ -286,11 +301,12 @@ enum status server_start(const struct options *opts, struct server **out, char *
     if (srv == NULL)
         return ST_NOMEM;
     srv->opts = opts;
+    metrics_init();
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         fprintf(stderr, "keyless-emulator: cannot listen on %s:%u\n", opts->host, opts->port);
         free(srv);

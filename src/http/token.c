@@ -2,6 +2,7 @@
 
 #include <jwt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,16 @@ struct signing_key {
 };
 
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct signing_key key; /* loaded once, then read-only */
+static struct signing_key key; /* loaded once, then read-only (see token_forget()) */
 static int key_loaded;
+static atomic_int key_check; /* the database was replaced: compare the key with it */
+
+/* Keys replaced after a restore stay allocated: a request may still be using them. */
+struct retired_key {
+    struct signing_key key;
+    struct retired_key *next;
+};
+static struct retired_key *retired;
 
 /* Verified tokens, direct-mapped by hash: a collision only costs a re-verification. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,12 +78,41 @@ out:
     return st;
 }
 
+/* After a restore: the database's key wins; a database without one (a snapshot older than
+ * the first login) gets the current key back, so no new RSA key is made and tokens stay
+ * valid. Called with key_lock held. */
+static enum status reconcile_key(struct db *db)
+{
+    unsigned char *pem = NULL;
+    size_t len;
+    struct retired_key *old;
+    enum status st = store_setting_get(db, SETTING_KEY, &pem, &len);
+
+    if (st == ST_NOT_FOUND)
+        return db_transact(db, store_key, key.private_pem);
+    if (st != ST_OK || strcmp((char *)pem, key.private_pem) == 0) {
+        free(pem);
+        return st;
+    }
+    free(pem);
+    old = malloc(sizeof(*old));
+    if (old == NULL)
+        return ST_NOMEM;
+    old->key = key;
+    old->next = retired;
+    retired = old;
+    key_loaded = 0; /* load_key() overwrites each field: no reader ever sees NULL */
+    return load_key(db);
+}
+
 static enum status ensure_key(struct db *db)
 {
     enum status st = ST_OK;
 
     pthread_mutex_lock(&key_lock);
-    if (!key_loaded)
+    if (key_loaded && atomic_exchange(&key_check, 0))
+        st = reconcile_key(db);
+    if (st == ST_OK && !key_loaded)
         st = load_key(db);
     pthread_mutex_unlock(&key_lock);
     return st;
@@ -225,4 +263,12 @@ enum status token_jwks(struct db *db, json_object **out)
     json_object_object_add(doc, "keys", keys);
     *out = doc;
     return ST_OK;
+}
+
+void token_forget(void)
+{
+    atomic_store(&key_check, 1);
+    pthread_mutex_lock(&cache_lock);
+    memset(cache, 0, sizeof(cache));
+    pthread_mutex_unlock(&cache_lock);
 }

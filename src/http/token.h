@@ -40,4 +40,9 @@ enum status token_verify(struct db *db, const char *token, struct token_claims *
 /* The JWKS document of the signing key: {"keys": [...]}. Caller puts. */
 enum status token_jwks(struct db *db, json_object **out);
 
+/* The database was restored or wiped: forgets every verified token, and has the next use
+ * compare the signing key with the database's. Takes no lock but the token cache's, so it
+ * may be called inside a write transaction. */
+void token_forget(void);
+
 #endif

@@ -73,7 +73,11 @@ int time_window_allows(const char *weekdays_json, const char *intervals_json, in
     time_t t = (time_t)now;
     struct tm tm;
 
-    gmtime_r(&t, &tm);
+    /* Past the years struct tm can hold (a clock advanced that far), gmtime_r() fails and
+     * leaves tm unspecified: such an instant is on no weekday and in no interval. */
+    if (gmtime_r(&t, &tm) == NULL)
+        return (weekdays_json == NULL || weekdays_json[0] == '\0') &&
+               (intervals_json == NULL || intervals_json[0] == '\0');
     return any_matches(weekdays_json, weekday_matches, &tm) &&
            any_matches(intervals_json, interval_matches, &tm);
 }

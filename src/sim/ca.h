@@ -37,4 +37,8 @@ enum status ca_cert_not_after(const char *cert_pem, int64_t *out);
 /* Verifies that cert_pem was issued by the emulator CA. ST_OK or ST_INVALID. */
 enum status ca_verify(struct db *db, const char *cert_pem);
 
+/* The database was restored or wiped: the CA is read from it again at its next use. Only
+ * sets a flag, so it may be called with any lock held. */
+void ca_forget(void);
+
 #endif

@@ -11,17 +11,17 @@
 
 /* Handlers are never called by the router; rows are told apart by their summary. */
 static const struct route table[] = {
-    {"GET", "/users", NULL, AUTH_ADMIN, 0, "list users"},
-    {"POST", "/users", NULL, AUTH_ADMIN, ROUTE_BODY_JSON, "create user"},
-    {"GET", "/users/me", NULL, AUTH_ADMIN, 0, "current user"},
-    {"GET", "/users/{userId}", NULL, AUTH_ADMIN, 0, "get user"},
-    {"PATCH", "/users/{userId}", NULL, AUTH_ADMIN, ROUTE_BODY_PATCH, "patch user"},
-    {"DELETE", "/users/{userId}", NULL, AUTH_ADMIN, 0, "delete user"},
-    {"GET", "/users/{userId}/keys/{keyId}", NULL, AUTH_ADMIN, 0, "get key"},
-    {"GET", "/systems/{systemId}/locking-devices", NULL, AUTH_ADMIN, 0, "list devices"},
-    {"POST", "/login", NULL, AUTH_ADMIN_LOGIN, ROUTE_BODY_JSON, "login"},
-    {"GET", "/a/{p1}/{p2}/{p3}/{p4}", NULL, AUTH_NONE, 0, "four params"},
-    {"GET", "/b/{p1}/{p2}/{p3}/{p4}/{p5}", NULL, AUTH_NONE, 0, "five params"},
+    {"GET", "/users", NULL, AUTH_ADMIN, 0, "list users", NULL},
+    {"POST", "/users", NULL, AUTH_ADMIN, ROUTE_BODY_JSON, "create user", NULL},
+    {"GET", "/users/me", NULL, AUTH_ADMIN, 0, "current user", NULL},
+    {"GET", "/users/{userId}", NULL, AUTH_ADMIN, 0, "get user", NULL},
+    {"PATCH", "/users/{userId}", NULL, AUTH_ADMIN, ROUTE_BODY_PATCH, "patch user", NULL},
+    {"DELETE", "/users/{userId}", NULL, AUTH_ADMIN, 0, "delete user", NULL},
+    {"GET", "/users/{userId}/keys/{keyId}", NULL, AUTH_ADMIN, 0, "get key", NULL},
+    {"GET", "/systems/{systemId}/locking-devices", NULL, AUTH_ADMIN, 0, "list devices", NULL},
+    {"POST", "/login", NULL, AUTH_ADMIN_LOGIN, ROUTE_BODY_JSON, "login", NULL},
+    {"GET", "/a/{p1}/{p2}/{p3}/{p4}", NULL, AUTH_NONE, 0, "four params", NULL},
+    {"GET", "/b/{p1}/{p2}/{p3}/{p4}/{p5}", NULL, AUTH_NONE, 0, "five params", NULL},
 };
 
 static struct route_match m;

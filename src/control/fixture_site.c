@@ -1,0 +1,385 @@
+#include "control/fixture_site.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/locking_devices.h"
+#include "control/phones.h"
+#include "lib/timefmt.h"
+#include "sim/autopilot.h"
+#include "sim/cleanup.h"
+#include "sim/clock.h"
+#include "sim/gateways.h"
+#include "sim/locks.h"
+#include "sim/phones.h"
+#include "sim/scheduler.h"
+#include "store/associations.h"
+#include "store/gateway_devices.h"
+#include "store/hardware.h"
+#include "store/invitations.h"
+#include "store/permissions.h"
+#include "store/remote_commands.h"
+
+#define DAY 86400
+#define PTR_LEN 192
+#define VISIT_DELAY 3600 /* from a re-key request to the claiming phone's visit */
+#define DRAW_ATTEMPTS 32
+#define DEFAULT_VERSION "1.0.0"
+
+/* Serial prefixes by model, as the control API's factory draws them. */
+static const struct {
+    const char *model, *prefix;
+} serial_prefixes[] = {
+    {"PADLOCK", "BPLAD"},
+    {"KEY_DEPOSIT", "BKDAD"},
+    {"CONTROLLER", "BCTAD"},
+    {"SWING_HANDLE", "BSHAD"},
+    {"SWING_HANDLE_CONNECTED", "BSCAD"},
+};
+/* Without look-alikes (no 0/O, no 1/I), as on the factory's labels and invitations. */
+static const char code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+struct fixture_user *fixture_find_user(const struct fixture_spec *s, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < s->nusers; i++)
+        if (s->users[i].id != NULL && strcmp(s->users[i].id, id) == 0)
+            return &s->users[i];
+    return NULL;
+}
+
+struct fixture_lock *fixture_find_lock(const struct fixture_spec *s, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < s->nlocks; i++)
+        if (s->locks[i].id != NULL && strcmp(s->locks[i].id, id) == 0)
+            return &s->locks[i];
+    return NULL;
+}
+
+/* ---- building ------------------------------------------------------------------------ */
+
+/* A system being built: the row as the simulator sees it, and where problems are named. */
+struct site {
+    struct db *db;
+    struct fixture_spec *fx;
+    struct system_row system;
+    const char *pointer;
+    struct problem *p;
+};
+
+/* groups of four characters, joined by '-'. */
+static void draw_code(char *out, int groups)
+{
+    size_t k = 0;
+
+    for (int i = 0; i < groups * 4; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[k++] = '-';
+        out[k++] = code_alphabet[rng_below(sizeof(code_alphabet) - 1)];
+    }
+    out[k] = '\0';
+}
+
+/* The user's phone accepts an invitation, as POST /invitations/accept does. */
+static enum status make_phone(struct site *s, struct fixture_user *u, int64_t now)
+{
+    struct invitation_row inv = {0};
+    struct operating_device_row device;
+    enum status st = ST_CONFLICT;
+
+    rng_uuid(inv.id);
+    snprintf(inv.system_id, sizeof(inv.system_id), "%s", s->system.id);
+    snprintf(inv.user_id, sizeof(inv.user_id), "%s", u->id);
+    snprintf(inv.validity_duration, sizeof(inv.validity_duration), "P1D");
+    inv.expires_at = now + DAY;
+    snprintf(inv.delivery_mechanism, sizeof(inv.delivery_mechanism), "NONE");
+    snprintf(inv.format, sizeof(inv.format), "INVITATION_CODE");
+    snprintf(inv.state, sizeof(inv.state), "PENDING");
+    inv.created_at = now;
+    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
+        draw_code(inv.invitation_code, 4);
+        st = store_invitation_insert(s->db, &inv);
+    }
+    if (st == ST_OK)
+        st = phones_accept(s->db, &inv, now, &device);
+    if (st == ST_OK)
+        snprintf(u->phone_id, sizeof(u->phone_id), "%s", device.id);
+    return st;
+}
+
+/* The factory makes the physical lock (serial drawn from the seed unless given). */
+static enum status make_hardware(struct site *s, const struct fixture_lock *l, int64_t now,
+                                 struct hardware_locking_device_row *d, const char *where)
+{
+    struct lock_lifetimes life = {LOCK_OP_LIFETIME, LOCK_MFG_LIFETIME, LOCK_ELIGIBILITY_WINDOW};
+    size_t model = 0;
+    enum status st = ST_CONFLICT;
+
+    while (model + 1 < sizeof(serial_prefixes) / sizeof(serial_prefixes[0]) &&
+           strcmp(serial_prefixes[model].model, l->model) != 0)
+        model++;
+    memset(d, 0, sizeof(*d));
+    snprintf(d->hardware_model, sizeof(d->hardware_model), "%s", l->model);
+    snprintf(d->hardware_version, sizeof(d->hardware_version), "%s",
+             l->hardware_version ? l->hardware_version : "1");
+    snprintf(d->firmware_version, sizeof(d->firmware_version), "%s",
+             l->firmware_version ? l->firmware_version : DEFAULT_VERSION);
+    d->created_at = clock_wall_now();
+    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
+        if (l->serial != NULL)
+            snprintf(d->serial_number, sizeof(d->serial_number), "%s", l->serial);
+        else
+            snprintf(d->serial_number, sizeof(d->serial_number), "%s%06" PRIu64,
+                     serial_prefixes[model].prefix, rng_below(1000000));
+        st = store_hardware_locking_insert(s->db, d);
+        if (st == ST_CONFLICT && l->serial != NULL)
+            return problem_invalid(s->p, where, "is taken by another physical locking device");
+    }
+    return st == ST_OK ? sim_lock_manufacture(s->db, d->serial_number, &life, now) : st;
+}
+
+/* A placeholder, and when it has a claim the lock that the user's phone claims into it. */
+static enum status make_lock(struct site *s, const struct fixture_lock *l, size_t i, int64_t now)
+{
+    struct locking_device_row row = {0};
+    struct hardware_locking_device_row hw;
+    const struct fixture_user *u = fixture_find_user(s->fx, l->user_id);
+    char where[PTR_LEN];
+    enum status st;
+
+    snprintf(row.id, sizeof(row.id), "%s", l->id);
+    st = locking_devices_add(s->db, s->system.id, l->name, now, &row);
+    if (st != ST_OK || l->claim == NULL)
+        return st;
+    snprintf(where, sizeof(where), "%s/lockingDevices/%zu/claim/serialNumber", s->pointer, i);
+    st = make_hardware(s, l, now, &hw, where);
+    if (st == ST_OK)
+        st = sim_lock_claim(s->db, &s->system, u->id, l->id, hw.serial_number, now);
+    /* The claiming phone is online: the lock's boot entry goes up at once. */
+    if (st == ST_OK)
+        st = store_pending_hand_over(s->db, hw.serial_number, u->phone_id);
+    return st == ST_OK ? sim_upload(s->db, &s->system, u->phone_id, now, NULL) : st;
+}
+
+static enum status copy_list(json_object *list, char *out, size_t cap)
+{
+    const char *text = list ? json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN) : "";
+
+    if (text == NULL)
+        return ST_NOMEM;
+    return (size_t)snprintf(out, cap, "%s", text) < cap ? ST_OK : ST_INVALID;
+}
+
+static enum status make_permission(struct site *s, const struct fixture_permission *q, int64_t now)
+{
+    struct permission_row r = {0};
+    enum status st;
+
+    if (q->id != NULL)
+        snprintf(r.id, sizeof(r.id), "%s", q->id);
+    else
+        rng_uuid(r.id);
+    snprintf(r.system_id, sizeof(r.system_id), "%s", s->system.id);
+    snprintf(r.user_id, sizeof(r.user_id), "%s", q->user_id);
+    snprintf(r.locking_device_id, sizeof(r.locking_device_id), "%s", q->lock_id);
+    snprintf(r.operation_type, sizeof(r.operation_type), "%s", q->operation);
+    snprintf(r.permission_type, sizeof(r.permission_type), "%s", q->type);
+    snprintf(r.validity_text, sizeof(r.validity_text), "%s", q->validity.text);
+    r.validity_seconds = q->validity.seconds;
+    r.start_at = q->start;
+    r.end_at = q->end;
+    r.created_at = now;
+    st = copy_list(q->weekdays, r.weekdays, sizeof(r.weekdays));
+    if (st == ST_OK)
+        st = copy_list(q->intervals, r.intervals, sizeof(r.intervals));
+    if (st == ST_OK)
+        st = store_permission_insert(s->db, &r);
+    return st == ST_OK ? sim_cleanup_schedule_permission(s->db, r.system_id, r.end_at) : st;
+}
+
+/* A physical gateway is made, claimed into the system, associated and powered on. */
+static enum status make_gateway(struct site *s, const struct fixture_gateway *g, int64_t now)
+{
+    struct hardware_gateway_device_row hw = {0};
+    struct gateway_device_row row = {0};
+    size_t n = g->associations ? json_object_array_length(g->associations) : 0;
+    enum status st = ST_CONFLICT;
+
+    snprintf(hw.hardware_model, sizeof(hw.hardware_model), "BEAT_GW_A1");
+    snprintf(hw.hardware_version, sizeof(hw.hardware_version), DEFAULT_VERSION);
+    snprintf(hw.firmware_version, sizeof(hw.firmware_version), DEFAULT_VERSION);
+    hw.created_at = clock_wall_now();
+    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
+        snprintf(hw.serial_number, sizeof(hw.serial_number), "BGWA1%09" PRIX64,
+                 rng_below((uint64_t)1 << 36));
+        draw_code(hw.claiming_code, 2);
+        st = store_hardware_gateway_insert(s->db, &hw);
+    }
+    snprintf(row.id, sizeof(row.id), "%s", g->id);
+    snprintf(row.system_id, sizeof(row.system_id), "%s", s->system.id);
+    snprintf(row.serial_number, sizeof(row.serial_number), "%s", hw.serial_number);
+    snprintf(row.activation_status, sizeof(row.activation_status), GATEWAY_PENDING);
+    row.created_at = now;
+    if (st == ST_OK)
+        st = store_gateway_device_insert(s->db, &row);
+    for (size_t i = 0; st == ST_OK && i < n; i++) {
+        struct association_row a = {0};
+        rng_uuid(a.id);
+        snprintf(a.system_id, sizeof(a.system_id), "%s", s->system.id);
+        snprintf(a.gateway_device_id, sizeof(a.gateway_device_id), "%s", g->id);
+        snprintf(a.locking_device_id, sizeof(a.locking_device_id), "%s",
+                 json_object_get_string(json_object_array_get_idx(g->associations, i)));
+        a.created_at = now;
+        st = store_association_insert(s->db, &a);
+    }
+    return st == ST_OK && g->activated ? sim_gateway_power_on(s->db, &s->system, g->id, now) : st;
+}
+
+static enum status build_site(struct site *s, int64_t now)
+{
+    struct fixture_spec *fx = s->fx;
+    enum status st = ST_OK;
+
+    for (size_t i = 1; st == ST_OK && i < fx->nusers; i++) {
+        struct user_row row = {0};
+        char key[ACCESS_KEY_LEN];
+        snprintf(row.id, sizeof(row.id), "%s", fx->users[i].id);
+        snprintf(key, sizeof(key), "%s", fx->users[i].access_key);
+        st = users_add(s->db, s->system.id, fx->users[i].role, now, &row, key);
+    }
+    for (size_t i = 0; st == ST_OK && i < fx->nusers; i++)
+        if (fx->users[i].phone)
+            st = make_phone(s, &fx->users[i], now);
+    for (size_t i = 0; st == ST_OK && i < fx->nlocks; i++)
+        st = make_lock(s, &fx->locks[i], i, now);
+    for (size_t i = 0; st == ST_OK && i < fx->nperms; i++)
+        st = make_permission(s, &fx->perms[i], now);
+    for (size_t i = 0; st == ST_OK && i < fx->ngateways; i++)
+        st = make_gateway(s, &fx->gateways[i], now);
+    return st;
+}
+
+/* ---- history ------------------------------------------------------------------------- */
+
+static enum status advance_to(struct site *s, int64_t target)
+{
+    struct advance_result r;
+    enum status st = scheduler_advance(s->db, s->system.id, target, SCHEDULER_DEFAULT_BUDGET, &r);
+
+    if (st == ST_OK && r.truncated)
+        st = problem_set(s->p, ST_INTERNAL, "the history needs more than %d jobs",
+                         SCHEDULER_DEFAULT_BUDGET);
+    return st == ST_OK ? store_system_get(s->db, s->system.id, &s->system) : st;
+}
+
+/* An admin asks to re-key the lock at `at`; an hour later the phone that claimed it visits,
+ * online, and carries the whole re-keying out. */
+static enum status rekey(struct site *s, const char *lock_id, int64_t at, const char *where)
+{
+    const struct fixture_user *u =
+        fixture_find_user(s->fx, fixture_find_lock(s->fx, lock_id)->user_id);
+    struct visit_request visit = {lock_id, "unlock", 1, NULL};
+    struct visit_report *report = calloc(1, sizeof(*report));
+    struct operating_device_row phone;
+    struct locking_device_row device;
+    char when[TIMEFMT_DATETIME_LEN];
+    enum status st = report ? advance_to(s, at) : ST_NOMEM;
+
+    if (st == ST_OK)
+        st = store_rekey_request_insert(s->db, s->system.id, lock_id, s->fx->users[0].id, at);
+    if (st == ST_OK)
+        st = sim_certificate_make_eligible(s->db, &s->system, lock_id, PROFILE_OPERATIONAL, at);
+    if (st == ST_OK)
+        st = advance_to(s, at + VISIT_DELAY);
+    if (st == ST_OK)
+        st = store_operating_device_get(s->db, s->system.id, u->phone_id, &phone);
+    if (st == ST_OK)
+        st = sim_phone_visit(s->db, &s->system, &phone, &visit, at + VISIT_DELAY, report);
+    if (st == ST_OK)
+        st = store_locking_device_get(s->db, s->system.id, lock_id, &device);
+    timefmt_format_datetime(at + VISIT_DELAY, when);
+    if (st == ST_OK && device.operational.eligible)
+        st = problem_invalid(s->p, where,
+                             "the phone of user %s could not re-key it at %s (%s): give the user"
+                             " an OPEN permission valid then",
+                             u->id, when, report->reason[0] ? report->reason : "not granted");
+    free(report);
+    return st;
+}
+
+/* Runs the autopilot from the system's creation to `end`, re-keying on the way; the
+ * autopilot is then left as the document says. */
+static enum status run_history(struct site *s, int64_t end)
+{
+    struct autopilot_row during = s->fx->autopilot;
+    json_object *list = s->fx->rekeying;
+    size_t n = list ? json_object_array_length(list) : 0;
+    int64_t start = clock_system_now(&s->system);
+    char where[PTR_LEN];
+    enum status st;
+
+    during.enabled = 1;
+    st = sim_autopilot_set(s->db, &s->system, &during, start);
+    for (size_t j = 0; st == ST_OK && j < n; j++) {
+        snprintf(where, sizeof(where), "%s/history/reKeying/%zu", s->pointer, j);
+        st = rekey(s, json_object_get_string(json_object_array_get_idx(list, j)),
+                   start + (int64_t)(j + 1) * (end - start) / (int64_t)(n + 1), where);
+    }
+    if (st == ST_OK)
+        st = advance_to(s, end);
+    if (st == ST_OK && !s->fx->autopilot.enabled)
+        st = sim_autopilot_set(s->db, &s->system, &s->fx->autopilot, end);
+    return st;
+}
+
+/* Where the history ends: the clock's time, or the start of the current UTC day. */
+static int64_t history_end(const struct fixture_spec *fx)
+{
+    int64_t wall = clock_wall_now();
+
+    return fx->clock_time_given ? fx->spec.clock_time : wall - wall % DAY;
+}
+
+/* After the history the clock is set as the document says. */
+static enum status settle_clock(struct site *s)
+{
+    const char *mode = s->fx->spec.clock_mode ? s->fx->spec.clock_mode : "real";
+    int frozen = strcmp(mode, "frozen") == 0;
+
+    clock_setup(&s->system, mode, frozen || s->fx->clock_time_given ? s->fx->spec.clock_time : 0);
+    return store_system_set_clock(s->db, s->system.id, s->system.clock_mode, s->system.clock_offset,
+                                  s->system.clock_time);
+}
+
+enum status fixture_site_create(struct db *db, struct fixture_spec *fx, const char *pointer,
+                                struct problem *p)
+{
+    struct site site = {db, fx, {0}, pointer, p};
+    struct site *s = &site;
+    struct system_spec spec = fx->spec;
+    struct system_created *created = calloc(1, sizeof(*created));
+    int64_t end = fx->history_days > 0 ? history_end(fx) : 0;
+    enum status st;
+
+    if (created == NULL)
+        return ST_NOMEM;
+    if (fx->history_days > 0) {
+        spec.clock_mode = "frozen";
+        spec.clock_time = end - fx->history_days * DAY;
+    }
+    spec.admin_user_id = fx->users[0].id;
+    spec.admin_access_key = fx->users[0].access_key;
+    st = systems_add(s->db, &spec, created);
+    s->system = created->system;
+    free(created);
+    if (st == ST_OK)
+        st = build_site(s, clock_system_now(&s->system));
+    if (st == ST_OK && fx->history_days > 0) {
+        st = run_history(s, end);
+        return st == ST_OK ? settle_clock(s) : st;
+    }
+    if (st == ST_OK && fx->autopilot_in != NULL)
+        st = sim_autopilot_set(s->db, &s->system, &fx->autopilot, clock_system_now(&s->system));
+    return st;
+}
