@@ -75,27 +75,13 @@ static enum status decode_create(struct request *req, struct create_ctx *c)
     return st;
 }
 
-/* 16 characters of an alphabet without look-alikes (no I, O, 0, 1), in groups of four. */
-static void make_code(char out[INVITATION_CODE_LEN])
-{
-    static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    size_t k = 0;
-
-    for (int i = 0; i < 16; i++) {
-        if (i > 0 && i % 4 == 0)
-            out[k++] = '-';
-        out[k++] = alphabet[rng_below(sizeof(alphabet) - 1)];
-    }
-    out[k] = '\0';
-}
-
 /* Codes are unique across systems because a phone presents nothing else. */
 static enum status make_unique_code(struct db *db, char out[INVITATION_CODE_LEN])
 {
     struct invitation_row other;
 
     for (int i = 0; i < CODE_ATTEMPTS; i++) {
-        make_code(out);
+        rng_code(out, 4);
         enum status st = store_invitation_find_by_code(db, out, &other);
         if (st != ST_OK)
             return st == ST_NOT_FOUND ? ST_OK : st;

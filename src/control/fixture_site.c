@@ -12,6 +12,7 @@
 #include "sim/cleanup.h"
 #include "sim/clock.h"
 #include "sim/gateways.h"
+#include "sim/factory.h"
 #include "sim/locks.h"
 #include "sim/phones.h"
 #include "sim/scheduler.h"
@@ -27,19 +28,6 @@
 #define VISIT_DELAY 3600 /* from a re-key request to the claiming phone's visit */
 #define DRAW_ATTEMPTS 32
 #define DEFAULT_VERSION "1.0.0"
-
-/* Serial prefixes by model, as the control API's factory draws them. */
-static const struct {
-    const char *model, *prefix;
-} serial_prefixes[] = {
-    {"PADLOCK", "BPLAD"},
-    {"KEY_DEPOSIT", "BKDAD"},
-    {"CONTROLLER", "BCTAD"},
-    {"SWING_HANDLE", "BSHAD"},
-    {"SWING_HANDLE_CONNECTED", "BSCAD"},
-};
-/* Without look-alikes (no 0/O, no 1/I), as on the factory's labels and invitations. */
-static const char code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 struct fixture_user *fixture_find_user(const struct fixture_spec *s, const char *id)
 {
@@ -68,19 +56,6 @@ struct site {
     struct problem *p;
 };
 
-/* groups of four characters, joined by '-'. */
-static void draw_code(char *out, int groups)
-{
-    size_t k = 0;
-
-    for (int i = 0; i < groups * 4; i++) {
-        if (i > 0 && i % 4 == 0)
-            out[k++] = '-';
-        out[k++] = code_alphabet[rng_below(sizeof(code_alphabet) - 1)];
-    }
-    out[k] = '\0';
-}
-
 /* The user's phone accepts an invitation, as POST /invitations/accept does. */
 static enum status make_phone(struct site *s, struct fixture_user *u, int64_t now)
 {
@@ -98,7 +73,7 @@ static enum status make_phone(struct site *s, struct fixture_user *u, int64_t no
     snprintf(inv.state, sizeof(inv.state), "PENDING");
     inv.created_at = now;
     for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        draw_code(inv.invitation_code, 4);
+        rng_code(inv.invitation_code, 4);
         st = store_invitation_insert(s->db, &inv);
     }
     if (st == ST_OK)
@@ -113,30 +88,21 @@ static enum status make_hardware(struct site *s, const struct fixture_lock *l, i
                                  struct hardware_locking_device_row *d, const char *where)
 {
     struct lock_lifetimes life = {LOCK_OP_LIFETIME, LOCK_MFG_LIFETIME, LOCK_ELIGIBILITY_WINDOW};
-    size_t model = 0;
-    enum status st = ST_CONFLICT;
+    enum status st;
 
-    while (model + 1 < sizeof(serial_prefixes) / sizeof(serial_prefixes[0]) &&
-           strcmp(serial_prefixes[model].model, l->model) != 0)
-        model++;
     memset(d, 0, sizeof(*d));
     snprintf(d->hardware_model, sizeof(d->hardware_model), "%s", l->model);
     snprintf(d->hardware_version, sizeof(d->hardware_version), "%s",
              l->hardware_version ? l->hardware_version : "1");
     snprintf(d->firmware_version, sizeof(d->firmware_version), "%s",
              l->firmware_version ? l->firmware_version : DEFAULT_VERSION);
+    if (l->serial != NULL)
+        snprintf(d->serial_number, sizeof(d->serial_number), "%s", l->serial);
     d->created_at = clock_wall_now();
-    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        if (l->serial != NULL)
-            snprintf(d->serial_number, sizeof(d->serial_number), "%s", l->serial);
-        else
-            snprintf(d->serial_number, sizeof(d->serial_number), "%s%06" PRIu64,
-                     serial_prefixes[model].prefix, rng_below(1000000));
-        st = store_hardware_locking_insert(s->db, d);
-        if (st == ST_CONFLICT && l->serial != NULL)
-            return problem_invalid(s->p, where, "is taken by another physical locking device");
-    }
-    return st == ST_OK ? sim_lock_manufacture(s->db, d->serial_number, &life, now) : st;
+    st = factory_make_lock(s->db, d, &life, now);
+    if (st == ST_CONFLICT && l->serial != NULL)
+        return problem_invalid(s->p, where, "is taken by another physical locking device");
+    return st;
 }
 
 /* A placeholder, and when it has a claim the lock that the user's phone claims into it. */
@@ -206,16 +172,10 @@ static enum status make_gateway(struct site *s, const struct fixture_gateway *g,
     size_t n = g->associations ? json_object_array_length(g->associations) : 0;
     enum status st = ST_CONFLICT;
 
-    snprintf(hw.hardware_model, sizeof(hw.hardware_model), "BEAT_GW_A1");
     snprintf(hw.hardware_version, sizeof(hw.hardware_version), DEFAULT_VERSION);
     snprintf(hw.firmware_version, sizeof(hw.firmware_version), DEFAULT_VERSION);
     hw.created_at = clock_wall_now();
-    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        snprintf(hw.serial_number, sizeof(hw.serial_number), "BGWA1%09" PRIX64,
-                 rng_below((uint64_t)1 << 36));
-        draw_code(hw.claiming_code, 2);
-        st = store_hardware_gateway_insert(s->db, &hw);
-    }
+    st = factory_make_gateway(s->db, &hw);
     snprintf(row.id, sizeof(row.id), "%s", g->id);
     snprintf(row.system_id, sizeof(row.system_id), "%s", s->system.id);
     snprintf(row.serial_number, sizeof(row.serial_number), "%s", hw.serial_number);

@@ -7,6 +7,7 @@
 
 #include "lib/timefmt.h"
 #include "sim/clock.h"
+#include "sim/factory.h"
 #include "sim/locks.h"
 #include "store/hardware.h"
 
@@ -14,24 +15,12 @@
 #define LIFETIME_MIN 86400LL
 #define LIFETIME_MAX (30 * 365 * 86400LL)
 
-#define GATEWAY_MODEL "BEAT_GW_A1"
-#define GATEWAY_SERIAL_PREFIX "BGWA1"
-#define GATEWAY_SERIAL_SPACE ((uint64_t)1 << 36) /* nine hex digits, as in BGWA1DD2E00004 */
-#define LOCKING_SERIAL_SPACE 1000000u            /* six digits, as in BPLAD123456 */
 #define DEFAULT_VERSION "1.0.0"
 #define LOCKING_DEFAULT_HARDWARE_VERSION "1" /* the reference's locking device example */
-#define DRAW_ATTEMPTS 32
 
 static const char *const locking_models[] = {
     "PADLOCK", "KEY_DEPOSIT", "CONTROLLER", "SWING_HANDLE", "SWING_HANDLE_CONNECTED", NULL,
 };
-/* Serial prefixes by model, in the order of locking_models. Only BPLAD is the vendor's
- * (the reference's example); the others follow its pattern. */
-static const char *const locking_prefixes[] = {"BPLAD", "BKDAD", "BCTAD", "BSHAD", "BSCAD"};
-
-/* Base32 without the characters people misread on a label: no 0/O and no 1/I. */
-static const char code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
 struct hardware_in {
     const char *model;
     const char *hardware_version;
@@ -168,58 +157,17 @@ static json_object *render_gateway(const struct hardware_gateway_device_row *g)
     return o;
 }
 
-static size_t model_index(const char *model)
-{
-    size_t i = 0;
-
-    while (locking_models[i] != NULL && strcmp(locking_models[i], model) != 0)
-        i++;
-    return i;
-}
-
-/* Draws serials until one is free: an insert that hits a taken serial (or code) fails
- * alone, and the transaction goes on with the next draw. */
+/* The factory makes it with its key pairs and certificates. */
 static enum status locking_tx(struct db *db, void *ctx)
 {
     struct locking_create *c = ctx;
-    struct hardware_locking_device_row *d = &c->row;
-    const char *prefix = locking_prefixes[model_index(d->hardware_model)];
-    enum status st = ST_CONFLICT;
 
-    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        snprintf(d->serial_number, sizeof(d->serial_number), "%s%06" PRIu64, prefix,
-                 rng_below(LOCKING_SERIAL_SPACE));
-        st = store_hardware_locking_insert(db, d);
-    }
-    /* The factory gives it its key pairs and certificates. */
-    return st == ST_OK ? sim_lock_manufacture(db, d->serial_number, &c->lifetimes, d->created_at)
-                       : st;
-}
-
-static void draw_claiming_code(char out[HARDWARE_CLAIMING_CODE_LEN])
-{
-    size_t n = 0;
-
-    for (int i = 0; i < 8; i++) {
-        if (i == 4)
-            out[n++] = '-';
-        out[n++] = code_alphabet[rng_below(sizeof(code_alphabet) - 1)];
-    }
-    out[n] = '\0';
+    return factory_make_lock(db, &c->row, &c->lifetimes, c->row.created_at);
 }
 
 static enum status gateway_tx(struct db *db, void *ctx)
 {
-    struct hardware_gateway_device_row *g = ctx;
-    enum status st = ST_CONFLICT;
-
-    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        snprintf(g->serial_number, sizeof(g->serial_number), GATEWAY_SERIAL_PREFIX "%09" PRIX64,
-                 rng_below(GATEWAY_SERIAL_SPACE));
-        draw_claiming_code(g->claiming_code);
-        st = store_hardware_gateway_insert(db, g);
-    }
-    return st;
+    return factory_make_gateway(db, ctx);
 }
 
 static void copy_versions(const struct hardware_in *in, const char *hardware_default,
@@ -254,7 +202,7 @@ enum status hardware_locking_device_create(struct request *req, struct response 
                                           in.window.seconds};
     st = db_transact(req->db, locking_tx, &c);
     if (st == ST_CONFLICT)
-        return request_fail(req, st, "no free serial number after %d draws", DRAW_ATTEMPTS);
+        return request_fail(req, st, "no free serial number after many draws");
     o = st == ST_OK ? render_locking(&c.row) : NULL;
     if (st == ST_OK && (o == NULL || (st = render_lock_state(req->db, o, c.row.serial_number)) != ST_OK))
         json_object_put(o);
@@ -288,12 +236,11 @@ enum status hardware_gateway_device_create(struct request *req, struct response 
         st = request_decode_body(req, gateway_fields, COUNT_OF(gateway_fields), &in, NULL);
     if (st != ST_OK)
         return st;
-    snprintf(g.hardware_model, sizeof(g.hardware_model), GATEWAY_MODEL);
     copy_versions(&in, DEFAULT_VERSION, g.hardware_version, g.firmware_version);
     g.created_at = clock_wall_now();
     st = db_transact(req->db, gateway_tx, &g);
     if (st == ST_CONFLICT)
-        return request_fail(req, st, "no free serial number after %d draws", DRAW_ATTEMPTS);
+        return request_fail(req, st, "no free serial number after many draws");
     return st != ST_OK ? st : respond_json(res, 201, render_gateway(&g));
 }
 

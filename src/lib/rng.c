@@ -111,3 +111,16 @@ uint64_t rng_below(uint64_t bound)
     } while (v >= limit);
     return v % bound;
 }
+
+void rng_code(char *out, int groups)
+{
+    static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    size_t k = 0;
+
+    for (int i = 0; i < groups * 4; i++) {
+        if (i > 0 && i % 4 == 0)
+            out[k++] = '-';
+        out[k++] = alphabet[rng_below(sizeof(alphabet) - 1)];
+    }
+    out[k] = '\0';
+}

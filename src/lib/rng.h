@@ -26,6 +26,10 @@ void rng_uuid(char out[UUID_STR_LEN]);
 /* A uniform integer in [0, bound); bound must be > 0. */
 uint64_t rng_below(uint64_t bound);
 
+/* A code people read off a label or a message: groups of four characters from an alphabet
+ * without look-alikes (no 0/O, no 1/I), joined by '-'. out holds at least 5 * groups bytes. */
+void rng_code(char *out, int groups);
+
 /* True when a seed was given: callers that would otherwise use OpenSSL's own generator
  * (key pairs) must then derive from rng_bytes() to stay reproducible. */
 int rng_is_seeded(void);
