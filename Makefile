@@ -27,7 +27,8 @@ run: build
 
 # The whole suite twice: a normal build, then AddressSanitizer + UndefinedBehaviorSanitizer;
 # then every libFuzzer target for 10 s over its seed corpus (clang, build-fuzz).
-test: deps test-plain test-sanitize fuzz
+# In CI (CI=true) it also builds the container image and checks it (see docker-test).
+test: deps test-plain test-sanitize fuzz $(if $(filter true,$(CI)),docker-test)
 	@echo "make test: all suites passed in both builds, and the fuzzers found nothing"
 
 fuzz:
