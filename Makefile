@@ -2,10 +2,10 @@
 # meson.build; this file only installs what is missing, configures and calls it.
 
 PACKAGES := gcc meson ninja-build pkg-config python3 libmicrohttpd-dev libsqlite3-dev \
-            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check clang $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
+            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev check clang valgrind $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-plain test-sanitize bench docker-test clean
+.PHONY: deps build run test test-plain test-sanitize test-valgrind fuzz bench docker-test clean
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -26,9 +26,10 @@ run: build
 	./build/keyless-emulator --fixtures fixtures/demo.json --db keyless-emulator.db
 
 # The whole suite twice: a normal build, then AddressSanitizer + UndefinedBehaviorSanitizer;
+# the unit tests under valgrind;
 # then every libFuzzer target for 10 s over its seed corpus (clang, build-fuzz).
 # In CI (CI=true) it also builds the container image and checks it (see docker-test).
-test: deps test-plain test-sanitize fuzz $(if $(filter true,$(CI)),docker-test)
+test: deps test-plain test-sanitize test-valgrind fuzz $(if $(filter true,$(CI)),docker-test)
 	@echo "make test: all suites passed in both builds, and the fuzzers found nothing"
 
 fuzz:
@@ -38,6 +39,11 @@ test-plain:
 	@[ -f build/build.ninja ] || meson setup build >/dev/null
 	ninja -C build
 	meson test -C build --print-errorlogs --num-processes 2
+
+# The pure modules' unit tests once more under valgrind (memcheck): no error, no leak.
+test-valgrind: test-plain
+	CK_FORK=no meson test -C build --no-rebuild --suite unit --print-errorlogs \
+	  --wrap='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
 
 test-sanitize:
 	@[ -f build-sanitize/build.ninja ] || \
