@@ -118,7 +118,7 @@ static enum status make_lock(struct site *s, const struct fixture_lock *l, size_
     st = locking_devices_add(s->db, s->system.id, l->name, now, &row);
     if (st != ST_OK || l->claim == NULL)
         return st;
-    snprintf(where, sizeof(where), "%s/lockingDevices/%zu/claim/serialNumber", s->pointer, i);
+    problem_pointer(where, sizeof(where), s->pointer, "/lockingDevices/%zu/claim/serialNumber", i);
     st = make_hardware(s, l, now, &hw, where);
     if (st == ST_OK)
         st = sim_lock_claim(s->db, &s->system, u->id, l->id, hw.serial_number, now);
@@ -282,7 +282,7 @@ static enum status run_history(struct site *s, int64_t end)
     during.enabled = 1;
     st = sim_autopilot_set(s->db, &s->system, &during, start);
     for (size_t j = 0; st == ST_OK && j < n; j++) {
-        snprintf(where, sizeof(where), "%s/history/reKeying/%zu", s->pointer, j);
+        problem_pointer(where, sizeof(where), s->pointer, "/history/reKeying/%zu", j);
         st = rekey(s, json_object_get_string(json_object_array_get_idx(list, j)),
                    start + (int64_t)(j + 1) * (end - start) / (int64_t)(n + 1), where);
     }

@@ -128,7 +128,7 @@ static void invalid_at(struct problem *p, const char *pointer, const char *membe
 {
     char where[PTR_LEN + 64];
 
-    snprintf(where, sizeof(where), "%s/%s", pointer, member);
+    problem_pointer(where, sizeof(where), pointer, "/%s", member);
     problem_invalid(p, where, "%s", reason);
 }
 
@@ -212,7 +212,7 @@ static int decode_lock(json_object *v, const char *pointer, void *out, struct pr
     char where[PTR_LEN];
     int ok = decode_at(lock_fields, COUNT_OF(lock_fields), v, l, NULL, pointer, p);
 
-    snprintf(where, sizeof(where), "%s/claim", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/claim");
     if (l->claim != NULL &&
         !decode_at(claim_fields, COUNT_OF(claim_fields), l->claim, l, NULL, where, p))
         ok = 0;
@@ -255,12 +255,12 @@ static void *decode_list(json_object *list, size_t first, const char *pointer, c
     if (items == NULL)
         return NULL;
     if (count > MAX_ITEMS) {
-        snprintf(where, sizeof(where), "%s/%s", pointer, name);
+        problem_pointer(where, sizeof(where), pointer, "/%s", name);
         problem_invalid(p, where, "must hold at most %d items", MAX_ITEMS);
         return items;
     }
     for (size_t i = 0; i < count; i++) {
-        snprintf(where, sizeof(where), "%s/%s/%zu", pointer, name, i);
+        problem_pointer(where, sizeof(where), pointer, "/%s/%zu", name, i);
         one(json_object_array_get_idx(list, i), where, items + (first + i) * size, p);
     }
     return items;
@@ -281,7 +281,7 @@ static void check_lock_list(const struct fixture_spec *s, json_object *list, siz
         const char *id = json_object_get_string(v);
         struct fixture_lock *lock =
             json_object_is_type(v, json_type_string) ? fixture_find_lock(s, id) : NULL;
-        snprintf(where, sizeof(where), "%s/%zu", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/%zu", i);
         if (lock == NULL)
             problem_invalid(p, where, "must name a locking device of this system");
         else if (claimed && lock->claim == NULL)
@@ -311,22 +311,22 @@ static void check_ids(const struct fixture_spec *s, const char *pointer, struct 
     char where[PTR_LEN];
 
     for (size_t i = 1; i < s->nusers; i++) {
-        snprintf(where, sizeof(where), "%s/users/%zu/id", pointer, i - 1);
+        problem_pointer(where, sizeof(where), pointer, "/users/%zu/id", i - 1);
         if (repeats(s->users, sizeof(*s->users), offsetof(struct fixture_user, id), i))
             problem_invalid(p, where, "repeats the id of another user of this system");
     }
     for (size_t i = 0; i < s->nlocks; i++) {
-        snprintf(where, sizeof(where), "%s/lockingDevices/%zu/id", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/lockingDevices/%zu/id", i);
         if (repeats(s->locks, sizeof(*s->locks), offsetof(struct fixture_lock, id), i))
             problem_invalid(p, where, "repeats the id of an earlier locking device");
     }
     for (size_t i = 0; i < s->nperms; i++) {
-        snprintf(where, sizeof(where), "%s/permissions/%zu/id", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/permissions/%zu/id", i);
         if (repeats(s->perms, sizeof(*s->perms), offsetof(struct fixture_permission, id), i))
             problem_invalid(p, where, "repeats the id of an earlier permission");
     }
     for (size_t i = 0; i < s->ngateways; i++) {
-        snprintf(where, sizeof(where), "%s/gatewayDevices/%zu/id", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/gatewayDevices/%zu/id", i);
         if (repeats(s->gateways, sizeof(*s->gateways), offsetof(struct fixture_gateway, id), i))
             problem_invalid(p, where, "repeats the id of an earlier gateway device");
     }
@@ -340,22 +340,22 @@ static void check_references(const struct fixture_spec *s, const char *pointer, 
     check_ids(s, pointer, p);
     for (size_t i = 0; i < s->nlocks; i++) {
         const struct fixture_user *u = fixture_find_user(s, s->locks[i].user_id);
-        snprintf(where, sizeof(where), "%s/lockingDevices/%zu/claim", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/lockingDevices/%zu/claim", i);
         if (s->locks[i].user_id != NULL && (u == NULL || !u->phone))
             invalid_at(p, where, "userId", "must name a user of this system with \"phone\": true");
     }
     for (size_t i = 0; i < s->nperms; i++) {
-        snprintf(where, sizeof(where), "%s/permissions/%zu", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/permissions/%zu", i);
         if (s->perms[i].user_id != NULL && fixture_find_user(s, s->perms[i].user_id) == NULL)
             invalid_at(p, where, "userId", "must name a user of this system");
         if (s->perms[i].lock_id != NULL && fixture_find_lock(s, s->perms[i].lock_id) == NULL)
             invalid_at(p, where, "lockingDeviceId", "must name a locking device of this system");
     }
     for (size_t i = 0; i < s->ngateways; i++) {
-        snprintf(where, sizeof(where), "%s/gatewayDevices/%zu/associations", pointer, i);
+        problem_pointer(where, sizeof(where), pointer, "/gatewayDevices/%zu/associations", i);
         check_lock_list(s, s->gateways[i].associations, ASSOCIATIONS_PER_GATEWAY, 0, where, p);
     }
-    snprintf(where, sizeof(where), "%s/history/reKeying", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/history/reKeying");
     check_lock_list(s, s->rekeying, MAX_REKEYING, 1, where, p);
 }
 
@@ -363,19 +363,19 @@ static void decode_parts(struct fixture_spec *s, const char *pointer, struct pro
 {
     char where[PTR_LEN];
 
-    snprintf(where, sizeof(where), "%s/admin", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/admin");
     if (s->admin != NULL)
         decode_at(admin_fields, COUNT_OF(admin_fields), s->admin, &s->users[0], NULL, where, p);
     s->users[0].role = "ADMIN";
-    snprintf(where, sizeof(where), "%s/clock", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/clock");
     if (s->clock != NULL)
         systems_decode_clock(s->clock, where, &s->spec, p);
     s->clock_time_given = s->clock != NULL && json_object_object_get_ex(s->clock, "time", NULL);
-    snprintf(where, sizeof(where), "%s/autopilot", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/autopilot");
     if (s->autopilot_in != NULL)
         decode_at(autopilot_fields, COUNT_OF(autopilot_fields), s->autopilot_in, &s->autopilot,
                   NULL, where, p);
-    snprintf(where, sizeof(where), "%s/history", pointer);
+    problem_pointer(where, sizeof(where), pointer, "/history");
     if (s->history_in != NULL)
         decode_at(history_fields, COUNT_OF(history_fields), s->history_in, s, NULL, where, p);
 }

@@ -57,6 +57,20 @@ enum status problem_merge(struct problem *p, const char *prefix, const struct pr
     return st;
 }
 
+void problem_pointer(char *out, size_t cap, const char *base, const char *suffix_fmt, ...)
+{
+    size_t n = strlen(base) < cap ? strlen(base) : cap - 1;
+    va_list ap;
+
+    if (cap == 0)
+        return;
+    memcpy(out, base, n);
+    out[n] = '\0';
+    va_start(ap, suffix_fmt);
+    vsnprintf(out + n, cap - n, suffix_fmt, ap);
+    va_end(ap);
+}
+
 int problem_has_invalid(const struct problem *p)
 {
     return p != NULL && p->invalid_params != NULL &&

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stddef.h>
 
 enum status {
     ST_OK = 0,
@@ -49,6 +50,11 @@ enum status problem_invalid(struct problem *p, const char *name, const char *fmt
  * (JSON Pointers for nested documents); when inner has none but failed, its detail becomes
  * one entry named prefix. Returns ST_INVALID (or ST_NOMEM). */
 enum status problem_merge(struct problem *p, const char *prefix, const struct problem *inner);
+
+/* Writes the JSON Pointer base + suffix (printf-style) into out, for naming a nested
+ * invalid value. A pointer too long for out is cut: it only names a place in a message. */
+void problem_pointer(char *out, size_t cap, const char *base, const char *suffix_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* True when problem_invalid() was called at least once. */
 int problem_has_invalid(const struct problem *p);
