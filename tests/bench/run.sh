@@ -17,7 +17,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 [ -f build-release/build.ninja ] || meson setup build-release --buildtype=release >/dev/null
 ninja -C build-release keyless-emulator >/dev/null
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/reference" tests/bench/reference_server.c \
    $(pkg-config --cflags --libs libmicrohttpd sqlite3 json-c) -lpthread
 bin=$root/build-release/keyless-emulator
