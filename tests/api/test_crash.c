@@ -39,7 +39,7 @@ struct client {
     char (*created)[40];
     char (*deleted)[40];
     unsigned char *uncertain; /* per created user: its delete died with the server */
-    long unexpected; /* a status that is neither success nor a dead connection */
+    long unexpected;          /* a status that is neither success nor a dead connection */
     char unexpected_body[256];
 };
 
@@ -70,23 +70,23 @@ static void *write_until_killed(void *arg)
     char path[128];
 
     for (unsigned step = 0; c->ncreated < MAX_WRITES; step++) {
-        int delete = step % 3 == 2 && c->next_delete < c->ncreated;
+        int deleting = step % 3 == 2 && c->next_delete < c->ncreated;
         long status;
-        if (delete) {
+        if (deleting) {
             snprintf(path, sizeof(path), "/user/%s", c->created[c->next_delete]);
             status = admin_call(&emu, c->t, "DELETE", path, NULL, &r);
         } else {
             status = admin_call(&emu, c->t, "POST", "/user", "{\"role\":\"USER\"}", &r);
         }
         if (status == 0) { /* the server died mid-request or before it */
-            if (delete) /* done or not: never asked again, never checked */
+            if (deleting)  /* done or not: never asked again, never checked */
                 c->uncertain[c->next_delete++] = 1;
             http_response_free(&r);
             return NULL;
         }
-        if (delete && status == 204) {
+        if (deleting && status == 204) {
             snprintf(c->deleted[c->ndeleted++], 40, "%s", c->created[c->next_delete++]);
-        } else if (!delete && status == 201 && json_str(&r, "id") != NULL) {
+        } else if (!deleting && status == 201 && json_str(&r, "id") != NULL) {
             snprintf(c->created[c->ncreated++], 40, "%s", json_str(&r, "id"));
         } else {
             c->unexpected = status;
@@ -141,8 +141,7 @@ static void read_events(const struct tenant *t, struct event_log *log)
             snprintf(log->user[log->n], 40, "%s",
                      json_object_object_get_ex(e, "userId", &v) ? json_object_get_string(v) : "");
             snprintf(log->id[log->n], 40, "%s",
-                     json_object_object_get_ex(e, "eventId", &v) ? json_object_get_string(v)
-                                                                 : "");
+                     json_object_object_get_ex(e, "eventId", &v) ? json_object_get_string(v) : "");
             log->n++;
         }
         const char *next = json_str(&r, "nextPageToken");
@@ -205,8 +204,7 @@ static void assert_event_ids_unique(const struct event_log *log)
 {
     for (size_t i = 0; i < log->n; i++)
         for (size_t j = i + 1; j < log->n; j++)
-            ck_assert_msg(strcmp(log->id[i], log->id[j]) != 0, "event %s listed twice",
-                          log->id[i]);
+            ck_assert_msg(strcmp(log->id[i], log->id[j]) != 0, "event %s listed twice", log->id[i]);
 }
 
 static void verify_all(size_t *acknowledged)
@@ -271,17 +269,17 @@ START_TEST(acknowledged_writes_and_their_events_survive_sigkill)
         long kill_after = 100 + (long)(next_random() % 700);
         size_t acknowledged;
         for (size_t i = 0; i < CLIENTS; i++)
-            ck_assert_int_eq(pthread_create(&clients[i].thread, NULL, write_until_killed,
-                                            &clients[i]),
-                             0);
+            ck_assert_int_eq(
+                pthread_create(&clients[i].thread, NULL, write_until_killed, &clients[i]), 0);
         sleep_ms(kill_after);
         emu_kill(&emu);
         for (size_t i = 0; i < CLIENTS; i++)
             pthread_join(clients[i].thread, NULL);
         ck_assert_int_eq(emu_restart(&emu, args), 0);
         verify_all(&acknowledged);
-        fprintf(stderr, "test_crash: round %d: killed after %ld ms; %zu acknowledged writes "
-                        "checked\n",
+        fprintf(stderr,
+                "test_crash: round %d: killed after %ld ms; %zu acknowledged writes "
+                "checked\n",
                 round + 1, kill_after, acknowledged);
         ck_assert_uint_gt(acknowledged, (size_t)round * 10);
     }

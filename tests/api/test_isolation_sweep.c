@@ -59,8 +59,8 @@ static void copy_field(const struct http_response *r, const char *field, char ou
     snprintf(out, 64, "%s", v);
 }
 
-static void admin_ok(const struct tenant *t, const char *method, const char *path,
-                     const char *body, long want, const char *field, char out[64])
+static void admin_ok(const struct tenant *t, const char *method, const char *path, const char *body,
+                     long want, const char *field, char out[64])
 {
     struct http_response r;
     long got = admin_call(&emu, t, method, path, body, &r);
@@ -130,8 +130,10 @@ static void make_keys(struct world *w)
     admin_ok(&w->t, "POST", "/offline-key", body, 201, "primaryKey.id", w->offline_key);
     /* A visit leaves audit and system log entries, uploaded by the online phone. */
     snprintf(path, sizeof(path), "/operating-devices/%s/visit", w->phone);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\","
-             "\"online\":true}", w->lock);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\","
+             "\"online\":true}",
+             w->lock);
     control_ok("POST", path, body, 200, NULL, NULL);
 }
 
@@ -250,9 +252,16 @@ static void add_one(struct text *t, const struct tenant *who, const char *fmt, c
 static char *snapshot(const struct world *w)
 {
     static const char *const lists[] = {
-        "/user", "/operating-device", "/locking-device", "/permission", "/offline-key",
-        "/gateway-device", "/gateway-device-association", "/remote-command",
-        "/locking-device-system-log", "/locking-device-audit-log",
+        "/user",
+        "/operating-device",
+        "/locking-device",
+        "/permission",
+        "/offline-key",
+        "/gateway-device",
+        "/gateway-device-association",
+        "/remote-command",
+        "/locking-device-system-log",
+        "/locking-device-audit-log",
     };
     struct text t = {0};
     char path[256];
@@ -350,8 +359,8 @@ static void probe(const struct own *b, const char *method, const char *fmt, cons
     free(raw_a);
     seen_unknown = visible(&ru);
     ck_assert_msg(ra.status == ru.status && strcmp(seen_a, seen_unknown) == 0,
-                  "%s %s %s\n  A's id:   %ld %s\n  unknown:  %ld %s", method, path, body,
-                  ra.status, ra.body, ru.status, ru.body);
+                  "%s %s %s\n  A's id:   %ld %s\n  unknown:  %ld %s", method, path, body, ra.status,
+                  ra.body, ru.status, ru.body);
     ck_assert_msg(ra.status < 200 || ra.status >= 300 || strstr(ra.body, a_id) == NULL,
                   "%s %s: A's id in a success: %s", method, path, ra.body);
     if (path_id) {
@@ -365,6 +374,78 @@ static void probe(const struct own *b, const char *method, const char *fmt, cons
     free(unknown_body);
     http_response_free(&ra);
     http_response_free(&ru);
+}
+
+/* ---- every route with an id is probed ---------------------------------------------- */
+
+/* The "METHOD template" of every row of src/admin/routes.c whose path has a {param}, with
+ * each {param} written as %s; read from the source so that a new route cannot be missed. */
+static size_t routes_with_ids(char rows[][160], size_t cap)
+{
+    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
+    char path[1024], defs[16][2][128], *text;
+    size_t ndefs = 0, n = 0;
+    FILE *f;
+    long size;
+
+    snprintf(path, sizeof(path), "%s/src/admin/routes.c", root ? root : ".");
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)size + 1);
+    ck_assert(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size);
+    fclose(f);
+    /* #define LD "/locking-device/{locking-device-id}" */
+    for (char *at = strstr(text, "#define "); at && ndefs < 16; at = strstr(at + 1, "#define "))
+        if (sscanf(at, "#define %127s \"%127[^\"]\"", defs[ndefs][0], defs[ndefs][1]) == 2)
+            ndefs++;
+    /* {"GET", "/user/{user-id}", ...} and {"POST", "/testing" LD "/re-key", ...} */
+    for (char *at = strstr(text, "{\""); at && n < cap; at = strstr(at + 1, "{\"")) {
+        char method[16], tpl[256] = "", *s;
+        if (sscanf(at, "{\"%15[A-Z]\",", method) != 1 || (s = strchr(at, ',')) == NULL)
+            continue;
+        for (s++;;) {
+            s += strspn(s, " \t\r\n");
+            char piece[128];
+            size_t i, len = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+            if (sscanf(s, "\"%127[^\"]\"", piece) == 1) {
+                strncat(tpl, piece, sizeof(tpl) - strlen(tpl) - 1);
+                s = strchr(s + 1, '"') + 1;
+                continue;
+            }
+            for (i = 0; len > 0 && i < ndefs; i++)
+                if (strlen(defs[i][0]) == len && strncmp(defs[i][0], s, len) == 0)
+                    break;
+            if (len == 0 || i == ndefs)
+                break;
+            strncat(tpl, defs[i][1], sizeof(tpl) - strlen(tpl) - 1);
+            s += len;
+        }
+        if (strchr(tpl, '{') == NULL)
+            continue;
+        size_t w = (size_t)snprintf(rows[n], 160, "%s ", method);
+        for (const char *c = tpl; *c != '\0' && w + 3 < 160; c++) {
+            if (*c == '{') {
+                memcpy(rows[n] + w, "%s", 2);
+                w += 2;
+                c = strchr(c, '}');
+            } else {
+                rows[n][w++] = *c;
+            }
+        }
+        rows[n++][w] = '\0';
+    }
+    free(text);
+    return n;
+}
+
+static int probed(const char *row, const char *method, const char *path)
+{
+    size_t m = strlen(method);
+
+    return strncmp(row, method, m) == 0 && row[m] == ' ' && strcmp(row + m + 1, path) == 0;
 }
 
 /* ---- the sweep ------------------------------------------------------------------------ */
@@ -414,13 +495,22 @@ START_TEST(path_ids_of_another_system_are_404_and_change_nothing)
         {"POST", "/testing/locking-device/%s/re-key", NULL, w.lock},
         {"POST", "/testing/locking-device/%s/re-key", NULL, w.loose_lock},
     };
+    char rows[64][160];
+    size_t nrows = routes_with_ids(rows, 64);
+    ck_assert_uint_ge(nrows, 17); /* as of API v2.13 */
+    for (size_t r = 0; r < nrows; r++) {
+        int found = 0;
+        for (size_t i = 0; i < N(probes) && !found; i++)
+            found = probed(rows[r], probes[i].method, probes[i].path);
+        ck_assert_msg(found, "route '%s' takes an id but is not probed here", rows[r]);
+    }
     for (size_t i = 0; i < N(probes); i++) {
         /* The body is a literal here: no id goes into it. */
         char body_fmt[600] = "";
         if (probes[i].body != NULL)
             snprintf(body_fmt, sizeof(body_fmt), "%s", probes[i].body);
-        probe(&b, probes[i].method, probes[i].path, probes[i].body ? body_fmt : NULL,
-              probes[i].id, 1);
+        probe(&b, probes[i].method, probes[i].path, probes[i].body ? body_fmt : NULL, probes[i].id,
+              1);
     }
     after = snapshot(&w);
     ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
@@ -451,8 +541,8 @@ START_TEST(query_and_body_ids_of_another_system_leak_nothing)
         {"GET", "/gateway-device-audit-log?gateway-device-id=%s", NULL, w.gateway},
         {"GET", "/gateway-device-association?gateway-device-id=%s", NULL, w.gateway},
         {"GET", "/remote-command?gateway-device-id=%s", NULL, w.gateway},
-        {"POST", "/operating-device-invitation", "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}",
-         w.spare},
+        {"POST", "/operating-device-invitation",
+         "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", w.spare},
         {"POST", "/permission",
          "{\"userId\":\"%s\",\"lockingDeviceId\":\"$LOCK\",\"operationType\":\"OPEN\","
          "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","

@@ -68,8 +68,8 @@ static void b64url(const unsigned char *in, size_t n, char *out)
     size_t o = 0;
 
     for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? in[i + 1] : 0) << 8 |
-                     (i + 2 < n ? in[i + 2] : 0);
+        unsigned v =
+            (unsigned)in[i] << 16 | (i + 1 < n ? in[i + 1] : 0) << 8 | (i + 2 < n ? in[i + 2] : 0);
         out[o++] = abc[v >> 18 & 63];
         out[o++] = abc[v >> 12 & 63];
         if (i + 1 < n)
@@ -203,8 +203,8 @@ static char *public_text(EVP_PKEY *key, enum pem_form form)
     long len;
 
     if (form == PEM_PKCS1) { /* -----BEGIN RSA PUBLIC KEY----- */
-        OSSL_ENCODER_CTX *enc = OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_PUBLIC_KEY, "PEM",
-                                                              "type-specific", NULL);
+        OSSL_ENCODER_CTX *enc =
+            OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_PUBLIC_KEY, "PEM", "type-specific", NULL);
         ck_assert(enc != NULL && OSSL_ENCODER_to_bio(enc, bio));
         OSSL_ENCODER_CTX_free(enc);
     } else {
@@ -340,8 +340,7 @@ START_TEST(rs256_signed_by_another_key_is_401)
 {
     struct tenant t;
     struct jwt j;
-    char kid[128], head_json[2048], head[4096], body[4096], input[8192], sig[1024],
-        token[10240];
+    char kid[128], head_json[2048], head[4096], body[4096], input[8192], sig[1024], token[10240];
     EVP_PKEY *ours;
     BIO *bio = BIO_new(BIO_s_mem());
     char *pem;
@@ -399,8 +398,7 @@ START_TEST(hmac_keyed_with_the_public_key_is_401)
         const EVP_MD *md = a == 0 ? EVP_sha256() : a == 1 ? EVP_sha384() : EVP_sha512();
         for (int form = 0; form < PEM_FORMS; form++) {
             char *secret = public_text(key, (enum pem_form)form);
-            snprintf(head_json, sizeof(head_json), "{\"alg\":\"%s\",\"kid\":\"%s\"}", algs[a],
-                     kid);
+            snprintf(head_json, sizeof(head_json), "{\"alg\":\"%s\",\"kid\":\"%s\"}", algs[a], kid);
             segment(head_json, head);
             snprintf(input, sizeof(input), "%s.%s", head, body);
             hmac_sign(secret, md, input, sig);
@@ -498,8 +496,7 @@ START_TEST(tampered_claims_or_header_are_401)
     /* The last character carries 4 unused bits: a non-canonical spelling of the same
      * signature, which a strict decoder refuses. */
     snprintf(token, sizeof(token), "%s", t.token);
-    static const char abc[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char *last = token + strlen(token) - 1;
     *last = abc[(strchr(abc, *last) - abc) ^ 1]; /* 256 bytes: the low 4 bits are unused */
     finding(get_users(&t, token, &r) == 401,

@@ -25,11 +25,11 @@
 #include "harness.h"
 
 #define LOAD_SYSTEMS 5
-#define LOAD_POOL 20         /* users and locks made per system before the run */
-#define LOAD_TIMEOUT_S 30L   /* a request slower than this counts as unanswered */
+#define LOAD_POOL 20       /* users and locks made per system before the run */
+#define LOAD_TIMEOUT_S 30L /* a request slower than this counts as unanswered */
 #define LOAD_MAX_CLIENTS 512
-#define LOAD_LATENCY_BUCKETS 64
-#define LOAD_DRIVERS 4         /* threads, each with one multi handle */
+#define LOAD_LATENCY_BUCKETS 30001 /* 0.1 ms each up to 3 s, then one for the rest */
+#define LOAD_DRIVERS 4             /* threads, each with one multi handle */
 
 struct load_options {
     int clients;
@@ -122,8 +122,8 @@ static uint64_t load_random(uint64_t *s)
 static int load_make(struct load_system *s, const char *path, const char *body, char out[40])
 {
     struct http_response r;
-    int ok = admin_call(&load_emu, &s->t, "POST", path, body, &r) == 201 &&
-             json_str(&r, "id") != NULL;
+    int ok =
+        admin_call(&load_emu, &s->t, "POST", path, body, &r) == 201 && json_str(&r, "id") != NULL;
 
     if (ok)
         snprintf(out, 40, "%s", json_str(&r, "id"));
@@ -167,8 +167,15 @@ static size_t load_collect(char *ptr, size_t size, size_t n, void *userdata)
 }
 
 enum load_op {
-    OP_LIST_USERS, OP_GET_USER, OP_LIST_LOCKS, OP_GET_LOCK, OP_CREATE_LOCK, OP_RENAME_LOCK,
-    OP_CREATE_USER, OP_DELETE_USER, OP_EVENTS,
+    OP_LIST_USERS,
+    OP_GET_USER,
+    OP_LIST_LOCKS,
+    OP_GET_LOCK,
+    OP_CREATE_LOCK,
+    OP_RENAME_LOCK,
+    OP_CREATE_USER,
+    OP_DELETE_USER,
+    OP_EVENTS,
 };
 
 /* The mix, in percent: 70 reads, 30 writes. */
@@ -178,9 +185,9 @@ static enum load_op load_pick(struct load_client *c)
         enum load_op op;
         int weight;
     } mix[] = {
-        {OP_LIST_USERS, 20}, {OP_GET_USER, 15}, {OP_LIST_LOCKS, 15}, {OP_GET_LOCK, 15},
-        {OP_EVENTS, 5},      {OP_CREATE_LOCK, 10}, {OP_RENAME_LOCK, 8}, {OP_CREATE_USER, 8},
-        {OP_DELETE_USER, 4},
+        {OP_LIST_USERS, 20}, {OP_GET_USER, 15},   {OP_LIST_LOCKS, 15},
+        {OP_GET_LOCK, 15},   {OP_EVENTS, 5},      {OP_CREATE_LOCK, 10},
+        {OP_RENAME_LOCK, 8}, {OP_CREATE_USER, 8}, {OP_DELETE_USER, 4},
     };
     int roll = (int)(load_random(&c->rng) % 100);
 
@@ -310,7 +317,7 @@ static void load_record(struct load_result *r, long *latency, CURLcode code, CUR
 {
     long status = 0;
     curl_off_t us = 0;
-    int bucket = 0;
+    curl_off_t bucket;
 
     r->requests++;
     if (code == CURLE_OPERATION_TIMEDOUT) {
@@ -322,12 +329,11 @@ static void load_record(struct load_result *r, long *latency, CURLcode code, CUR
         r->by_class[status / 100 < 6 ? status / 100 : 5]++;
     }
     if ((code != CURLE_OK || status >= 400) && r->first_error[0] == '\0')
-        snprintf(r->first_error, sizeof(r->first_error), "%s -> curl %d, HTTP %ld: %.300s",
-                 c->url, (int)code, status, c->answer ? c->answer : "");
+        snprintf(r->first_error, sizeof(r->first_error), "%s -> curl %d, HTTP %ld: %.300s", c->url,
+                 (int)code, status, c->answer ? c->answer : "");
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &us);
-    while (bucket < LOAD_LATENCY_BUCKETS - 1 && us >= (curl_off_t)(100 << bucket) / 4)
-        bucket++;
-    latency[bucket]++;
+    bucket = us / 100;
+    latency[bucket < LOAD_LATENCY_BUCKETS - 1 ? bucket : LOAD_LATENCY_BUCKETS - 1]++;
     if ((double)us / 1000.0 > r->max_ms)
         r->max_ms = (double)us / 1000.0;
 }
@@ -340,7 +346,7 @@ static double load_quantile(const long *latency, long total, double q)
     for (int b = 0; b < LOAD_LATENCY_BUCKETS; b++) {
         seen += latency[b];
         if ((double)seen >= q * (double)total)
-            return (double)((100LL << b) / 4) / 1000.0;
+            return (double)(b + 1) / 10.0;
     }
     return 0;
 }
@@ -448,11 +454,12 @@ static int load_run(const struct load_options *o, struct load_result *r)
 {
     static struct load_client clients[LOAD_MAX_CLIENTS];
     static struct load_driver drivers[LOAD_DRIVERS];
-    long latency[LOAD_LATENCY_BUCKETS] = {0};
+    static long latency[LOAD_LATENCY_BUCKETS];
     int n = o->clients < LOAD_MAX_CLIENTS ? o->clients : LOAD_MAX_CLIENTS, at = 0;
     double start = load_now();
 
     memset(r, 0, sizeof(*r));
+    memset(latency, 0, sizeof(latency));
     for (int i = 0; i < n; i++)
         if (load_client_init(&clients[i], i) != 0)
             return -1;

@@ -36,7 +36,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     unsigned char seed[OFFLINE_KEY_SEED_LEN];
     struct offline_key_claims c = {"3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                                   "2c963f66-afa6-4562-b3fc-3fa85f645717", OD, LD, 1000, 2000,
+                                   "2c963f66-afa6-4562-b3fc-3fa85f645717",
+                                   OD,
+                                   LD,
+                                   1000,
+                                   2000,
                                    OFFLINE_KEY_SLOT_CURRENT};
 
     (void)argc;
@@ -109,8 +113,9 @@ static void check_signed(const uint8_t *data, size_t size)
     FUZZ_CHECK(memcmp(&back, &c, sizeof(c)) == 0, "claims changed");
     v = offline_key_verify(value, public_pem, c.operating_device_id, c.locking_device_id, now,
                            NULL);
-    want = now < c.start ? OFFLINE_KEY_NOT_YET_VALID
-                         : now >= c.end ? OFFLINE_KEY_EXPIRED : OFFLINE_KEY_OK;
+    want = now < c.start  ? OFFLINE_KEY_NOT_YET_VALID
+           : now >= c.end ? OFFLINE_KEY_EXPIRED
+                          : OFFLINE_KEY_OK;
     FUZZ_CHECK(v == want, "verdict %s, expected %s", offline_key_verdict_name(v),
                offline_key_verdict_name(want));
     if (strcmp(c.operating_device_id, OD) != 0)
@@ -137,8 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_signed(data + 1, size - 1);
         break;
     default:
-        FUZZ_CHECK(offline_key_verify(good_value, text, OD, LD, 1500, NULL) !=
-                       OFFLINE_KEY_OK ||
+        FUZZ_CHECK(offline_key_verify(good_value, text, OD, LD, 1500, NULL) != OFFLINE_KEY_OK ||
                        strcmp(text, public_pem) == 0 || strstr(text, "PUBLIC KEY") != NULL,
                    "a value verified with a text that is no key");
         break;

@@ -50,8 +50,7 @@ static int path_fits(const struct route *row, const char *path)
     return router_match(row, 1, row->method, path, &probe) == ST_OK;
 }
 
-static void check_match(const struct route *table, size_t n, const char *method,
-                        const char *path)
+static void check_match(const struct route *table, size_t n, const char *method, const char *path)
 {
     struct route_match m;
     char rebuilt[4096];
@@ -95,8 +94,10 @@ struct query {
 
 static int hex(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* In-place "%41+b" -> "A b", as libmicrohttpd unescapes arguments. */
