@@ -60,4 +60,4 @@ docker-test: deps
 	bash docker/test.sh
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz build-release

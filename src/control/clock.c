@@ -8,6 +8,10 @@
 #include "sim/clock.h"
 #include "sim/scheduler.h"
 
+/* Clocks stop a day short of the last datetime, so that tokens and jobs of the last day
+ * still have a representable expiry. */
+#define TOKEN_DAY_MARGIN 86400
+
 static json_object *render_clock(const struct system_row *s)
 {
     json_object *o = json_object_new_object();
@@ -50,8 +54,8 @@ static enum status advance_target(struct request *req, const struct advance_in *
     if (given != 1)
         return request_fail(req, ST_INVALID, "give exactly one of by, to and toNextJob: true");
     if (present & 1) {
-        if (in->by.seconds > INT64_MAX - now)
-            return problem_invalid(&req->problem, "by", "moves the clock too far");
+        if (in->by.seconds > TIMEFMT_MAX_SECONDS - TOKEN_DAY_MARGIN - now)
+            return problem_invalid(&req->problem, "by", "moves the clock past the year 9999");
         *target = now + in->by.seconds;
     } else if (present & 2) {
         if (in->to < now)
@@ -65,6 +69,8 @@ static enum status advance_target(struct request *req, const struct advance_in *
         else if (st != ST_OK)
             return st;
     }
+    if (*target > TIMEFMT_MAX_SECONDS - TOKEN_DAY_MARGIN)
+        return request_fail(req, ST_INVALID, "clocks stop a day before the year 10000");
     return ST_OK;
 }
 

@@ -64,17 +64,19 @@ static const char *default_detail(enum status st)
 static json_object *problem_body(struct request *req, enum status st, unsigned code)
 {
     json_object *b = json_object_new_object();
+    char detail[sizeof(req->problem.detail)], instance[2048];
 
     if (b == NULL)
         return NULL;
     json_object_object_add(b, "type", json_object_new_string("about:blank"));
     json_object_object_add(b, "title", json_object_new_string(response_reason(code)));
     json_object_object_add(b, "status", json_object_new_int((int)code));
-    json_object_object_add(b, "detail",
-                           json_object_new_string(req->problem.detail[0] != '\0'
-                                                      ? req->problem.detail
-                                                      : default_detail(st)));
-    json_object_object_add(b, "instance", json_object_new_string(req->path));
+    /* Both may echo request bytes (the path): JSON answers carry well-formed UTF-8 only. */
+    spec_utf8_sanitize(req->problem.detail[0] != '\0' ? req->problem.detail : default_detail(st),
+                       detail, sizeof(detail));
+    spec_utf8_sanitize(req->path, instance, sizeof(instance));
+    json_object_object_add(b, "detail", json_object_new_string(detail));
+    json_object_object_add(b, "instance", json_object_new_string(instance));
     if (problem_has_invalid(&req->problem))
         json_object_object_add(b, "invalidParams", json_object_get(req->problem.invalid_params));
     return b;

@@ -18,6 +18,7 @@
 #include "http/faults.h"
 #include "http/metrics.h"
 #include "http/response.h"
+#include "lib/json_spec.h"
 #include "sim/clock.h"
 
 #define BODY_MAX (1024 * 1024)
@@ -105,6 +106,8 @@ static enum status parse_body(struct request *req, unsigned flags)
         return ST_OK;
     if (!content_type_is(req, want))
         return request_fail(req, ST_MEDIA_TYPE, "Content-Type must be %s", want);
+    if (!spec_utf8_valid(req->raw_body, req->raw_len))
+        return request_fail(req, ST_INVALID, "malformed JSON: the body is not well-formed UTF-8");
     tok = json_tokener_new_ex(JSON_MAX_DEPTH);
     if (tok == NULL)
         return ST_NOMEM;
@@ -263,6 +266,41 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes paths and query values in place, as libmicrohttpd would, except %00 and
+ * %2F: decoded, a NUL would cut a path or value short and a slash would become a
+ * separator, so both stay as written (and then match no route or value). */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *out = s;
+
+    (void)cls;
+    (void)conn;
+    for (const char *in = s; *in != '\0'; in++) {
+        int hi = in[0] == '%' ? hex_value(in[1]) : -1;
+        int lo = hi >= 0 ? hex_value(in[2]) : -1;
+        int byte = hi * 16 + lo;
+        if (lo < 0 || byte == 0 || byte == '/') {
+            *out++ = *in;
+            continue;
+        }
+        *out++ = (char)byte;
+        in += 2;
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 static enum status resolve(const struct options *opts, struct sockaddr_storage *addr,
                            socklen_t *len)
 {
@@ -306,7 +344,8 @@ enum status server_start(const struct options *opts, struct server **out, char *
         flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         fprintf(stderr, "keyless-emulator: cannot listen on %s:%u\n", opts->host, opts->port);
         free(srv);

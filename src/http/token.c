@@ -12,6 +12,7 @@
 
 #define SETTING_KEY "jwt_private_key_pem"
 #define CACHE_SLOTS 4096
+#define TOKEN_SIGNATURE_LEN 256 /* RS256 with the 2048-bit key */
 
 struct signing_key {
     char *private_pem;
@@ -209,6 +210,30 @@ static enum status read_claims(jwt_t *jwt, struct token_claims *out, char *detai
     return ST_OK;
 }
 
+/* libjwt 1.10 decodes base64 loosely, so one token would have many spellings: insist on
+ * three canonical base64url segments and an RS256 signature of the key's size. */
+static int canonical(const char *token)
+{
+    unsigned char bytes[2048];
+    char piece[2800];
+    size_t len = 0;
+    int parts = 0;
+
+    for (const char *seg = token;; parts++) {
+        const char *dot = strchr(seg, '.');
+        size_t n = dot ? (size_t)(dot - seg) : strlen(seg);
+        if (n == 0 || n >= sizeof(piece) || parts == 3)
+            return 0;
+        memcpy(piece, seg, n);
+        piece[n] = '\0';
+        if (crypto_base64url_decode(piece, bytes, sizeof(bytes), &len) != ST_OK)
+            return 0;
+        if (dot == NULL)
+            return parts == 2 && len == TOKEN_SIGNATURE_LEN;
+        seg = dot + 1;
+    }
+}
+
 enum status token_verify(struct db *db, const char *token, struct token_claims *out,
                          char *detail, size_t detail_len)
 {
@@ -225,6 +250,10 @@ enum status token_verify(struct db *db, const char *token, struct token_claims *
     crypto_sha256_hex(token, strlen(token), hash);
     if (cache_lookup(hash, out))
         return ST_OK;
+    if (!canonical(token)) {
+        snprintf(detail, detail_len, "token is malformed");
+        return ST_UNAUTHENTICATED;
+    }
     if (jwt_decode(&jwt, token, (const unsigned char *)key.public_pem,
                    (int)strlen(key.public_pem)) != 0 || jwt == NULL) {
         snprintf(detail, detail_len, "token is malformed or its signature is invalid");

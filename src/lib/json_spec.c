@@ -83,6 +83,61 @@ int spec_has_nul(json_object *string)
     return (size_t)json_object_get_string_len(string) != strlen(json_object_get_string(string));
 }
 
+/* The length of the well-formed sequence at s (at most n bytes), or 0 when ill-formed. */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], need, min, cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 1, min = 0x80, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 2, min = 0x800, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 3, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    for (unsigned k = 1; k <= need; k++) {
+        if (k >= n || (s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return need + 1;
+}
+
+int spec_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0, len; i < n; i += len)
+        if ((len = utf8_sequence(u + i, n - i)) == 0)
+            return 0;
+    return 1;
+}
+
+void spec_utf8_sanitize(const char *s, char *out, size_t cap)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), o = 0;
+
+    for (size_t i = 0; i < n && o + 5 < cap;) {
+        size_t len = utf8_sequence(u + i, n - i);
+        if (len == 0) {
+            out[o++] = '?';
+            i++;
+            continue;
+        }
+        memcpy(out + o, u + i, len);
+        o += len;
+        i += len;
+    }
+    if (cap > 0)
+        out[o < cap ? o : cap - 1] = '\0';
+}
+
 size_t spec_utf8_length(const char *s)
 {
     size_t n = 0;

@@ -71,6 +71,14 @@ int spec_is_http_url(const char *s);
 /* True when a JSON string holds a NUL character: C strings would silently cut it short,
  * so every string field refuses it. */
 int spec_has_nul(json_object *string);
+/* True when s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF) — stricter than json-c's own check. */
+int spec_utf8_valid(const char *s, size_t n);
+
+/* Copies s into out (cap bytes), each byte of an ill-formed sequence replaced by '?', so that
+ * text echoed from a request (a path) can go into a JSON answer. */
+void spec_utf8_sanitize(const char *s, char *out, size_t cap);
+
 /* Number of UTF-8 code points in s (s is valid UTF-8: json-c validated it). */
 size_t spec_utf8_length(const char *s);
 

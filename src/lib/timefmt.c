@@ -8,7 +8,7 @@
 
 /* Earliest and latest instants accepted: years 0001..9999, as RFC 3339 allows. */
 #define MIN_SECONDS (-62135596800LL)
-#define MAX_SECONDS (253402300799LL)
+#define MAX_SECONDS TIMEFMT_MAX_SECONDS
 
 static int digits(const char *s, size_t n)
 {

@@ -15,7 +15,9 @@
 
 #include "lib/problem.h"
 
-#define TIMEFMT_DATETIME_LEN 32 /* enough for any int64 year we accept, with NUL */
+#define TIMEFMT_DATETIME_LEN 32
+/* The last instant a datetime can name: 9999-12-31T23:59:59Z. Clocks stop short of it. */
+#define TIMEFMT_MAX_SECONDS 253402300799LL /* enough for any int64 year we accept, with NUL */
 
 /* Parses an RFC 3339 date-time. Returns ST_OK or ST_INVALID (out untouched). */
 enum status timefmt_parse_datetime(const char *text, int64_t *out_seconds);
