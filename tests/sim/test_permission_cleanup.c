@@ -13,86 +13,13 @@
 #include <string.h>
 
 #include "harness.h"
+#include "scenario.h"
 
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
 
-static struct emu emu;
 static int emu_ok;
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-/* The member at a dotted path of o ("a.b"), or NULL. */
-static json_object *jget(json_object *o, const char *path)
-{
-    char key[128];
-
-    while (o != NULL && *path != '\0') {
-        size_t len = strcspn(path, ".");
-        if (len >= sizeof(key))
-            return NULL;
-        memcpy(key, path, len);
-        key[len] = '\0';
-        if (!json_object_object_get_ex(o, key, &o))
-            return NULL;
-        path += len + (path[len] == '.');
-    }
-    return o;
-}
-
-static const char *jstr(json_object *o, const char *path)
-{
-    json_object *v = jget(o, path);
-
-    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static int64_t jint(json_object *o, const char *path)
-{
-    json_object *v = jget(o, path);
-
-    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
-}
-
-/* An Administration API POST that must answer 201 with an id. */
-static void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, "POST", path, body, &r);
-
-    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
-                  status, r.body);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
-}
-
-/* A control API call that must answer want; the parsed body is returned (caller puts). */
-static json_object *control(const char *method, const char *path, const char *body, long want)
-{
-    struct http_response r;
-    long status = control_call(&emu, method, path, body, &r);
-    json_object *o;
-
-    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
-                  r.body);
-    o = json_object_get(r.json);
-    http_response_free(&r);
-    return o;
-}
-
-/* An Administration API call that must answer want; the parsed body (or NULL). */
-static json_object *admin(const struct tenant *t, const char *method, const char *path,
-                          const char *body, long want)
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, method, path, body, &r);
-    json_object *o;
-
-    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
-                  r.body);
-    o = json_object_get(r.json);
-    http_response_free(&r);
-    return o;
-}
 
 static void emu_setup(void)
 {
