@@ -14,8 +14,6 @@
 #include "sim/clock.h"
 
 #define MAX_INFLIGHT 64
-#define FANOUT_BATCH 256
-#define FANOUT_ROUNDS 16
 #define HEADS_BATCH 128
 
 /* Seconds of the system's clock between attempt k and k+1. */
@@ -38,61 +36,6 @@ static CURLM *multi; /* other threads only wake it, under lock */
 static int running, poked;
 static uint64_t passes;
 static struct transfer slots[MAX_INFLIGHT]; /* the dispatcher thread's own */
-
-/* A delivery's id is derived from its subscription and event rather than drawn from the
- * seeded generator: this thread's timing must not shift the ids the API hands out. */
-static void delivery_id(const struct webhook_fanout_row *p, char out[UUID_STR_LEN])
-{
-    char input[2 * UUID_STR_LEN + 16], hex[SHA256_HEX_LEN];
-    int n = snprintf(input, sizeof(input), "delivery|%s|%s", p->subscription_id, p->event_id);
-
-    crypto_sha256_hex(input, (size_t)n, hex);
-    hex[12] = '4';
-    hex[16] = "89ab"[hex[16] % 4];
-    snprintf(out, UUID_STR_LEN, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-             hex + 20);
-}
-
-struct fanout {
-    struct webhook_fanout_row rows[FANOUT_BATCH];
-    size_t n;
-};
-
-static enum status fan_out_tx(struct db *db, void *ctx)
-{
-    struct fanout *f = ctx;
-    char id[UUID_STR_LEN];
-    enum status st = store_webhook_fanout_pending(db, f->rows, FANOUT_BATCH, &f->n);
-
-    for (size_t i = 0; st == ST_OK && i < f->n; i++) {
-        const struct webhook_fanout_row *p = &f->rows[i];
-        if (p->matches) {
-            delivery_id(p, id);
-            st = store_webhook_delivery_insert(db, id, p, p->occurred_at);
-        }
-        if (st == ST_OK)
-            st = store_webhook_subscription_set_cursor(db, p->subscription_seq, p->event_seq);
-    }
-    return st;
-}
-
-static void fan_out(struct db *db)
-{
-    static struct fanout f;
-    enum status st;
-
-    for (int round = 0; round < FANOUT_ROUNDS; round++) {
-        /* Look without the write lock first: most passes find nothing to do. */
-        if (store_webhook_fanout_pending(db, f.rows, 1, &f.n) != ST_OK || f.n == 0)
-            return;
-        if ((st = db_transact(db, fan_out_tx, &f)) != ST_OK) {
-            fprintf(stderr, "keyless-emulator: webhook fan-out: %s\n", status_name(st));
-            return;
-        }
-        if (f.n < FANOUT_BATCH)
-            return;
-    }
-}
 
 struct outcome {
     const struct transfer *t;
@@ -311,7 +254,6 @@ static void *dispatcher_main(void *arg)
     while (db != NULL && keep_running()) {
         int64_t now_ns = clock_monotonic_ns();
         if (again || take_poke() || now_ns - last_pass >= DISPATCHER_TICK_MS * 1000000LL) {
-            fan_out(db);
             start_due(db);
             last_pass = now_ns;
         }

@@ -2,11 +2,10 @@
  * dispatcher.h — the webhook delivery thread (DESIGN.md §6).
  *
  * One thread drives every delivery through libcurl's multi interface, so HTTP workers never
- * wait on a receiver. Every DISPATCHER_TICK_MS, and at once when poked, it makes a pass:
- *   1. fans new outbox events out to the subscriptions of their system (delivery rows and
- *      the subscription's cursor commit together);
- *   2. starts the head of each subscription's queue (its oldest pending delivery) when it is
- *      due on the system's clock and nothing of that subscription is in flight;
+ * wait on a receiver. Delivery rows are written with their event (events/outbox.c). Every
+ * DISPATCHER_TICK_MS, and at once when poked, the thread makes a pass: it starts the head
+ * of each subscription's queue (its oldest pending delivery) when it is due on the
+ * system's clock and nothing of that subscription is in flight;
  * and records each finished attempt: a 2xx answer within DISPATCHER_TIMEOUT_MS delivers,
  * anything else schedules the next attempt after 30 s, 5 min, 30 min, 2 h and 8 h of the
  * system's virtual time, and the sixth failure makes the delivery dead.

@@ -2,8 +2,55 @@
 
 #include <stdio.h>
 
+#include "lib/crypto.h"
 #include "lib/rng.h"
 #include "store/outbox.h"
+#include "store/webhooks.h"
+
+#define SUBSCRIBERS_BATCH 32
+
+/* Set when this thread wrote a delivery; the dispatcher needs waking only then. */
+static _Thread_local int wrote_delivery;
+
+/* A delivery's id is derived from its subscription and event rather than drawn from the
+ * seeded generator, so that subscribing does not shift the ids the API hands out. */
+static void delivery_id(const struct webhook_fanout_row *p, char out[UUID_STR_LEN])
+{
+    char input[2 * UUID_STR_LEN + 16], hex[SHA256_HEX_LEN];
+    int n = snprintf(input, sizeof(input), "delivery|%s|%s", p->subscription_id, p->event_id);
+
+    crypto_sha256_hex(input, (size_t)n, hex);
+    hex[12] = '4';
+    hex[16] = "89ab"[hex[16] % 4];
+    snprintf(out, UUID_STR_LEN, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+}
+
+/* Writes a pending delivery, due at once, for every subscription the event passes. Done in
+ * the event's own transaction: the change, its event and its deliveries commit together. */
+static enum status fan_out(struct db *db, const struct outbox_row *event)
+{
+    struct webhook_fanout_row rows[SUBSCRIBERS_BATCH];
+    char id[UUID_STR_LEN];
+    int64_t after = 0;
+    size_t n = SUBSCRIBERS_BATCH;
+    enum status st = ST_OK;
+
+    while (st == ST_OK && n == SUBSCRIBERS_BATCH) {
+        st = store_webhook_subscribers(db, event->system_id, event->event_type, after, rows,
+                                       SUBSCRIBERS_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++) {
+            rows[i].event_seq = event->seq;
+            snprintf(rows[i].event_id, sizeof(rows[i].event_id), "%s", event->id);
+            rows[i].occurred_at = event->occurred_at;
+            delivery_id(&rows[i], id);
+            st = store_webhook_delivery_insert(db, id, &rows[i], event->occurred_at);
+            after = rows[i].subscription_seq;
+            wrote_delivery = 1;
+        }
+    }
+    return st;
+}
 
 enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
                         const char *event_type, json_object *fields)
@@ -25,8 +72,18 @@ enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
                                                                         json_object_get(val));
     row.body = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
     st = store_outbox_insert(db, &row);
+    if (st == ST_OK)
+        st = fan_out(db, &row);
 out:
     json_object_put(body);
     json_object_put(fields);
     return st;
+}
+
+int outbox_take_delivery_flag(void)
+{
+    int wrote = wrote_delivery;
+
+    wrote_delivery = 0;
+    return wrote;
 }

@@ -13,6 +13,7 @@
 #include "admin/routes.h"
 #include "control/routes.h"
 #include "events/dispatcher.h"
+#include "events/outbox.h"
 #include "http/accesslog.h"
 #include "http/auth.h"
 #include "http/faults.h"
@@ -153,8 +154,8 @@ static enum status dispatch(struct request *req, struct response *res, const str
     if ((st = parse_body(req, route->flags)) != ST_OK)
         return st;
     st = route->handler(req, res);
-    /* A write may have put events in the outbox: deliver them now, not at the next pass. */
-    if (st == ST_OK && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+    /* Deliveries the handler wrote go out now, not at the dispatcher's next tick. */
+    if (outbox_take_delivery_flag() && st == ST_OK)
         dispatcher_poke();
     return st;
 }

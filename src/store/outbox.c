@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum status store_outbox_insert(struct db *db, const struct outbox_row *row)
+enum status store_outbox_insert(struct db *db, struct outbox_row *row)
 {
     static const char sql[] = "INSERT INTO outbox (id, system_id, event_type, body, occurred_at)"
                               " VALUES (?, ?, ?, ?, ?)";
@@ -19,7 +19,9 @@ enum status store_outbox_insert(struct db *db, const struct outbox_row *row)
     sqlite3_bind_text(s, 3, row->event_type, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, row->body, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, row->occurred_at);
-    return db_exec_stmt(db, s, NULL);
+    if ((st = db_exec_stmt(db, s, NULL)) == ST_OK)
+        row->seq = sqlite3_last_insert_rowid(db_handle(db));
+    return st;
 }
 
 enum status store_outbox_count(struct db *db, const char *system_id, int64_t *count)

@@ -17,8 +17,8 @@ struct outbox_row {
     int64_t occurred_at;
 };
 
-/* Must run inside the transaction of the change it records. */
-enum status store_outbox_insert(struct db *db, const struct outbox_row *row);
+/* Must run inside the transaction of the change it records; sets row->seq. */
+enum status store_outbox_insert(struct db *db, struct outbox_row *row);
 
 /* An event read back; body is malloc'ed (store_outbox_rows_release frees). */
 struct event_row {

@@ -23,9 +23,8 @@ enum status store_webhook_subscription_insert(struct db *db,
                                               const struct webhook_subscription_row *row)
 {
     static const char sql[] =
-        "INSERT INTO webhook_subscriptions (id, system_id, url, event_types, secret, cursor,"
-        " created_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-        " (SELECT coalesce(max(seq), 0) FROM outbox WHERE system_id = ?2), ?6)";
+        "INSERT INTO webhook_subscriptions (id, system_id, url, event_types, secret,"
+        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *s;
     enum status st;
 
@@ -58,35 +57,34 @@ enum status store_webhook_subscription_delete(struct db *db, const char *system_
     return db_exec_scoped(db, sql, system_id, id);
 }
 
-static void read_fanout(sqlite3_stmt *s, void *rows, size_t i)
+static void read_subscriber(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct webhook_fanout_row *r = (struct webhook_fanout_row *)rows + i;
 
     r->subscription_seq = sqlite3_column_int64(s, 0);
     db_column_copy(s, 1, r->subscription_id, sizeof(r->subscription_id));
     db_column_copy(s, 2, r->system_id, sizeof(r->system_id));
-    r->event_seq = sqlite3_column_int64(s, 3);
-    db_column_copy(s, 4, r->event_id, sizeof(r->event_id));
-    r->occurred_at = sqlite3_column_int64(s, 5);
-    r->matches = sqlite3_column_int(s, 6);
 }
 
-enum status store_webhook_fanout_pending(struct db *db, struct webhook_fanout_row *rows, size_t cap,
-                                         size_t *n)
+enum status store_webhook_subscribers(struct db *db, const char *system_id,
+                                      const char *event_type, int64_t after_seq,
+                                      struct webhook_fanout_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] =
-        "SELECT s.seq, s.id, s.system_id, o.seq, o.id, o.occurred_at,"
-        " s.event_types IS NULL OR instr(s.event_types, ',' || o.event_type || ',') > 0"
-        " FROM webhook_subscriptions s"
-        " JOIN outbox o ON o.system_id = s.system_id AND o.seq > s.cursor"
-        " ORDER BY o.seq, s.seq LIMIT ?";
+        "SELECT seq, id, system_id FROM webhook_subscriptions"
+        " WHERE system_id = ?1 AND seq > ?2"
+        " AND (event_types IS NULL OR instr(event_types, ',' || ?3 || ',') > 0)"
+        " ORDER BY seq LIMIT ?4";
     sqlite3_stmt *s;
     enum status st;
 
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)cap);
-    return db_read_rows(s, read_fanout, rows, cap, n);
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_seq);
+    sqlite3_bind_text(s, 3, event_type, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)cap);
+    return db_read_rows(s, read_subscriber, rows, cap, n);
 }
 
 enum status store_webhook_delivery_insert(struct db *db, const char *id,
@@ -106,21 +104,6 @@ enum status store_webhook_delivery_insert(struct db *db, const char *id,
     sqlite3_bind_int64(s, 3, pair->subscription_seq);
     sqlite3_bind_int64(s, 4, pair->event_seq);
     sqlite3_bind_int64(s, 5, due_at);
-    return db_exec_stmt(db, s, NULL);
-}
-
-enum status store_webhook_subscription_set_cursor(struct db *db, int64_t subscription_seq,
-                                                  int64_t cursor)
-{
-    static const char sql[] = "UPDATE webhook_subscriptions SET cursor = ? WHERE seq = ?";
-    sqlite3_stmt *s;
-    enum status st;
-
-    assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_int64(s, 1, cursor);
-    sqlite3_bind_int64(s, 2, subscription_seq);
     return db_exec_stmt(db, s, NULL);
 }
 
@@ -322,8 +305,8 @@ static void read_summary(sqlite3_stmt *s, void *out, size_t i)
     r->delivered = sqlite3_column_int64(s, 0);
     r->pending = sqlite3_column_int64(s, 1);
     r->dead = sqlite3_column_int64(s, 2);
-    r->due_now = sqlite3_column_int64(s, 3) + sqlite3_column_int64(s, 4);
-    r->next_due = sqlite3_column_int64(s, 5);
+    r->due_now = sqlite3_column_int64(s, 3);
+    r->next_due = sqlite3_column_int64(s, 4);
 }
 
 enum status store_webhook_summary(struct db *db, const char *system_id, int64_t now,
@@ -339,8 +322,6 @@ enum status store_webhook_summary(struct db *db, const char *system_id, int64_t 
         "   FROM webhook_deliveries WHERE system_id = ?1)"
         " SELECT c.delivered, c.pending, c.dead,"
         "  (SELECT count(*) FROM heads WHERE due_at <= ?2),"
-        "  (SELECT count(*) FROM webhook_subscriptions s JOIN outbox o"
-        "         ON o.system_id = s.system_id AND o.seq > s.cursor WHERE s.system_id = ?1),"
         "  (SELECT coalesce(min(due_at), 0) FROM heads) FROM counts c";
     sqlite3_stmt *s;
     enum status st;

@@ -1,9 +1,8 @@
 /*
  * webhooks.h — webhook subscriptions, deliveries and attempts (schema/007_webhooks.sql).
  *
- * A subscription's `cursor` is the outbox seq of the last event of its system that was
- * fanned out to it; fanning out writes the delivery rows and moves the cursor in one
- * transaction. A delivery is one event for one subscription; the head of a subscription's
+ * An event is fanned out when it is emitted: its delivery rows, one per subscription whose
+ * filter it passes, commit with it. A delivery is one event for one subscription; the head of a subscription's
  * queue is its pending delivery with the lowest event seq, and only the head is attempted.
  * Times are the system's virtual seconds. Writes must run inside db_transact().
  */
@@ -28,8 +27,7 @@ struct webhook_subscription_row {
     int64_t created_at;
 };
 
-/* Inserts a subscription; its cursor starts at the system's latest event, so it receives
- * the events that happen from now on. */
+/* Inserts a subscription; it receives the events that happen from now on. */
 enum status store_webhook_subscription_insert(struct db *db,
                                               const struct webhook_subscription_row *row);
 enum status store_webhook_subscription_list(struct db *db, const char *system_id, int64_t after_seq,
@@ -38,8 +36,7 @@ enum status store_webhook_subscription_list(struct db *db, const char *system_id
 /* Deletes it with its deliveries and their attempts; ST_NOT_FOUND if absent. */
 enum status store_webhook_subscription_delete(struct db *db, const char *system_id, const char *id);
 
-/* An event not yet fanned out to a subscription; matches says whether its type passes the
- * subscription's filter. */
+/* One event for one subscription: what a delivery row is made of. */
 struct webhook_fanout_row {
     int64_t subscription_seq;
     char subscription_id[UUID_STR_LEN];
@@ -47,17 +44,16 @@ struct webhook_fanout_row {
     int64_t event_seq;
     char event_id[UUID_STR_LEN];
     int64_t occurred_at;
-    int matches;
 };
 
-/* Events past any subscription's cursor, in event order, at most cap. */
-enum status store_webhook_fanout_pending(struct db *db, struct webhook_fanout_row *rows, size_t cap,
-                                         size_t *n);
+/* The subscriptions of system_id with seq > after_seq whose filter passes event_type, in
+ * seq order, at most cap; only the subscription fields of each row are set. */
+enum status store_webhook_subscribers(struct db *db, const char *system_id,
+                                      const char *event_type, int64_t after_seq,
+                                      struct webhook_fanout_row *rows, size_t cap, size_t *n);
 /* Writes a pending delivery due at due_at (a second insert of the same pair is ignored). */
 enum status store_webhook_delivery_insert(struct db *db, const char *id,
                                           const struct webhook_fanout_row *pair, int64_t due_at);
-enum status store_webhook_subscription_set_cursor(struct db *db, int64_t subscription_seq,
-                                                  int64_t cursor);
 
 /* The head of a subscription's queue, with what sending it needs. body is malloc'ed. */
 struct webhook_head_row {
@@ -126,7 +122,7 @@ enum status store_webhook_attempt_list(struct db *db, int64_t delivery_seq,
 /* Where a system's deliveries stand at virtual instant now. */
 struct webhook_summary {
     int64_t delivered, pending, dead;
-    int64_t due_now;  /* heads due at or before now, plus events not fanned out yet */
+    int64_t due_now;  /* heads due at or before now */
     int64_t next_due; /* earliest due_at of a head; 0 when nothing is pending */
 };
 enum status store_webhook_summary(struct db *db, const char *system_id, int64_t now,
