@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "lib/rng.h"
 #include "sim/scheduler.h"
+#include "store/checkpoint.h"
 #include "store/db.h"
 #include "store/snapshots.h"
 
@@ -108,7 +109,7 @@ static enum status start(const struct options *opts, struct fixture_result *resu
         return ST_INTERNAL;
     if (load_fixtures(opts, results) != ST_OK)
         return ST_INVALID;
-    if (scheduler_start() != ST_OK || dispatcher_start() != ST_OK)
+    if (checkpoint_start() != ST_OK || scheduler_start() != ST_OK || dispatcher_start() != ST_OK)
         return ST_INTERNAL;
     return server_start(opts, srv, base_url, len);
 }
@@ -144,6 +145,7 @@ out:
     server_stop(srv);
     scheduler_stop();
     dispatcher_stop();
+    checkpoint_stop();
     db_close_all();
     store_snapshots_release();
     for (size_t i = 0; i < opts->nfixtures; i++)

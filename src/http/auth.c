@@ -5,12 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/credentials.h"
 #include "http/ratelimit.h"
 #include "http/response.h"
-#include "http/token.h"
 #include "lib/crypto.h"
 #include "sim/clock.h"
-#include "store/api_keys.h"
 
 static const char *header(const struct request *req, const char *name)
 {
@@ -25,7 +24,7 @@ static enum status check_api_key(struct request *req)
 
     if (key == NULL || *key == '\0')
         return request_fail(req, ST_FORBIDDEN, "missing X-Api-Key header");
-    st = store_api_key_get(req->db, key, &row);
+    st = credentials_api_key(req->db, key, &row);
     if (st == ST_NOT_FOUND)
         return request_fail(req, ST_FORBIDDEN, "invalid API key");
     if (st != ST_OK)
@@ -58,23 +57,20 @@ static int accepts_vendor_type(const char *accept)
 static enum status check_bearer(struct request *req)
 {
     const char *auth = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    struct token_claims claims;
+    struct bearer b;
     enum status st;
 
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0')
         return request_fail(req, ST_UNAUTHENTICATED, "missing bearer token");
-    st = token_verify(req->db, auth + 7, &claims, req->problem.detail,
-                      sizeof(req->problem.detail));
-    if (st != ST_OK)
-        return st;
-    st = store_system_get(req->db, claims.system_id, &req->system);
-    if (st == ST_OK)
-        st = store_user_get(req->db, claims.system_id, claims.user_id, &req->caller);
+    st = credentials_bearer(req->db, auth + 7, &b, req->problem.detail,
+                            sizeof(req->problem.detail));
     if (st == ST_NOT_FOUND)
         return request_fail(req, ST_UNAUTHENTICATED, "the token's user no longer exists");
     if (st != ST_OK)
         return st;
-    if (clock_system_now(&req->system) >= claims.expires_at)
+    req->system = b.system;
+    req->caller = b.user;
+    if (clock_system_now(&req->system) >= b.claims.expires_at)
         return request_fail(req, ST_UNAUTHENTICATED, "token expired");
     if (strcmp(req->caller.role, "ADMIN") != 0)
         return request_fail(req, ST_FORBIDDEN, "the Administration API is for ADMIN users");

@@ -1,12 +1,14 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "store/checkpoint.h"
 #include "store/migrations.h"
 
 #define STMT_CACHE_SIZE 512 /* a power of two, well above the number of statements */
@@ -15,6 +17,7 @@
 struct db {
     sqlite3 *handle;
     int in_tx;
+    int auth_dirty; /* this transaction updated or deleted an auth_tables row */
     /* Open addressing keyed by the SQL text's address: every statement is a static
      * string, so its address names it. */
     struct {
@@ -32,6 +35,11 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *registry;
 static struct db *first_conn; /* keeps an in-memory database alive */
 static _Thread_local struct db *thread_conn;
+static atomic_uint_least64_t auth_epoch;
+
+/* What authentication reads. An insert cannot change what was read before it, so only
+ * updates and deletes (cascades included) move the epoch. */
+static const char *const auth_tables[] = {"systems", "users", "api_keys"};
 
 enum status db_status(int rc)
 {
@@ -64,6 +72,20 @@ static enum status exec_sql(sqlite3 *h, const char *sql)
     return db_status(rc);
 }
 
+static void on_row_change(void *ctx, int op, const char *schema, const char *table,
+                          sqlite3_int64 rowid)
+{
+    struct db *db = ctx;
+
+    (void)schema;
+    (void)rowid;
+    if (op == SQLITE_INSERT)
+        return;
+    for (size_t i = 0; i < sizeof(auth_tables) / sizeof(auth_tables[0]); i++)
+        if (strcmp(table, auth_tables[i]) == 0)
+            db->auth_dirty = 1;
+}
+
 static enum status connect(struct db **out)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
@@ -80,6 +102,9 @@ static enum status connect(struct db **out)
     }
     sqlite3_busy_timeout(db->handle, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db->handle, 1);
+    sqlite3_update_hook(db->handle, on_row_change, db);
+    if (!db_is_memory)
+        checkpoint_attach(db->handle);
     st = exec_sql(db->handle, db_is_memory ? "PRAGMA foreign_keys=ON;"
                                            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
     if (st != ST_OK)
@@ -145,6 +170,9 @@ enum status db_open(const char *path)
     static unsigned memory_counter;
     enum status st;
 
+    /* Without this every SQLite allocation takes one global mutex, which the worker threads
+     * fight over; the figures it keeps are never read. Fails harmlessly once initialized. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     db_is_memory = strcmp(path, ":memory:") == 0;
     if (db_is_memory)
         snprintf(db_path, sizeof(db_path), "file:/keyless-emulator-%ld-%u?vfs=memdb",
@@ -183,26 +211,61 @@ void db_close_all(void)
     pthread_mutex_unlock(&registry_lock);
 }
 
+/* BEGIN and COMMIT run as cached statements: sqlite3_exec() would parse them each time. */
+static enum status exec_cached(struct db *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    enum status st = db_prepare(db, sql, &s);
+
+    return st != ST_OK ? st : db_exec_stmt(db, s, NULL);
+}
+
 enum status db_transact(struct db *db, db_tx_fn fn, void *ctx)
 {
+    static const char begin[] = "BEGIN IMMEDIATE", commit[] = "COMMIT";
     enum status st;
 
     if (db->in_tx) /* nested: join the outer transaction */
         return fn(db, ctx);
     pthread_mutex_lock(&write_lock);
-    st = exec_sql(db->handle, "BEGIN IMMEDIATE;");
+    st = exec_cached(db, begin);
     if (st != ST_OK)
         goto out;
     db->in_tx = 1;
+    db->auth_dirty = 0;
     st = fn(db, ctx);
     db->in_tx = 0;
     if (st == ST_OK)
-        st = exec_sql(db->handle, "COMMIT;");
+        st = exec_cached(db, commit);
     if (st != ST_OK)
         exec_sql(db->handle, "ROLLBACK;");
+    /* Moved after the commit: a reader that cached a row it read before then has the old
+     * epoch, and one that read the new row may only have cached it under the new epoch. */
+    else if (db->auth_dirty)
+        db_auth_epoch_bump();
 out:
     pthread_mutex_unlock(&write_lock);
     return st;
+}
+
+enum status db_exclusive(struct db *db, db_tx_fn fn, void *ctx)
+{
+    enum status st;
+
+    pthread_mutex_lock(&write_lock);
+    st = fn(db, ctx);
+    pthread_mutex_unlock(&write_lock);
+    return st;
+}
+
+uint64_t db_auth_epoch(void)
+{
+    return atomic_load(&auth_epoch);
+}
+
+void db_auth_epoch_bump(void)
+{
+    atomic_fetch_add(&auth_epoch, 1);
 }
 
 int db_in_transaction(const struct db *db)

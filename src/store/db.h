@@ -34,6 +34,16 @@ void db_close_all(void);
 typedef enum status (*db_tx_fn)(struct db *db, void *ctx);
 enum status db_transact(struct db *db, db_tx_fn fn, void *ctx);
 
+/* Runs fn under the process-wide write lock but outside any transaction: no write can
+ * start meanwhile (the checkpointer's final pass). */
+enum status db_exclusive(struct db *db, db_tx_fn fn, void *ctx);
+
+/* A number that moves whenever a committed transaction updated or deleted a row of
+ * systems, users or api_keys: what authentication read stays true while it stands still.
+ * Read it before reading the rows. Replacing the database wholesale must bump it. */
+uint64_t db_auth_epoch(void);
+void db_auth_epoch_bump(void);
+
 /* True inside db_transact() on this connection (store functions assert it for writes). */
 int db_in_transaction(const struct db *db);
 
