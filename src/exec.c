@@ -21,6 +21,7 @@
 #include "store/checkpoint.h"
 #include "store/db.h"
 #include "store/snapshots.h"
+#include "store/template.h"
 
 #define READY_MAX 4096
 #define STOP_WAIT_STEPS 200 /* 50 ms apart: ten seconds for the server to stop */
@@ -105,6 +106,7 @@ static enum status start(const struct options *opts, struct fixture_result *resu
 {
     rng_init(opts->seed);
     health_init();
+    db_use_template(&schema_template);
     if (db_open(opts->db_path) != ST_OK || paging_init(db_thread()) != ST_OK)
         return ST_INTERNAL;
     if (load_fixtures(opts, results) != ST_OK)

@@ -242,6 +242,36 @@ static int keep_running(void)
     return r;
 }
 
+/* libcurl starts here rather than in dispatcher_start(): its initialisation (OpenSSL's
+ * among it) then overlaps the rest of the emulator's start instead of delaying it. */
+static CURLM *start_curl(void)
+{
+    CURLM *m = NULL;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK && (m = curl_multi_init()) == NULL)
+        curl_global_cleanup();
+    if (m == NULL)
+        fprintf(stderr, "keyless-emulator: webhook dispatcher cannot start libcurl\n");
+    pthread_mutex_lock(&lock);
+    multi = m;
+    pthread_mutex_unlock(&lock);
+    return m;
+}
+
+static void stop_curl(void)
+{
+    for (size_t i = 0; i < MAX_INFLIGHT; i++) {
+        if (slots[i].easy != NULL)
+            curl_multi_remove_handle(multi, slots[i].easy);
+        release(&slots[i]);
+    }
+    pthread_mutex_lock(&lock);
+    curl_multi_cleanup(multi);
+    multi = NULL;
+    pthread_mutex_unlock(&lock);
+    curl_global_cleanup();
+}
+
 static void *dispatcher_main(void *arg)
 {
     struct db *db = db_thread();
@@ -251,7 +281,9 @@ static void *dispatcher_main(void *arg)
     (void)arg;
     if (db == NULL)
         fprintf(stderr, "keyless-emulator: webhook dispatcher has no database connection\n");
-    while (db != NULL && keep_running()) {
+    if (db == NULL || start_curl() == NULL)
+        return NULL;
+    while (keep_running()) {
         int64_t now_ns = clock_monotonic_ns();
         if (again || take_poke() || now_ns - last_pass >= DISPATCHER_TICK_MS * 1000000LL) {
             start_due(db);
@@ -265,11 +297,7 @@ static void *dispatcher_main(void *arg)
         pthread_mutex_unlock(&lock);
         curl_multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
     }
-    for (size_t i = 0; i < MAX_INFLIGHT; i++) {
-        if (slots[i].easy != NULL)
-            curl_multi_remove_handle(multi, slots[i].easy);
-        release(&slots[i]);
-    }
+    stop_curl();
     return NULL;
 }
 
@@ -277,12 +305,6 @@ enum status dispatcher_start(void)
 {
     pthread_condattr_t attr;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return ST_INTERNAL;
-    if ((multi = curl_multi_init()) == NULL) {
-        curl_global_cleanup();
-        return ST_NOMEM;
-    }
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&passed, &attr);
@@ -290,9 +312,6 @@ enum status dispatcher_start(void)
     running = 1;
     if (pthread_create(&thread, NULL, dispatcher_main, NULL) != 0) {
         running = 0;
-        curl_multi_cleanup(multi);
-        multi = NULL;
-        curl_global_cleanup();
         return ST_INTERNAL;
     }
     return ST_OK;
@@ -306,21 +325,17 @@ void dispatcher_stop(void)
         return;
     }
     running = 0;
-    curl_multi_wakeup(multi);
+    if (multi != NULL)
+        curl_multi_wakeup(multi);
     pthread_mutex_unlock(&lock);
     pthread_join(thread, NULL);
-    pthread_mutex_lock(&lock);
-    curl_multi_cleanup(multi);
-    multi = NULL;
-    pthread_mutex_unlock(&lock);
-    curl_global_cleanup();
 }
 
 void dispatcher_poke(void)
 {
     pthread_mutex_lock(&lock);
     poked = 1;
-    if (running)
+    if (running && multi != NULL)
         curl_multi_wakeup(multi);
     pthread_mutex_unlock(&lock);
 }

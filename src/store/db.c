@@ -10,6 +10,7 @@
 
 #include "store/checkpoint.h"
 #include "store/migrations.h"
+#include "store/template.h"
 
 #define STMT_CACHE_SIZE 512 /* a power of two, well above the number of statements */
 #define BUSY_TIMEOUT_MS 10000
@@ -35,6 +36,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *registry;
 static struct db *first_conn; /* keeps an in-memory database alive */
 static _Thread_local struct db *thread_conn;
+static const struct db_template *template;
 static atomic_uint_least64_t auth_epoch;
 
 /* What authentication reads. An insert cannot change what was read before it, so only
@@ -165,6 +167,23 @@ static enum status migrate(struct db *db)
     return exec_sql(db->handle, "COMMIT;");
 }
 
+void db_use_template(const struct db_template *t)
+{
+    template = t;
+}
+
+/* A new store starts as the template. Should that fail, the store starts empty and the
+ * migrations build it, as they do without a template. */
+static void start_from_template(void)
+{
+    if (template == NULL)
+        return;
+    if (db_is_memory)
+        template_fill(template, first_conn->handle);
+    else if (strncmp(db_path, "file:", 5) != 0 && access(db_path, F_OK) != 0)
+        template_create_file(template, db_path);
+}
+
 enum status db_open(const char *path)
 {
     static unsigned memory_counter;
@@ -179,9 +198,13 @@ enum status db_open(const char *path)
                  (long)getpid(), memory_counter++);
     else if (snprintf(db_path, sizeof(db_path), "%s", path) >= (int)sizeof(db_path))
         return ST_INVALID;
+    if (!db_is_memory)
+        start_from_template();
     st = connect(&first_conn);
     if (st != ST_OK)
         return st;
+    if (db_is_memory)
+        start_from_template();
     if (!db_is_memory && (st = exec_sql(first_conn->handle, "PRAGMA journal_mode=WAL;")) != ST_OK)
         return st;
     thread_conn = first_conn;
@@ -288,6 +311,7 @@ enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
     sqlite3_stmt *stmt = NULL;
     int rc;
 
+    *out = NULL;
     while (db->cache[slot].sql != NULL && db->cache[slot].sql != sql)
         slot = (slot + 1) & (STMT_CACHE_SIZE - 1);
     if (db->cache[slot].sql == sql) {

@@ -19,6 +19,11 @@
 
 struct db;
 
+/* A new store (a file that does not exist yet, or ":memory:") is written from t rather
+ * than migrated from nothing (store/template.h). Call before db_open(); NULL: no template. */
+struct db_template;
+void db_use_template(const struct db_template *t);
+
 /* Opens the database at path (or ":memory:"), applies pending migrations in one
  * transaction, and keeps a first connection for the process. Call once at start. */
 enum status db_open(const char *path);

@@ -1,0 +1,116 @@
+#include "store/template.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* Bytes 18 and 19 of a database header: the file format versions, 2 for WAL. */
+#define HEADER_WRITE_VERSION 18
+#define HEADER_READ_VERSION 19
+
+static enum status inflate_template(const struct db_template *t, unsigned char **out)
+{
+    unsigned char *bytes = sqlite3_malloc64(t->len);
+    uLongf len = (uLongf)t->len;
+
+    if (bytes == NULL)
+        return ST_NOMEM;
+    if (uncompress(bytes, &len, t->compressed, (uLong)t->compressed_len) != Z_OK ||
+        len != t->len) {
+        sqlite3_free(bytes);
+        return ST_INTERNAL;
+    }
+    *out = bytes;
+    return ST_OK;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The rename is only durable once the directory is synced too. */
+static int sync_parent(const char *path)
+{
+    char copy[4096];
+    int fd, rc;
+
+    snprintf(copy, sizeof(copy), "%s", path);
+    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+enum status template_create_file(const struct db_template *t, const char *path)
+{
+    char tmp[4096];
+    unsigned char *bytes = NULL;
+    int fd = -1;
+    enum status st;
+
+    if (access(path, F_OK) == 0)
+        return ST_CONFLICT;
+    if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
+        return ST_INVALID;
+    if ((st = inflate_template(t, &bytes)) != ST_OK)
+        return st;
+    st = ST_INTERNAL;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write_all(fd, bytes, t->len) != 0 || fdatasync(fd) != 0)
+        goto out;
+    if (close(fd) != 0 || (fd = -1, link(tmp, path)) != 0)
+        goto out; /* link, not rename: a file that appeared meanwhile is never replaced */
+    st = sync_parent(path) == 0 ? ST_OK : ST_INTERNAL;
+out:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    sqlite3_free(bytes);
+    return st;
+}
+
+enum status template_fill(const struct db_template *t, sqlite3 *dest)
+{
+    sqlite3 *src = NULL;
+    sqlite3_backup *backup = NULL;
+    unsigned char *bytes = NULL;
+    enum status st = inflate_template(t, &bytes);
+    int rc;
+
+    if (st != ST_OK)
+        return st;
+    /* An in-memory database cannot be in WAL mode: mark the copy as a rollback one. */
+    bytes[HEADER_WRITE_VERSION] = bytes[HEADER_READ_VERSION] = 1;
+    st = ST_INTERNAL;
+    if (sqlite3_open(":memory:", &src) != SQLITE_OK)
+        goto out;
+    rc = sqlite3_deserialize(src, "main", bytes, (sqlite3_int64)t->len, (sqlite3_int64)t->len,
+                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+    bytes = NULL; /* the connection owns it now, even on failure */
+    if (rc != SQLITE_OK || (backup = sqlite3_backup_init(dest, "main", src, "main")) == NULL)
+        goto out;
+    if (sqlite3_backup_step(backup, -1) == SQLITE_DONE)
+        st = ST_OK;
+out:
+    sqlite3_backup_finish(backup);
+    sqlite3_close(src);
+    sqlite3_free(bytes);
+    return st;
+}

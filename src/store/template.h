@@ -1,0 +1,34 @@
+/*
+ * template.h — the database a new store starts as.
+ *
+ * Migrating an empty file costs ~50 CREATE statements, a journal-mode switch and five
+ * fsyncs: most of a cold start. The build runs the same migrations once (tools/
+ * schema_image.c) and embeds the result, zlib-compressed; a new store is written from it
+ * and then migrated as usual, which finds nothing left to do. The migrations stay the one
+ * source of the schema.
+ */
+#ifndef KE_STORE_TEMPLATE_H
+#define KE_STORE_TEMPLATE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "lib/problem.h"
+
+struct db_template {
+    const unsigned char *compressed;
+    size_t compressed_len;
+    size_t len; /* of the database file */
+};
+
+/* The build's template (generated schema_template.c). */
+extern const struct db_template schema_template;
+
+/* Creates the database file at path from t: written beside it, synced, then renamed into
+ * place, so a crash leaves either no file or a whole one. ST_CONFLICT if path exists. */
+enum status template_create_file(const struct db_template *t, const char *path);
+
+/* Copies t into the empty database of connection dest (an in-memory store). */
+enum status template_fill(const struct db_template *t, sqlite3 *dest);
+
+#endif
