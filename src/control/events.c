@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "events/dispatcher.h"
+#include "events/outbox.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
 #include "sim/clock.h"
@@ -39,9 +39,8 @@ static enum status find_system(struct request *req, const char **id)
     return store_system_get(req->db, *id, &req->system);
 }
 
-/* Reads the page; with wait, reads again after each dispatcher pass (which also notices
- * new events) until something matches or the time is up. The worker waits on a condition
- * variable, never on the network. */
+/* Reads the page; with wait, reads again each time events commit (the outbox bell) until
+ * something matches or the time is up. The worker waits on a condition variable. */
 static enum status read_events(struct request *req, const char *system_id,
                                const struct events_query *q, const struct page *pg,
                                struct event_row *rows, size_t *n)
@@ -50,12 +49,12 @@ static enum status read_events(struct request *req, const char *system_id,
     enum status st;
 
     for (;;) {
-        uint64_t seen = dispatcher_passes();
+        uint64_t seen = outbox_rings();
         st = store_outbox_list(req->db, system_id, q->type, pg->after[0], rows, pg->limit + 1, n);
         left_ms = (deadline_ns - clock_monotonic_ns()) / 1000000;
         if (st != ST_OK || *n > 0 || left_ms <= 0)
             return st;
-        dispatcher_wait_pass(seen, left_ms);
+        outbox_wait_ring(seen, left_ms);
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include "control/fixtures.h"
 #include "events/dispatcher.h"
+#include "events/outbox.h"
 #include "http/paging.h"
 #include "http/ratelimit.h"
 #include "http/token.h"
@@ -41,11 +42,13 @@ static enum status forget_caches(struct db *db, void *ctx)
     return paging_reload(db);
 }
 
-/* The clocks' jobs and the outbox changed under the two threads: have them look again. */
+/* The clocks' jobs and the outbox changed under the threads and the long polls: have
+ * them look again. */
 static void wake_threads(void)
 {
     scheduler_poke();
     dispatcher_poke();
+    outbox_ring();
 }
 
 enum status snapshots_create(struct request *req, struct response *res)

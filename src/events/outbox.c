@@ -1,16 +1,25 @@
 #include "events/outbox.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
+#include "events/dispatcher.h"
 #include "lib/crypto.h"
+#include "sim/clock.h"
 #include "lib/rng.h"
 #include "store/outbox.h"
 #include "store/webhooks.h"
 
 #define SUBSCRIBERS_BATCH 32
 
-/* Set when this thread wrote a delivery; the dispatcher needs waking only then. */
-static _Thread_local int wrote_delivery;
+/* What this thread wrote since it last announced: who needs waking after the commit. */
+static _Thread_local int emitted, wrote_delivery;
+
+/* Rung after events commit, for long polls of the event log. */
+static pthread_once_t bell_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t bell_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bell;
+static uint64_t rings;
 
 /* A delivery's id is derived from its subscription and event rather than drawn from the
  * seeded generator, so that subscribing does not shift the ids the API hands out. */
@@ -74,16 +83,59 @@ enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
     st = store_outbox_insert(db, &row);
     if (st == ST_OK)
         st = fan_out(db, &row);
+    emitted = 1;
 out:
     json_object_put(body);
     json_object_put(fields);
     return st;
 }
 
-int outbox_take_delivery_flag(void)
+static void init_bell(void)
 {
-    int wrote = wrote_delivery;
+    pthread_condattr_t attr;
 
-    wrote_delivery = 0;
-    return wrote;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&bell, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+void outbox_ring(void)
+{
+    pthread_once(&bell_once, init_bell);
+    pthread_mutex_lock(&bell_lock);
+    rings++;
+    pthread_cond_broadcast(&bell);
+    pthread_mutex_unlock(&bell_lock);
+}
+
+void outbox_announce(void)
+{
+    if (emitted)
+        outbox_ring();
+    if (wrote_delivery)
+        dispatcher_poke();
+    emitted = wrote_delivery = 0;
+}
+
+uint64_t outbox_rings(void)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&bell_lock);
+    n = rings;
+    pthread_mutex_unlock(&bell_lock);
+    return n;
+}
+
+void outbox_wait_ring(uint64_t seen, int64_t ms)
+{
+    struct timespec deadline;
+
+    pthread_once(&bell_once, init_bell);
+    clock_deadline_after_ms(ms, &deadline);
+    pthread_mutex_lock(&bell_lock);
+    while (rings == seen && pthread_cond_timedwait(&bell, &bell_lock, &deadline) == 0)
+        ;
+    pthread_mutex_unlock(&bell_lock);
 }

@@ -19,8 +19,15 @@
 enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
                         const char *event_type, json_object *fields);
 
-/* Whether this thread wrote a webhook delivery since the last call: the caller wakes the
- * dispatcher after committing (a rolled-back delivery only costs a needless pass). */
-int outbox_take_delivery_flag(void);
+/* Wakes who waits for what this thread emitted since it last announced: long polls of
+ * the event log if it emitted events, the webhook dispatcher if it wrote deliveries. Call
+ * after the transaction commits (a rolled-back one only costs a needless wake). */
+void outbox_announce(void);
+
+/* The bell of long polls: rung by outbox_announce() and by anything that replaces the
+ * events wholesale (a restore). Wait until the count passes seen or ms elapse. */
+void outbox_ring(void);
+uint64_t outbox_rings(void);
+void outbox_wait_ring(uint64_t seen, int64_t ms);
 
 #endif

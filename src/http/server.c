@@ -12,7 +12,6 @@
 
 #include "admin/routes.h"
 #include "control/routes.h"
-#include "events/dispatcher.h"
 #include "events/outbox.h"
 #include "http/accesslog.h"
 #include "http/auth.h"
@@ -154,9 +153,7 @@ static enum status dispatch(struct request *req, struct response *res, const str
     if ((st = parse_body(req, route->flags)) != ST_OK)
         return st;
     st = route->handler(req, res);
-    /* Deliveries the handler wrote go out now, not at the dispatcher's next tick. */
-    if (outbox_take_delivery_flag() && st == ST_OK)
-        dispatcher_poke();
+    outbox_announce(); /* the handler's transactions have ended */
     return st;
 }
 

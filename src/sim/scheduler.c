@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events/outbox.h"
 #include "http/metrics.h"
 #include "sim/clock.h"
 #include "sim/job_kinds.h"
@@ -126,7 +127,9 @@ static int64_t serve_real_clocks(struct db *db)
         int64_t now = clock_system_now(&system);
         if (due_at > now)
             return (due_at - now) * 1000 < IDLE_WAIT_MS ? (due_at - now) * 1000 : IDLE_WAIT_MS;
-        if (scheduler_advance(db, system_id, now, SCHEDULER_DEFAULT_BUDGET, &result) != ST_OK)
+        enum status st = scheduler_advance(db, system_id, now, SCHEDULER_DEFAULT_BUDGET, &result);
+        outbox_announce();
+        if (st != ST_OK)
             return IDLE_WAIT_MS;
     }
     return 0;
