@@ -1,6 +1,5 @@
 #include "events/dispatcher.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -8,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events/curl_api.h"
 #include "events/signature.h"
 #include "http/metrics.h"
 #include "lib/crypto.h"
@@ -32,7 +32,9 @@ struct transfer {
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t passed;
-static CURLM *multi; /* other threads only wake it, under lock */
+static const struct curl_api *curl; /* loaded with the first pending delivery */
+static CURLM *multi;                  /* other threads only wake it, under lock */
+static pthread_cond_t wake;           /* until then pokes signal this */
 static int running, poked;
 static uint64_t passes;
 static struct transfer slots[MAX_INFLIGHT]; /* the dispatcher thread's own */
@@ -79,8 +81,8 @@ static void record(struct db *db, const struct transfer *t, const struct webhook
 static void release(struct transfer *t)
 {
     if (t->easy != NULL)
-        curl_easy_cleanup(t->easy);
-    curl_slist_free_all(t->headers);
+        curl->easy_cleanup(t->easy);
+    curl->slist_free_all(t->headers);
     free(t->body);
     memset(t, 0, sizeof(*t));
 }
@@ -104,7 +106,7 @@ static enum status add_headers(struct transfer *t, const struct webhook_head_row
     snprintf(lines[3], sizeof(lines[3]), "Content-Type: application/json");
     snprintf(lines[4], sizeof(lines[4]), "Expect:"); /* no 100-continue round trip */
     for (size_t i = 0; i < 5; i++) {
-        if ((list = curl_slist_append(t->headers, lines[i])) == NULL)
+        if ((list = curl->slist_append(t->headers, lines[i])) == NULL)
             return ST_NOMEM;
         t->headers = list;
     }
@@ -115,17 +117,17 @@ static enum status configure(struct transfer *t, const struct webhook_head_row *
 {
     CURL *e = t->easy;
 
-    curl_easy_setopt(e, CURLOPT_URL, h->url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(t->body));
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "keyless-emulator/" KE_VERSION);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)DISPATCHER_TIMEOUT_MS);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)t);
-    return curl_multi_add_handle(multi, e) == CURLM_OK ? ST_OK : ST_INTERNAL;
+    curl->easy_setopt(e, CURLOPT_URL, h->url);
+    curl->easy_setopt(e, CURLOPT_POST, 1L);
+    curl->easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
+    curl->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(t->body));
+    curl->easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl->easy_setopt(e, CURLOPT_USERAGENT, "keyless-emulator/" KE_VERSION);
+    curl->easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    curl->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)DISPATCHER_TIMEOUT_MS);
+    curl->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl->easy_setopt(e, CURLOPT_PRIVATE, (void *)t);
+    return curl->multi_add_handle(multi, e) == CURLM_OK ? ST_OK : ST_INTERNAL;
 }
 
 /* Starts one attempt of head h in slot t; h's body passes to t. */
@@ -149,7 +151,7 @@ static void start(struct db *db, struct transfer *t, struct webhook_head_row *h,
     }
     t->body = h->body;
     h->body = NULL;
-    if (st != ST_OK || (t->easy = curl_easy_init()) == NULL ||
+    if (st != ST_OK || (t->easy = curl->easy_init()) == NULL ||
         add_headers(t, h, signature) != ST_OK || configure(t, h) != ST_OK)
         release(t); /* still pending and due: the next pass tries again */
 }
@@ -190,7 +192,7 @@ static int reap(struct db *db)
     CURLMsg *msg;
     int left, finished = 0;
 
-    while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+    while ((msg = curl->multi_info_read(multi, &left)) != NULL) {
         struct webhook_attempt_row a = {0};
         CURL *easy = msg->easy_handle;
         CURLcode rc = msg->data.result;
@@ -200,15 +202,15 @@ static int reap(struct db *db)
 
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+        curl->easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+        curl->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
         t = (struct transfer *)priv;
-        curl_multi_remove_handle(multi, easy);
+        curl->multi_remove_handle(multi, easy);
         a.attempted_at = t->attempted_at;
         a.status_code = (int)code;
         a.latency_ms = (clock_monotonic_ns() - t->started_ns) / 1000000;
         if (rc != CURLE_OK)
-            snprintf(a.error, sizeof(a.error), "%s", curl_easy_strerror(rc));
+            snprintf(a.error, sizeof(a.error), "%s", curl->easy_strerror(rc));
         else if (code < 200 || code > 299)
             snprintf(a.error, sizeof(a.error), "the receiver answered %ld", code);
         metrics_count_delivery(rc != CURLE_OK       ? METRICS_UNREACHABLE
@@ -242,15 +244,14 @@ static int keep_running(void)
     return r;
 }
 
-/* libcurl starts here rather than in dispatcher_start(): its initialisation (OpenSSL's
- * among it) then overlaps the rest of the emulator's start instead of delaying it. */
+/* libcurl is loaded here, in this thread, when the first delivery is pending: its
+ * libraries and initialisation (OpenSSL's among it) cost a run that sends no webhook
+ * nothing. */
 static CURLM *start_curl(void)
 {
     CURLM *m = NULL;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK && (m = curl_multi_init()) == NULL)
-        curl_global_cleanup();
-    if (m == NULL)
+    if ((curl = curl_api_load()) != NULL && (m = curl->multi_init()) == NULL)
         fprintf(stderr, "keyless-emulator: webhook dispatcher cannot start libcurl\n");
     pthread_mutex_lock(&lock);
     multi = m;
@@ -262,14 +263,43 @@ static void stop_curl(void)
 {
     for (size_t i = 0; i < MAX_INFLIGHT; i++) {
         if (slots[i].easy != NULL)
-            curl_multi_remove_handle(multi, slots[i].easy);
+            curl->multi_remove_handle(multi, slots[i].easy);
         release(&slots[i]);
     }
     pthread_mutex_lock(&lock);
-    curl_multi_cleanup(multi);
+    curl->multi_cleanup(multi);
     multi = NULL;
     pthread_mutex_unlock(&lock);
-    curl_global_cleanup();
+    curl->global_cleanup(); /* the thread stops only when the process ends */
+}
+
+static void count_pass(void)
+{
+    pthread_mutex_lock(&lock);
+    passes++;
+    pthread_cond_broadcast(&passed);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Before any delivery is pending: a pass is one look at the deliveries table, every tick
+ * or when poked. Returns when one is pending (1) or the thread must stop (0). */
+static int wait_for_first_delivery(struct db *db)
+{
+    struct timespec deadline;
+    int pending = 0;
+
+    while (keep_running()) {
+        if (store_webhook_any_pending(db, &pending) == ST_OK && pending)
+            return 1;
+        count_pass();
+        clock_deadline_after_ms(DISPATCHER_TICK_MS, &deadline);
+        pthread_mutex_lock(&lock);
+        while (running && !poked && pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
+            ;
+        poked = 0;
+        pthread_mutex_unlock(&lock);
+    }
+    return 0;
 }
 
 static void *dispatcher_main(void *arg)
@@ -281,7 +311,7 @@ static void *dispatcher_main(void *arg)
     (void)arg;
     if (db == NULL)
         fprintf(stderr, "keyless-emulator: webhook dispatcher has no database connection\n");
-    if (db == NULL || start_curl() == NULL)
+    if (db == NULL || !wait_for_first_delivery(db) || start_curl() == NULL)
         return NULL;
     while (keep_running()) {
         int64_t now_ns = clock_monotonic_ns();
@@ -289,13 +319,10 @@ static void *dispatcher_main(void *arg)
             start_due(db);
             last_pass = now_ns;
         }
-        curl_multi_perform(multi, &active);
+        curl->multi_perform(multi, &active);
         again = reap(db) > 0; /* a subscription's next event may go at once */
-        pthread_mutex_lock(&lock);
-        passes++;
-        pthread_cond_broadcast(&passed);
-        pthread_mutex_unlock(&lock);
-        curl_multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
+        count_pass();
+        curl->multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
     }
     stop_curl();
     return NULL;
@@ -308,6 +335,7 @@ enum status dispatcher_start(void)
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&passed, &attr);
+    pthread_cond_init(&wake, &attr);
     pthread_condattr_destroy(&attr);
     running = 1;
     if (pthread_create(&thread, NULL, dispatcher_main, NULL) != 0) {
@@ -326,7 +354,8 @@ void dispatcher_stop(void)
     }
     running = 0;
     if (multi != NULL)
-        curl_multi_wakeup(multi);
+        curl->multi_wakeup(multi);
+    pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
     pthread_join(thread, NULL);
 }
@@ -336,7 +365,8 @@ void dispatcher_poke(void)
     pthread_mutex_lock(&lock);
     poked = 1;
     if (running && multi != NULL)
-        curl_multi_wakeup(multi);
+        curl->multi_wakeup(multi);
+    pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
 }
 

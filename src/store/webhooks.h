@@ -55,6 +55,9 @@ enum status store_webhook_subscribers(struct db *db, const char *system_id,
 enum status store_webhook_delivery_insert(struct db *db, const char *id,
                                           const struct webhook_fanout_row *pair, int64_t due_at);
 
+/* Whether any delivery of any system is pending. */
+enum status store_webhook_any_pending(struct db *db, int *pending);
+
 /* The head of a subscription's queue, with what sending it needs. body is malloc'ed. */
 struct webhook_head_row {
     int64_t delivery_seq;
