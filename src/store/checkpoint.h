@@ -17,7 +17,7 @@
 #include "lib/problem.h"
 
 /* WAL pages after which a checkpoint is due (SQLite's own default). */
-#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES 4000
 
 /* Installs the commit hook on a connection to a file database. */
 void checkpoint_attach(sqlite3 *handle);
