@@ -197,7 +197,8 @@ static long health_status(const char *url)
     struct http_response r;
     long status;
 
-    snprintf(e.url, sizeof(e.url), "%s", url);
+    ck_assert_uint_lt(strlen(url), sizeof(e.url));
+    memcpy(e.url, url, strlen(url) + 1);
     status = control_call(&e, "GET", "/health", NULL, &r);
     http_response_free(&r);
     return status;

@@ -202,6 +202,7 @@ static void rx_rule(const char *path, const char *secret, unsigned status, unsig
     r = rule_of(path);
     if (r == NULL && rx.nrules < MAX_PATHS)
         r = &rx.rules[rx.nrules++];
+    ck_assert_ptr_nonnull(r);
     snprintf(r->path, sizeof(r->path), "%s", path);
     if (secret != NULL)
         snprintf(r->secret, sizeof(r->secret), "%s", secret);
@@ -291,7 +292,7 @@ static void new_tenant(struct tenant *t, const char *body)
 static void sys_call(const struct tenant *t, const char *method, const char *sub, const char *body,
                      long want, struct http_response *r)
 {
-    char path[512];
+    char path[1024];
 
     snprintf(path, sizeof(path), "/systems/%s%s", t->system_id, sub);
     control_call(&emu, method, path, body, r);

@@ -5,8 +5,9 @@
 # (32 connections, sharing the machine's cores) for: GET one locking device, a list page of
 # 50, POST a user (an insert plus an outbox event). Then the same GET and insert against a
 # reference server built from the same libraries with no routing or auth. Then cold start
-# to the ready file (median of 10), idle and peak RSS, and a year of a 100-lock, 50-user
-# site with a gateway and autopilot. Prints one table. Never part of `make test`.
+# to the ready file (median of 21, new and existing database), idle and peak RSS, and a
+# year of a 100-lock, 50-user site with a gateway and autopilot. Prints one table. Never
+# part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -89,19 +90,10 @@ ref_get=$(measure "$ref_url/item/item-1" "$work/get.lua")
 ref_post=$(measure "$ref_url/item" "$work/post.lua")
 kill "$reference"; wait "$reference" || true
 
-# --- cold start: fork to ready file, fresh database each time (migrations included) -------
-starts=()
-for i in $(seq 10); do
-    rm -f "$work/ready" "$work/cold.db"*
-    t0=$(date +%s%N)
-    "$bin" --db "$work/cold.db" --port 0 --ready-file "$work/ready" >/dev/null 2>&1 &
-    pid=$!
-    while [ ! -s "$work/ready" ]; do :; done
-    t1=$(date +%s%N)
-    kill "$pid"; wait "$pid" || true
-    starts+=($(( (t1 - t0) / 1000 )))
-done
-cold_start=$(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f ms", a[int((NR+1)/2)]/1000}')
+# --- cold start: exec to ready file, timed with inotify (tests/bench/cold_start.c) ----------
+cc -O2 -std=c11 -o "$work/cold_start" tests/bench/cold_start.c
+read -r cold_fresh cold_fresh_min cold_fresh_max < <("$work/cold_start" "$bin" 21 fresh)
+read -r cold_existing _ _ < <("$work/cold_start" "$bin" 21 existing)
 
 # --- a simulated year --------------------------------------------------------------------
 year="(bench_advance not built)"
@@ -123,7 +115,7 @@ keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}
 | bare GET (primary key, json-c) | $ref_get | 1.00 |
 | bare POST (insert) | $ref_post | 1.00 |
 
-cold start to ready file (median of 10): $cold_start
+cold start to ready file (median of 21): $cold_fresh ms with a new database (min $cold_fresh_min, max $cold_fresh_max), $cold_existing ms with an existing one
 RSS idle: $idle_rss, peak under load: $peak_rss
 year of a 100-lock, 50-user site with a gateway and autopilot: $year
 TABLE

@@ -78,10 +78,11 @@ static json_object *make_lock(const struct tenant *t, const char *phone_id, char
 static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
                           int online, const char *offline_key)
 {
-    char body[2048], path[128], key[1400] = "";
+    char body[4096], path[128], key[2048] = "";
 
     if (offline_key != NULL)
-        snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key);
+        ck_assert_int_lt(snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key),
+                         (int)sizeof(key));
     snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
     snprintf(body, sizeof(body),
              "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
