@@ -1,12 +1,12 @@
 #include "events/dispatcher.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events/bell.h"
 #include "events/curl_api.h"
 #include "events/signature.h"
 #include "http/metrics.h"
@@ -31,12 +31,11 @@ struct transfer {
 
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t passed;
+static struct bell passed; /* rung after every pass */
 static const struct curl_api *curl; /* loaded with the first pending delivery */
 static CURLM *multi;                  /* other threads only wake it, under lock */
 static pthread_cond_t wake;           /* until then pokes signal this */
 static int running, poked;
-static uint64_t passes;
 static struct transfer slots[MAX_INFLIGHT]; /* the dispatcher thread's own */
 
 struct outcome {
@@ -273,14 +272,6 @@ static void stop_curl(void)
     curl->global_cleanup(); /* the thread stops only when the process ends */
 }
 
-static void count_pass(void)
-{
-    pthread_mutex_lock(&lock);
-    passes++;
-    pthread_cond_broadcast(&passed);
-    pthread_mutex_unlock(&lock);
-}
-
 /* Before any delivery is pending: a pass is one look at the deliveries table, every tick
  * or when poked. Returns when one is pending (1) or the thread must stop (0). */
 static int wait_for_first_delivery(struct db *db)
@@ -291,7 +282,7 @@ static int wait_for_first_delivery(struct db *db)
     while (keep_running()) {
         if (store_webhook_any_pending(db, &pending) == ST_OK && pending)
             return 1;
-        count_pass();
+        bell_ring(&passed);
         clock_deadline_after_ms(DISPATCHER_TICK_MS, &deadline);
         pthread_mutex_lock(&lock);
         while (running && !poked && pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
@@ -321,7 +312,7 @@ static void *dispatcher_main(void *arg)
         }
         curl->multi_perform(multi, &active);
         again = reap(db) > 0; /* a subscription's next event may go at once */
-        count_pass();
+        bell_ring(&passed);
         curl->multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
     }
     stop_curl();
@@ -334,9 +325,9 @@ enum status dispatcher_start(void)
 
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&passed, &attr);
     pthread_cond_init(&wake, &attr);
     pthread_condattr_destroy(&attr);
+    bell_init(&passed);
     running = 1;
     if (pthread_create(&thread, NULL, dispatcher_main, NULL) != 0) {
         running = 0;
@@ -372,23 +363,12 @@ void dispatcher_poke(void)
 
 uint64_t dispatcher_passes(void)
 {
-    uint64_t p;
-
-    pthread_mutex_lock(&lock);
-    p = passes;
-    pthread_mutex_unlock(&lock);
-    return p;
+    return bell_rings(&passed);
 }
 
 void dispatcher_wait_pass(uint64_t seen, int64_t ms)
 {
-    struct timespec deadline;
-
-    clock_deadline_after_ms(ms, &deadline);
-    pthread_mutex_lock(&lock);
-    while (passes == seen && pthread_cond_timedwait(&passed, &lock, &deadline) != ETIMEDOUT)
-        ;
-    pthread_mutex_unlock(&lock);
+    bell_wait(&passed, seen, ms);
 }
 
 enum status dispatcher_flush(struct db *db, const char *system_id, int64_t timeout_ms,

@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "events/bell.h"
 #include "events/dispatcher.h"
 #include "lib/crypto.h"
-#include "sim/clock.h"
 #include "lib/rng.h"
 #include "store/outbox.h"
 #include "store/webhooks.h"
@@ -17,9 +17,7 @@ static _Thread_local int emitted, wrote_delivery;
 
 /* Rung after events commit, for long polls of the event log. */
 static pthread_once_t bell_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t bell_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t bell;
-static uint64_t rings;
+static struct bell committed;
 
 /* A delivery's id is derived from its subscription and event rather than drawn from the
  * seeded generator, so that subscribing does not shift the ids the API hands out. */
@@ -92,21 +90,13 @@ out:
 
 static void init_bell(void)
 {
-    pthread_condattr_t attr;
-
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&bell, &attr);
-    pthread_condattr_destroy(&attr);
+    bell_init(&committed);
 }
 
 void outbox_ring(void)
 {
     pthread_once(&bell_once, init_bell);
-    pthread_mutex_lock(&bell_lock);
-    rings++;
-    pthread_cond_broadcast(&bell);
-    pthread_mutex_unlock(&bell_lock);
+    bell_ring(&committed);
 }
 
 void outbox_announce(void)
@@ -120,22 +110,12 @@ void outbox_announce(void)
 
 uint64_t outbox_rings(void)
 {
-    uint64_t n;
-
-    pthread_mutex_lock(&bell_lock);
-    n = rings;
-    pthread_mutex_unlock(&bell_lock);
-    return n;
+    pthread_once(&bell_once, init_bell);
+    return bell_rings(&committed);
 }
 
 void outbox_wait_ring(uint64_t seen, int64_t ms)
 {
-    struct timespec deadline;
-
     pthread_once(&bell_once, init_bell);
-    clock_deadline_after_ms(ms, &deadline);
-    pthread_mutex_lock(&bell_lock);
-    while (rings == seen && pthread_cond_timedwait(&bell, &bell_lock, &deadline) == 0)
-        ;
-    pthread_mutex_unlock(&bell_lock);
+    bell_wait(&committed, seen, ms);
 }
