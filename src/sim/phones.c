@@ -228,15 +228,15 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         snprintf(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
     }
-    if (st == ST_OK && store_lock_state_of_device(db, device.id, lock) != ST_OK) {
+    if (st == ST_OK && store_lock_state_brief_of_device(db, device.id, lock) != ST_OK) {
         snprintf(r->reason, sizeof(r->reason), "the locking device is not claimed");
         st = ST_CONFLICT;
     }
     if (st == ST_OK && v->online)
         st = sim_phone_sync(db, system, phone, now, &r->sync);
     /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again. */
-    if (st == ST_OK && v->online)
-        st = store_lock_state_of_device(db, device.id, lock);
+    if (st == ST_OK && v->online && r->sync.certificates_issued > 0)
+        st = store_lock_state_brief_of_device(db, device.id, lock);
     if (st == ST_OK && lock->op_not_after <= now) {
         timefmt_format_datetime(lock->op_not_after, when);
         snprintf(r->reason, sizeof(r->reason),

@@ -8,6 +8,11 @@
     " mfg_not_after, op_lifetime, mfg_lifetime, eligibility_window, system_id, locking_device_id, rekey_stage,"          \
     " rekey_key_pem, rekey_csr_pem, rekey_cert_pem, rekey_carrier"
 
+/* STATE_COLUMNS without the PEM texts, for the brief reads. */
+#define BRIEF_COLUMNS                                                                         \
+    "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
+    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
+
 #define PENDING_COLUMNS                                                                       \
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
@@ -33,6 +38,26 @@ static void read_state(sqlite3_stmt *s, void *rows, size_t i)
     db_column_copy(s, 14, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
     db_column_copy(s, 15, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
     db_column_copy(s, 16, r->rekey_carrier, sizeof(r->rekey_carrier));
+    r->has_pems = 1;
+}
+
+static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct lock_state *r = (struct lock_state *)rows + i;
+
+    db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
+    r->op_not_after = sqlite3_column_int64(s, 1);
+    r->mfg_not_after = sqlite3_column_int64(s, 2);
+    r->lifetimes.operational = sqlite3_column_int64(s, 3);
+    r->lifetimes.manufacturing = sqlite3_column_int64(s, 4);
+    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 5);
+    db_column_copy(s, 6, r->system_id, sizeof(r->system_id));
+    db_column_copy(s, 7, r->locking_device_id, sizeof(r->locking_device_id));
+    db_column_copy(s, 8, r->rekey_stage, sizeof(r->rekey_stage));
+    db_column_copy(s, 9, r->rekey_carrier, sizeof(r->rekey_carrier));
+    r->op_key_pem[0] = r->op_cert_pem[0] = r->mfg_key_pem[0] = r->mfg_cert_pem[0] = '\0';
+    r->rekey_key_pem[0] = r->rekey_csr_pem[0] = r->rekey_cert_pem[0] = '\0';
+    r->has_pems = 0;
 }
 
 /* Binds the columns in STATE_COLUMNS order, starting at index 1. */
@@ -57,6 +82,19 @@ static void bind_state(sqlite3_stmt *s, const struct lock_state *r)
     db_bind_text_or_null(s, 17, r->rekey_carrier);
 }
 
+/* The lock's log counter starts at 1, in its own narrow row (schema/009). */
+static enum status insert_sequence(struct db *db, const char *serial)
+{
+    static const char sql[] = "INSERT INTO lock_sequences (serial_number) VALUES (?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
 enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
 {
     static const char sql[] = "INSERT INTO lock_states (" STATE_COLUMNS ")"
@@ -68,7 +106,8 @@ enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     bind_state(s, r);
-    return db_exec_stmt(db, s, NULL);
+    st = db_exec_stmt(db, s, NULL);
+    return st == ST_OK ? insert_sequence(db, r->serial_number) : st;
 }
 
 enum status store_lock_state_update(struct db *db, const struct lock_state *r)
@@ -85,6 +124,9 @@ enum status store_lock_state_update(struct db *db, const struct lock_state *r)
     enum status st;
 
     assert(db_in_transaction(db));
+    assert(r->has_pems);
+    if (!r->has_pems)
+        return ST_INTERNAL;
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     bind_state(s, r);
@@ -98,13 +140,20 @@ enum status store_lock_state_get(struct db *db, const char *serial, struct lock_
     return db_get_by(db, sql, serial, read_state, out);
 }
 
-enum status store_lock_state_of_device(struct db *db, const char *locking_device_id,
-                                       struct lock_state *out)
+enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out)
+{
+    static const char sql[] = "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE serial_number = ?";
+
+    return db_get_by(db, sql, serial, read_brief, out);
+}
+
+enum status store_lock_state_brief_of_device(struct db *db, const char *locking_device_id,
+                                             struct lock_state *out)
 {
     static const char sql[] =
-        "SELECT " STATE_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
+        "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
 
-    return db_get_by(db, sql, locking_device_id, read_state, out);
+    return db_get_by(db, sql, locking_device_id, read_brief, out);
 }
 
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
@@ -124,7 +173,7 @@ enum status store_lock_states_carried_by(struct db *db, const char *operating_de
 
 static enum status next_sequence(struct db *db, const char *serial, int64_t *out)
 {
-    static const char sql[] = "UPDATE lock_states SET next_sequence = next_sequence + 1"
+    static const char sql[] = "UPDATE lock_sequences SET next_sequence = next_sequence + 1"
                               " WHERE serial_number = ? RETURNING next_sequence - 1";
     sqlite3_stmt *s;
     enum status st;
