@@ -145,6 +145,10 @@ enum status db_open(const char *path)
     static unsigned memory_counter;
     enum status st;
 
+    /* SQLite's memory statistics take a process-wide mutex around every allocation and free
+     * (hundreds per simulated job); nothing here reads them. Only possible before SQLite
+     * initialises: a second db_open() gets SQLITE_MISUSE, harmlessly. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     db_is_memory = strcmp(path, ":memory:") == 0;
     if (db_is_memory)
         snprintf(db_path, sizeof(db_path), "file:/keyless-emulator-%ld-%u?vfs=memdb",
