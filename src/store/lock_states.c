@@ -13,6 +13,8 @@
     "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
     " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
 
+#define HAND_OVER_BATCH 32
+
 #define PENDING_COLUMNS                                                                       \
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
@@ -171,22 +173,28 @@ enum status store_lock_states_carried_by(struct db *db, const char *operating_de
     return db_read_rows(s, read_state, rows, cap, n);
 }
 
+static void read_int64(sqlite3_stmt *s, void *rows, size_t i)
+{
+    ((int64_t *)rows)[i] = sqlite3_column_int64(s, 0);
+}
+
+/* Read, then write: with UPDATE ... RETURNING SQLite builds a temporary b-tree for the
+ * returned row on every entry. The caller holds the write transaction, so nothing can come
+ * in between. */
 static enum status next_sequence(struct db *db, const char *serial, int64_t *out)
 {
-    static const char sql[] = "UPDATE lock_sequences SET next_sequence = next_sequence + 1"
-                              " WHERE serial_number = ? RETURNING next_sequence - 1";
+    static const char read_sql[] =
+        "SELECT next_sequence FROM lock_sequences WHERE serial_number = ?";
+    static const char write_sql[] =
+        "UPDATE lock_sequences SET next_sequence = ?2 WHERE serial_number = ?1";
     sqlite3_stmt *s;
-    enum status st;
-    int rc;
+    enum status st = db_get_by(db, read_sql, serial, read_int64, out);
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if (st != ST_OK || (st = db_prepare(db, write_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_status(rc);
+    sqlite3_bind_int64(s, 2, *out + 1);
+    return db_exec_one(db, s);
 }
 
 enum status store_pending_append(struct db *db, struct pending_entry *e)
@@ -225,19 +233,43 @@ enum status store_pending_append(struct db *db, struct pending_entry *e)
     return st;
 }
 
+static enum status move_entry(struct db *db, int64_t seq, const char *holder)
+{
+    static const char sql[] = "UPDATE lock_pending_entries SET holder = ?2 WHERE seq = ?1";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
+/* One UPDATE ... WHERE serial_number = ? AND holder = 'LOCK' would change the key of the
+ * index it searches, so SQLite first collects the rows in a temporary b-tree, on every visit.
+ * The lock holds few entries: list them, then move each by its seq. */
 enum status store_pending_hand_over(struct db *db, const char *serial, const char *holder)
 {
-    static const char sql[] = "UPDATE lock_pending_entries SET holder = ?2"
-                              " WHERE serial_number = ?1 AND holder = '" LOCK_HOLDER "'";
+    static const char sql[] = "SELECT seq FROM lock_pending_entries"
+                              " WHERE serial_number = ? AND holder = '" LOCK_HOLDER "'"
+                              " ORDER BY seq LIMIT ?";
+    int64_t seqs[HAND_OVER_BATCH];
+    size_t n = 0;
     sqlite3_stmt *s;
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
-    return db_exec_stmt(db, s, NULL);
+    do {
+        if ((st = db_prepare(db, sql, &s)) != ST_OK)
+            return st;
+        sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, HAND_OVER_BATCH);
+        st = db_read_rows(s, read_int64, seqs, HAND_OVER_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++)
+            st = move_entry(db, seqs[i], holder);
+    } while (st == ST_OK && n == HAND_OVER_BATCH); /* moved rows no longer match: go on */
+    return st;
 }
 
 static void read_pending(sqlite3_stmt *s, void *rows, size_t i)
