@@ -3,45 +3,26 @@
 #include <assert.h>
 #include <stdio.h>
 
-#define STATE_COLUMNS                                                                         \
-    "serial_number, op_key_pem, op_cert_pem, op_not_after, mfg_key_pem, mfg_cert_pem,"        \
-    " mfg_not_after, op_lifetime, mfg_lifetime, eligibility_window, system_id, locking_device_id, rekey_stage,"          \
-    " rekey_key_pem, rekey_csr_pem, rekey_cert_pem, rekey_carrier"
-
-/* STATE_COLUMNS without the PEM texts, for the brief reads. */
+/* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
+ * (lock_keys): a visit reads the first on every session, the second only when re-keying. */
 #define BRIEF_COLUMNS                                                                         \
     "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
     " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
+#define KEY_COLUMNS                                                                           \
+    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
+    " rekey_cert_pem"
+#define FULL_SELECT                                                                           \
+    "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime," \
+    " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier," \
+    " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"           \
+    " k.rekey_csr_pem, k.rekey_cert_pem"                                                      \
+    " FROM lock_states s JOIN lock_keys k ON k.serial_number = s.serial_number"
 
 #define HAND_OVER_BATCH 32
 
 #define PENDING_COLUMNS                                                                       \
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
-
-static void read_state(sqlite3_stmt *s, void *rows, size_t i)
-{
-    struct lock_state *r = (struct lock_state *)rows + i;
-
-    db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
-    db_column_copy(s, 1, r->op_key_pem, sizeof(r->op_key_pem));
-    db_column_copy(s, 2, r->op_cert_pem, sizeof(r->op_cert_pem));
-    r->op_not_after = sqlite3_column_int64(s, 3);
-    db_column_copy(s, 4, r->mfg_key_pem, sizeof(r->mfg_key_pem));
-    db_column_copy(s, 5, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
-    r->mfg_not_after = sqlite3_column_int64(s, 6);
-    r->lifetimes.operational = sqlite3_column_int64(s, 7);
-    r->lifetimes.manufacturing = sqlite3_column_int64(s, 8);
-    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 9);
-    db_column_copy(s, 10, r->system_id, sizeof(r->system_id));
-    db_column_copy(s, 11, r->locking_device_id, sizeof(r->locking_device_id));
-    db_column_copy(s, 12, r->rekey_stage, sizeof(r->rekey_stage));
-    db_column_copy(s, 13, r->rekey_key_pem, sizeof(r->rekey_key_pem));
-    db_column_copy(s, 14, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
-    db_column_copy(s, 15, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
-    db_column_copy(s, 16, r->rekey_carrier, sizeof(r->rekey_carrier));
-    r->has_pems = 1;
-}
 
 static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
 {
@@ -62,26 +43,62 @@ static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
     r->has_pems = 0;
 }
 
-/* Binds the columns in STATE_COLUMNS order, starting at index 1. */
-static void bind_state(sqlite3_stmt *s, const struct lock_state *r)
+/* FULL_SELECT: the brief columns, then the PEMs. */
+static void read_state(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct lock_state *r = (struct lock_state *)rows + i;
+
+    read_brief(s, rows, i);
+    db_column_copy(s, 10, r->op_key_pem, sizeof(r->op_key_pem));
+    db_column_copy(s, 11, r->op_cert_pem, sizeof(r->op_cert_pem));
+    db_column_copy(s, 12, r->mfg_key_pem, sizeof(r->mfg_key_pem));
+    db_column_copy(s, 13, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
+    db_column_copy(s, 14, r->rekey_key_pem, sizeof(r->rekey_key_pem));
+    db_column_copy(s, 15, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
+    db_column_copy(s, 16, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
+    r->has_pems = 1;
+}
+
+/* Binds BRIEF_COLUMNS as ?1..?10. */
+static void bind_brief(sqlite3_stmt *s, const struct lock_state *r)
+{
+    sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, r->op_not_after);
+    sqlite3_bind_int64(s, 3, r->mfg_not_after);
+    sqlite3_bind_int64(s, 4, r->lifetimes.operational);
+    sqlite3_bind_int64(s, 5, r->lifetimes.manufacturing);
+    sqlite3_bind_int64(s, 6, r->lifetimes.eligibility_window);
+    db_bind_text_or_null(s, 7, r->system_id);
+    db_bind_text_or_null(s, 8, r->locking_device_id);
+    sqlite3_bind_text(s, 9, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 10, r->rekey_carrier);
+}
+
+/* Binds the serial number as ?1 and KEY_COLUMNS as ?2..?8. */
+static void bind_keys(sqlite3_stmt *s, const struct lock_state *r)
 {
     sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, r->op_key_pem, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, r->op_cert_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, r->op_not_after);
-    sqlite3_bind_text(s, 5, r->mfg_key_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, r->mfg_cert_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 7, r->mfg_not_after);
-    sqlite3_bind_int64(s, 8, r->lifetimes.operational);
-    sqlite3_bind_int64(s, 9, r->lifetimes.manufacturing);
-    sqlite3_bind_int64(s, 10, r->lifetimes.eligibility_window);
-    db_bind_text_or_null(s, 11, r->system_id);
-    db_bind_text_or_null(s, 12, r->locking_device_id);
-    sqlite3_bind_text(s, 13, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
-    db_bind_text_or_null(s, 14, r->rekey_key_pem);
-    db_bind_text_or_null(s, 15, r->rekey_csr_pem);
-    db_bind_text_or_null(s, 16, r->rekey_cert_pem);
-    db_bind_text_or_null(s, 17, r->rekey_carrier);
+    sqlite3_bind_text(s, 4, r->mfg_key_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, r->mfg_cert_pem, -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 6, r->rekey_key_pem);
+    db_bind_text_or_null(s, 7, r->rekey_csr_pem);
+    db_bind_text_or_null(s, 8, r->rekey_cert_pem);
+}
+
+/* Runs sql with one of the binders above; ST_NOT_FOUND unless exactly one row changed. */
+static enum status write_row(struct db *db, const char *sql,
+                             void (*bind)(sqlite3_stmt *, const struct lock_state *),
+                             const struct lock_state *r)
+{
+    sqlite3_stmt *s;
+    enum status st = db_prepare(db, sql, &s);
+
+    if (st != ST_OK)
+        return st;
+    bind(s, r);
+    return db_exec_one(db, s);
 }
 
 /* The lock's log counter starts at 1, in its own narrow row (schema/009). */
@@ -99,45 +116,42 @@ static enum status insert_sequence(struct db *db, const char *serial)
 
 enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
 {
-    static const char sql[] = "INSERT INTO lock_states (" STATE_COLUMNS ")"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *s;
+    static const char state_sql[] = "INSERT INTO lock_states (" BRIEF_COLUMNS ")"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    static const char keys_sql[] = "INSERT INTO lock_keys (serial_number, " KEY_COLUMNS ")"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    bind_state(s, r);
-    st = db_exec_stmt(db, s, NULL);
+    st = write_row(db, state_sql, bind_brief, r);
+    if (st == ST_OK)
+        st = write_row(db, keys_sql, bind_keys, r);
     return st == ST_OK ? insert_sequence(db, r->serial_number) : st;
 }
 
 enum status store_lock_state_update(struct db *db, const struct lock_state *r)
 {
-    /* ?1 is the key; the rest follow STATE_COLUMNS. */
-    static const char sql[] =
-        "UPDATE lock_states SET op_key_pem = ?2, op_cert_pem = ?3, op_not_after = ?4,"
-        " mfg_key_pem = ?5, mfg_cert_pem = ?6, mfg_not_after = ?7, op_lifetime = ?8,"
-        " mfg_lifetime = ?9, eligibility_window = ?10, system_id = ?11,"
-        " locking_device_id = ?12, rekey_stage = ?13, rekey_key_pem = ?14,"
-        " rekey_csr_pem = ?15, rekey_cert_pem = ?16, rekey_carrier = ?17"
+    static const char state_sql[] =
+        "UPDATE lock_states SET op_not_after = ?2, mfg_not_after = ?3, op_lifetime = ?4,"
+        " mfg_lifetime = ?5, eligibility_window = ?6, system_id = ?7, locking_device_id = ?8,"
+        " rekey_stage = ?9, rekey_carrier = ?10 WHERE serial_number = ?1";
+    static const char keys_sql[] =
+        "UPDATE lock_keys SET op_key_pem = ?2, op_cert_pem = ?3, mfg_key_pem = ?4,"
+        " mfg_cert_pem = ?5, rekey_key_pem = ?6, rekey_csr_pem = ?7, rekey_cert_pem = ?8"
         " WHERE serial_number = ?1";
-    sqlite3_stmt *s;
     enum status st;
 
     assert(db_in_transaction(db));
     assert(r->has_pems);
     if (!r->has_pems)
         return ST_INTERNAL;
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    bind_state(s, r);
-    return db_exec_one(db, s);
+    st = write_row(db, state_sql, bind_brief, r);
+    return st == ST_OK ? write_row(db, keys_sql, bind_keys, r) : st;
 }
 
 enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out)
 {
-    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states WHERE serial_number = ?";
+    static const char sql[] = FULL_SELECT " WHERE s.serial_number = ?";
 
     return db_get_by(db, sql, serial, read_state, out);
 }
@@ -161,8 +175,8 @@ enum status store_lock_state_brief_of_device(struct db *db, const char *locking_
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
                                          struct lock_state *rows, size_t cap, size_t *n)
 {
-    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states"
-                              " WHERE rekey_carrier = ? ORDER BY serial_number LIMIT ?";
+    static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?"
+                              " ORDER BY s.serial_number LIMIT ?";
     sqlite3_stmt *s;
     enum status st;
 
