@@ -50,19 +50,28 @@ enum status sim_phone_provision(struct db *db, const char *operating_device_id, 
     return st;
 }
 
+/* A bounded copy; snprintf's "%s" cost more than the key's insert around it. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* One key per permission, valid for its validity duration but never past its end. */
 static enum status download_key(struct db *db, const char *phone_id,
                                 const struct permission_row *p, int64_t now)
 {
     struct operating_key_row k = {0};
 
-    snprintf(k.operating_device_id, sizeof(k.operating_device_id), "%s", phone_id);
-    snprintf(k.locking_device_id, sizeof(k.locking_device_id), "%s", p->locking_device_id);
-    snprintf(k.permission_id, sizeof(k.permission_id), "%s", p->id);
-    snprintf(k.operation_type, sizeof(k.operation_type), "%s", p->operation_type);
-    snprintf(k.permission_type, sizeof(k.permission_type), "%s", p->permission_type);
-    snprintf(k.weekdays, sizeof(k.weekdays), "%s", p->weekdays);
-    snprintf(k.intervals, sizeof(k.intervals), "%s", p->intervals);
+    copy_text(k.operating_device_id, sizeof(k.operating_device_id), phone_id);
+    copy_text(k.locking_device_id, sizeof(k.locking_device_id), p->locking_device_id);
+    copy_text(k.permission_id, sizeof(k.permission_id), p->id);
+    copy_text(k.operation_type, sizeof(k.operation_type), p->operation_type);
+    copy_text(k.permission_type, sizeof(k.permission_type), p->permission_type);
+    copy_text(k.weekdays, sizeof(k.weekdays), p->weekdays);
+    copy_text(k.intervals, sizeof(k.intervals), p->intervals);
     k.permission_start = p->start_at;
     k.permission_end = p->end_at;
     k.valid_until = now + p->validity_seconds < p->end_at ? now + p->validity_seconds : p->end_at;
