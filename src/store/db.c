@@ -371,7 +371,8 @@ int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
 {
     if (s == NULL || *s == '\0')
         return sqlite3_bind_null(stmt, index);
-    return sqlite3_bind_text(stmt, index, s, -1, SQLITE_TRANSIENT);
+    /* Not SQLITE_TRANSIENT: a copy (malloc, memcpy, free) per column of every row written. */
+    return sqlite3_bind_text(stmt, index, s, -1, SQLITE_STATIC);
 }
 
 void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap)
