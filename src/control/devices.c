@@ -114,7 +114,7 @@ enum status devices_lock_system_event(struct request *req, struct response *res)
         st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
     if (st == ST_OK && (c.lock = calloc(1, sizeof(*c.lock))) == NULL)
         st = ST_NOMEM;
-    if (st == ST_OK && store_lock_state_of_device(req->db, id, c.lock) != ST_OK)
+    if (st == ST_OK && store_lock_state_brief_of_device(req->db, id, c.lock) != ST_OK)
         st = request_fail(req, ST_CONFLICT, "the locking device is not claimed: no lock to log");
     if (st == ST_OK)
         st = db_transact(req->db, system_event_tx, &c);

@@ -15,6 +15,10 @@ static unsigned char seed_key[SHA256_DIGEST_LENGTH];
 static uint64_t counter;
 static unsigned char pool[SHA256_DIGEST_LENGTH];
 static size_t pool_left;
+/* Fetched once: OpenSSL 3's one-shot SHA256() looks the algorithm up and builds a context on
+ * every call, which cost more than the hash itself (one refill per two UUIDs). */
+static EVP_MD *sha256;
+static EVP_MD_CTX *pool_ctx;
 
 void rng_init(const char *seed)
 {
@@ -24,6 +28,10 @@ void rng_init(const char *seed)
     pool_left = 0;
     if (seeded) {
         EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+            abort();
+        if (pool_ctx == NULL && (pool_ctx = EVP_MD_CTX_new()) == NULL)
+            abort();
         if (ctx == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
             !EVP_DigestUpdate(ctx, "keyless-emulator/rng/v1:", 24) ||
             !EVP_DigestUpdate(ctx, seed, strlen(seed)) ||
@@ -48,7 +56,10 @@ static void refill_pool(void)
     for (int i = 0; i < 8; i++)
         block[SHA256_DIGEST_LENGTH + i] = (unsigned char)(counter >> (8 * i));
     counter++;
-    SHA256(block, sizeof(block), pool);
+    if (!EVP_DigestInit_ex2(pool_ctx, sha256, NULL) ||
+        !EVP_DigestUpdate(pool_ctx, block, sizeof(block)) ||
+        !EVP_DigestFinal_ex(pool_ctx, pool, NULL))
+        abort(); /* only out of memory gets here */
     pool_left = sizeof(pool);
 }
 
@@ -90,15 +101,20 @@ void rng_bytes(void *buf, size_t n)
 
 void rng_uuid(char out[UUID_STR_LEN])
 {
+    static const char hex[] = "0123456789abcdef";
     unsigned char b[16];
 
     rng_bytes(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, UUID_STR_LEN,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    /* Every event and log entry takes one: hex digits by table, not by snprintf. */
+    for (size_t i = 0, k = 0; i < sizeof(b); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[b[i] >> 4];
+        out[k++] = hex[b[i] & 0x0f];
+    }
+    out[UUID_STR_LEN - 1] = '\0';
 }
 
 uint64_t rng_below(uint64_t bound)

@@ -147,7 +147,7 @@ enum status sim_job_autopilot_battery(struct db *db, const struct system_row *sy
                                       const struct job_row *job)
 {
     struct lock_state *lock = malloc(sizeof(*lock));
-    enum status st = lock ? store_lock_state_of_device(db, job->subject_id, lock) : ST_NOMEM;
+    enum status st = lock ? store_lock_state_brief_of_device(db, job->subject_id, lock) : ST_NOMEM;
 
     if (st == ST_OK)
         st = sim_lock_log_system(db, lock->serial_number, "BATTERY_LOW", clock_system_now(system));

@@ -124,7 +124,7 @@ static enum status run_command(struct db *db, const struct system_row *system,
     struct gateway_log_row own = {0};
     enum status st = lock ? acknowledge(db, system, c, now) : ST_NOMEM;
 
-    if (st == ST_OK && store_lock_state_of_device(db, c->locking_device_id, lock) == ST_OK) {
+    if (st == ST_OK && store_lock_state_brief_of_device(db, c->locking_device_id, lock) == ST_OK) {
         snprintf(e.entry.kind, sizeof(e.entry.kind), LOG_KIND_AUDIT);
         snprintf(e.entry.event_name, sizeof(e.entry.event_name), "unlock");
         snprintf(e.entry.client_type, sizeof(e.entry.client_type), LOG_CLIENT_GATEWAY_DEVICE);
@@ -159,7 +159,7 @@ static enum status collect_logs(struct db *db, const struct system_row *system,
                           : ST_NOMEM;
 
     for (size_t i = 0; st == ST_OK && i < n; i++)
-        if (store_lock_state_of_device(db, links[i].locking_device_id, lock) == ST_OK)
+        if (store_lock_state_brief_of_device(db, links[i].locking_device_id, lock) == ST_OK)
             st = store_pending_hand_over(db, lock->serial_number, g->id);
     if (st == ST_OK)
         st = sim_upload(db, system, g->id, now, uploaded);

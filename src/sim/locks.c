@@ -61,6 +61,7 @@ enum status sim_lock_manufacture(struct db *db, const char *serial,
     s->lifetimes.manufacturing = lifetimes->manufacturing;
     s->lifetimes.eligibility_window = lifetimes->eligibility_window;
     snprintf(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
+    s->has_pems = 1; /* a fresh lock: no re-keying PEMs yet, its own come next */
     st = provision(db, s, now);
     if (st == ST_OK)
         st = store_lock_state_insert(db, s);
@@ -309,7 +310,7 @@ enum status sim_upload(struct db *db, const struct system_row *system, const cha
         for (size_t i = 0; st == ST_OK && i < n; i++) {
             after = rows[i].seq;
             if (strcmp(s->serial_number, rows[i].serial_number) != 0)
-                st = store_lock_state_get(db, rows[i].serial_number, s);
+                st = store_lock_state_brief(db, rows[i].serial_number, s);
             if (st != ST_OK || strcmp(s->system_id, system->id) != 0 ||
                 s->locking_device_id[0] == '\0')
                 continue; /* not this system's lock (any more): the holder keeps it */
@@ -359,7 +360,7 @@ enum status sim_job_certificate_eligible(struct db *db, const struct system_row 
     int64_t now = clock_system_now(system);
     struct lock_state *s = malloc(sizeof(*s));
     struct locking_device_row d;
-    enum status st = s ? store_lock_state_of_device(db, job->subject_id, s) : ST_NOMEM;
+    enum status st = s ? store_lock_state_brief_of_device(db, job->subject_id, s) : ST_NOMEM;
 
     if (st == ST_OK)
         st = store_locking_device_get(db, system->id, job->subject_id, &d);

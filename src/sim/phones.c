@@ -50,19 +50,28 @@ enum status sim_phone_provision(struct db *db, const char *operating_device_id, 
     return st;
 }
 
+/* A bounded copy; snprintf's "%s" cost more than the key's insert around it. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* One key per permission, valid for its validity duration but never past its end. */
 static enum status download_key(struct db *db, const char *phone_id,
                                 const struct permission_row *p, int64_t now)
 {
     struct operating_key_row k = {0};
 
-    snprintf(k.operating_device_id, sizeof(k.operating_device_id), "%s", phone_id);
-    snprintf(k.locking_device_id, sizeof(k.locking_device_id), "%s", p->locking_device_id);
-    snprintf(k.permission_id, sizeof(k.permission_id), "%s", p->id);
-    snprintf(k.operation_type, sizeof(k.operation_type), "%s", p->operation_type);
-    snprintf(k.permission_type, sizeof(k.permission_type), "%s", p->permission_type);
-    snprintf(k.weekdays, sizeof(k.weekdays), "%s", p->weekdays);
-    snprintf(k.intervals, sizeof(k.intervals), "%s", p->intervals);
+    copy_text(k.operating_device_id, sizeof(k.operating_device_id), phone_id);
+    copy_text(k.locking_device_id, sizeof(k.locking_device_id), p->locking_device_id);
+    copy_text(k.permission_id, sizeof(k.permission_id), p->id);
+    copy_text(k.operation_type, sizeof(k.operation_type), p->operation_type);
+    copy_text(k.permission_type, sizeof(k.permission_type), p->permission_type);
+    copy_text(k.weekdays, sizeof(k.weekdays), p->weekdays);
+    copy_text(k.intervals, sizeof(k.intervals), p->intervals);
     k.permission_start = p->start_at;
     k.permission_end = p->end_at;
     k.valid_until = now + p->validity_seconds < p->end_at ? now + p->validity_seconds : p->end_at;
@@ -228,15 +237,15 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         snprintf(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
     }
-    if (st == ST_OK && store_lock_state_of_device(db, device.id, lock) != ST_OK) {
+    if (st == ST_OK && store_lock_state_brief_of_device(db, device.id, lock) != ST_OK) {
         snprintf(r->reason, sizeof(r->reason), "the locking device is not claimed");
         st = ST_CONFLICT;
     }
     if (st == ST_OK && v->online)
         st = sim_phone_sync(db, system, phone, now, &r->sync);
     /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again. */
-    if (st == ST_OK && v->online)
-        st = store_lock_state_of_device(db, device.id, lock);
+    if (st == ST_OK && v->online && r->sync.certificates_issued > 0)
+        st = store_lock_state_brief_of_device(db, device.id, lock);
     if (st == ST_OK && lock->op_not_after <= now) {
         timefmt_format_datetime(lock->op_not_after, when);
         snprintf(r->reason, sizeof(r->reason),

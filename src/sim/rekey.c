@@ -79,6 +79,17 @@ static enum status install(struct db *db, struct lock_state *s, int64_t now)
     return sim_lock_log_system(db, s->serial_number, LOCK_EVENT_REKEYED, now);
 }
 
+/* Whether this visit moves re-keying on; when it does not, the lock stays as it was. */
+static int rekey_moves(const struct lock_state *s, const struct locking_device_row *d,
+                       int online)
+{
+    if (strcmp(s->rekey_stage, "NONE") == 0)
+        return d->operational.eligible;
+    if (strcmp(s->rekey_stage, "CSR_CREATED") == 0)
+        return online;
+    return strcmp(s->rekey_stage, "ISSUED") == 0;
+}
+
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
                             const char *operating_device_id, struct lock_state *s, int online,
                             int64_t now, struct rekey_report *r)
@@ -87,6 +98,12 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
     enum status st = store_locking_device_get(db, system->id, s->locking_device_id, &d);
 
     memset(r, 0, sizeof(*r));
+    snprintf(r->stage, sizeof(r->stage), "%s", s->rekey_stage);
+    /* Most visits change nothing: only re-keying reads and rewrites the certificates. */
+    if (st != ST_OK || !rekey_moves(s, &d, online))
+        return st;
+    if (!s->has_pems)
+        st = store_lock_state_get(db, s->serial_number, s);
     if (st == ST_OK && strcmp(s->rekey_stage, "NONE") == 0 && d.operational.eligible) {
         st = create_csr(s);
         r->csr_created = st == ST_OK;

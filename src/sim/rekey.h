@@ -20,7 +20,8 @@ struct rekey_report {
     char stage[16]; /* the lock's stage after the visit */
 };
 
-/* The steps one visit allows. s is updated and stored. */
+/* The steps one visit allows. s may be a brief read: when re-keying moves on it is read in
+ * full, updated and stored; otherwise nothing is written. */
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
                             const char *operating_device_id, struct lock_state *s, int online,
                             int64_t now, struct rekey_report *report);

@@ -90,7 +90,9 @@ enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id
 /* The one mapping from SQLite result codes to emulator statuses. */
 enum status db_status(int sqlite_rc);
 
-/* Binds a C string, or NULL for SQL NULL when s is NULL or empty. */
+/* Binds a C string, or NULL for SQL NULL when s is NULL or empty. Like every other bind in
+ * the store, s is not copied: it must outlive the statement's execution (db_prepare()
+ * clears the bindings before the statement's next use). */
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
 
 /* Copies column i as text into out (cap bytes), "" for NULL. */

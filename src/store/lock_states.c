@@ -3,115 +3,180 @@
 #include <assert.h>
 #include <stdio.h>
 
-#define STATE_COLUMNS                                                                         \
-    "serial_number, op_key_pem, op_cert_pem, op_not_after, mfg_key_pem, mfg_cert_pem,"        \
-    " mfg_not_after, op_lifetime, mfg_lifetime, eligibility_window, system_id, locking_device_id, rekey_stage,"          \
-    " rekey_key_pem, rekey_csr_pem, rekey_cert_pem, rekey_carrier"
+/* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
+ * (lock_keys): a visit reads the first on every session, the second only when re-keying. */
+#define BRIEF_COLUMNS                                                                         \
+    "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
+    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
+#define KEY_COLUMNS                                                                           \
+    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
+    " rekey_cert_pem"
+#define FULL_SELECT                                                                           \
+    "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime," \
+    " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier," \
+    " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"           \
+    " k.rekey_csr_pem, k.rekey_cert_pem"                                                      \
+    " FROM lock_states s JOIN lock_keys k ON k.serial_number = s.serial_number"
+
+#define HAND_OVER_BATCH 32
 
 #define PENDING_COLUMNS                                                                       \
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
 
-static void read_state(sqlite3_stmt *s, void *rows, size_t i)
+static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct lock_state *r = (struct lock_state *)rows + i;
 
     db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
-    db_column_copy(s, 1, r->op_key_pem, sizeof(r->op_key_pem));
-    db_column_copy(s, 2, r->op_cert_pem, sizeof(r->op_cert_pem));
-    r->op_not_after = sqlite3_column_int64(s, 3);
-    db_column_copy(s, 4, r->mfg_key_pem, sizeof(r->mfg_key_pem));
-    db_column_copy(s, 5, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
-    r->mfg_not_after = sqlite3_column_int64(s, 6);
-    r->lifetimes.operational = sqlite3_column_int64(s, 7);
-    r->lifetimes.manufacturing = sqlite3_column_int64(s, 8);
-    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 9);
-    db_column_copy(s, 10, r->system_id, sizeof(r->system_id));
-    db_column_copy(s, 11, r->locking_device_id, sizeof(r->locking_device_id));
-    db_column_copy(s, 12, r->rekey_stage, sizeof(r->rekey_stage));
-    db_column_copy(s, 13, r->rekey_key_pem, sizeof(r->rekey_key_pem));
-    db_column_copy(s, 14, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
-    db_column_copy(s, 15, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
-    db_column_copy(s, 16, r->rekey_carrier, sizeof(r->rekey_carrier));
+    r->op_not_after = sqlite3_column_int64(s, 1);
+    r->mfg_not_after = sqlite3_column_int64(s, 2);
+    r->lifetimes.operational = sqlite3_column_int64(s, 3);
+    r->lifetimes.manufacturing = sqlite3_column_int64(s, 4);
+    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 5);
+    db_column_copy(s, 6, r->system_id, sizeof(r->system_id));
+    db_column_copy(s, 7, r->locking_device_id, sizeof(r->locking_device_id));
+    db_column_copy(s, 8, r->rekey_stage, sizeof(r->rekey_stage));
+    db_column_copy(s, 9, r->rekey_carrier, sizeof(r->rekey_carrier));
+    r->op_key_pem[0] = r->op_cert_pem[0] = r->mfg_key_pem[0] = r->mfg_cert_pem[0] = '\0';
+    r->rekey_key_pem[0] = r->rekey_csr_pem[0] = r->rekey_cert_pem[0] = '\0';
+    r->has_pems = 0;
 }
 
-/* Binds the columns in STATE_COLUMNS order, starting at index 1. */
-static void bind_state(sqlite3_stmt *s, const struct lock_state *r)
+/* FULL_SELECT: the brief columns, then the PEMs. */
+static void read_state(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct lock_state *r = (struct lock_state *)rows + i;
+
+    read_brief(s, rows, i);
+    db_column_copy(s, 10, r->op_key_pem, sizeof(r->op_key_pem));
+    db_column_copy(s, 11, r->op_cert_pem, sizeof(r->op_cert_pem));
+    db_column_copy(s, 12, r->mfg_key_pem, sizeof(r->mfg_key_pem));
+    db_column_copy(s, 13, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
+    db_column_copy(s, 14, r->rekey_key_pem, sizeof(r->rekey_key_pem));
+    db_column_copy(s, 15, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
+    db_column_copy(s, 16, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
+    r->has_pems = 1;
+}
+
+/* Binds BRIEF_COLUMNS as ?1..?10. */
+static void bind_brief(sqlite3_stmt *s, const struct lock_state *r)
+{
+    sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, r->op_not_after);
+    sqlite3_bind_int64(s, 3, r->mfg_not_after);
+    sqlite3_bind_int64(s, 4, r->lifetimes.operational);
+    sqlite3_bind_int64(s, 5, r->lifetimes.manufacturing);
+    sqlite3_bind_int64(s, 6, r->lifetimes.eligibility_window);
+    db_bind_text_or_null(s, 7, r->system_id);
+    db_bind_text_or_null(s, 8, r->locking_device_id);
+    sqlite3_bind_text(s, 9, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 10, r->rekey_carrier);
+}
+
+/* Binds the serial number as ?1 and KEY_COLUMNS as ?2..?8. */
+static void bind_keys(sqlite3_stmt *s, const struct lock_state *r)
 {
     sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, r->op_key_pem, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, r->op_cert_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, r->op_not_after);
-    sqlite3_bind_text(s, 5, r->mfg_key_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, r->mfg_cert_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 7, r->mfg_not_after);
-    sqlite3_bind_int64(s, 8, r->lifetimes.operational);
-    sqlite3_bind_int64(s, 9, r->lifetimes.manufacturing);
-    sqlite3_bind_int64(s, 10, r->lifetimes.eligibility_window);
-    db_bind_text_or_null(s, 11, r->system_id);
-    db_bind_text_or_null(s, 12, r->locking_device_id);
-    sqlite3_bind_text(s, 13, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
-    db_bind_text_or_null(s, 14, r->rekey_key_pem);
-    db_bind_text_or_null(s, 15, r->rekey_csr_pem);
-    db_bind_text_or_null(s, 16, r->rekey_cert_pem);
-    db_bind_text_or_null(s, 17, r->rekey_carrier);
+    sqlite3_bind_text(s, 4, r->mfg_key_pem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, r->mfg_cert_pem, -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 6, r->rekey_key_pem);
+    db_bind_text_or_null(s, 7, r->rekey_csr_pem);
+    db_bind_text_or_null(s, 8, r->rekey_cert_pem);
+}
+
+/* Runs sql with one of the binders above; ST_NOT_FOUND unless exactly one row changed. */
+static enum status write_row(struct db *db, const char *sql,
+                             void (*bind)(sqlite3_stmt *, const struct lock_state *),
+                             const struct lock_state *r)
+{
+    sqlite3_stmt *s;
+    enum status st = db_prepare(db, sql, &s);
+
+    if (st != ST_OK)
+        return st;
+    bind(s, r);
+    return db_exec_one(db, s);
+}
+
+/* The lock's log counter starts at 1, in its own narrow row (schema/009). */
+static enum status insert_sequence(struct db *db, const char *serial)
+{
+    static const char sql[] = "INSERT INTO lock_sequences (serial_number) VALUES (?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
 }
 
 enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
 {
-    static const char sql[] = "INSERT INTO lock_states (" STATE_COLUMNS ")"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *s;
+    static const char state_sql[] = "INSERT INTO lock_states (" BRIEF_COLUMNS ")"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    static const char keys_sql[] = "INSERT INTO lock_keys (serial_number, " KEY_COLUMNS ")"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    bind_state(s, r);
-    return db_exec_stmt(db, s, NULL);
+    st = write_row(db, state_sql, bind_brief, r);
+    if (st == ST_OK)
+        st = write_row(db, keys_sql, bind_keys, r);
+    return st == ST_OK ? insert_sequence(db, r->serial_number) : st;
 }
 
 enum status store_lock_state_update(struct db *db, const struct lock_state *r)
 {
-    /* ?1 is the key; the rest follow STATE_COLUMNS. */
-    static const char sql[] =
-        "UPDATE lock_states SET op_key_pem = ?2, op_cert_pem = ?3, op_not_after = ?4,"
-        " mfg_key_pem = ?5, mfg_cert_pem = ?6, mfg_not_after = ?7, op_lifetime = ?8,"
-        " mfg_lifetime = ?9, eligibility_window = ?10, system_id = ?11,"
-        " locking_device_id = ?12, rekey_stage = ?13, rekey_key_pem = ?14,"
-        " rekey_csr_pem = ?15, rekey_cert_pem = ?16, rekey_carrier = ?17"
+    static const char state_sql[] =
+        "UPDATE lock_states SET op_not_after = ?2, mfg_not_after = ?3, op_lifetime = ?4,"
+        " mfg_lifetime = ?5, eligibility_window = ?6, system_id = ?7, locking_device_id = ?8,"
+        " rekey_stage = ?9, rekey_carrier = ?10 WHERE serial_number = ?1";
+    static const char keys_sql[] =
+        "UPDATE lock_keys SET op_key_pem = ?2, op_cert_pem = ?3, mfg_key_pem = ?4,"
+        " mfg_cert_pem = ?5, rekey_key_pem = ?6, rekey_csr_pem = ?7, rekey_cert_pem = ?8"
         " WHERE serial_number = ?1";
-    sqlite3_stmt *s;
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    bind_state(s, r);
-    return db_exec_one(db, s);
+    assert(r->has_pems);
+    if (!r->has_pems)
+        return ST_INTERNAL;
+    st = write_row(db, state_sql, bind_brief, r);
+    return st == ST_OK ? write_row(db, keys_sql, bind_keys, r) : st;
 }
 
 enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out)
 {
-    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states WHERE serial_number = ?";
+    static const char sql[] = FULL_SELECT " WHERE s.serial_number = ?";
 
     return db_get_by(db, sql, serial, read_state, out);
 }
 
-enum status store_lock_state_of_device(struct db *db, const char *locking_device_id,
-                                       struct lock_state *out)
+enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out)
+{
+    static const char sql[] = "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE serial_number = ?";
+
+    return db_get_by(db, sql, serial, read_brief, out);
+}
+
+enum status store_lock_state_brief_of_device(struct db *db, const char *locking_device_id,
+                                             struct lock_state *out)
 {
     static const char sql[] =
-        "SELECT " STATE_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
+        "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
 
-    return db_get_by(db, sql, locking_device_id, read_state, out);
+    return db_get_by(db, sql, locking_device_id, read_brief, out);
 }
 
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
                                          struct lock_state *rows, size_t cap, size_t *n)
 {
-    static const char sql[] = "SELECT " STATE_COLUMNS " FROM lock_states"
-                              " WHERE rekey_carrier = ? ORDER BY serial_number LIMIT ?";
+    static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?"
+                              " ORDER BY s.serial_number LIMIT ?";
     sqlite3_stmt *s;
     enum status st;
 
@@ -122,22 +187,28 @@ enum status store_lock_states_carried_by(struct db *db, const char *operating_de
     return db_read_rows(s, read_state, rows, cap, n);
 }
 
+static void read_int64(sqlite3_stmt *s, void *rows, size_t i)
+{
+    ((int64_t *)rows)[i] = sqlite3_column_int64(s, 0);
+}
+
+/* Read, then write: with UPDATE ... RETURNING SQLite builds a temporary b-tree for the
+ * returned row on every entry. The caller holds the write transaction, so nothing can come
+ * in between. */
 static enum status next_sequence(struct db *db, const char *serial, int64_t *out)
 {
-    static const char sql[] = "UPDATE lock_states SET next_sequence = next_sequence + 1"
-                              " WHERE serial_number = ? RETURNING next_sequence - 1";
+    static const char read_sql[] =
+        "SELECT next_sequence FROM lock_sequences WHERE serial_number = ?";
+    static const char write_sql[] =
+        "UPDATE lock_sequences SET next_sequence = ?2 WHERE serial_number = ?1";
     sqlite3_stmt *s;
-    enum status st;
-    int rc;
+    enum status st = db_get_by(db, read_sql, serial, read_int64, out);
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if (st != ST_OK || (st = db_prepare(db, write_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOT_FOUND : db_status(rc);
+    sqlite3_bind_int64(s, 2, *out + 1);
+    return db_exec_one(db, s);
 }
 
 enum status store_pending_append(struct db *db, struct pending_entry *e)
@@ -176,19 +247,43 @@ enum status store_pending_append(struct db *db, struct pending_entry *e)
     return st;
 }
 
+static enum status move_entry(struct db *db, int64_t seq, const char *holder)
+{
+    static const char sql[] = "UPDATE lock_pending_entries SET holder = ?2 WHERE seq = ?1";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, NULL);
+}
+
+/* One UPDATE ... WHERE serial_number = ? AND holder = 'LOCK' would change the key of the
+ * index it searches, so SQLite first collects the rows in a temporary b-tree, on every visit.
+ * The lock holds few entries: list them, then move each by its seq. */
 enum status store_pending_hand_over(struct db *db, const char *serial, const char *holder)
 {
-    static const char sql[] = "UPDATE lock_pending_entries SET holder = ?2"
-                              " WHERE serial_number = ?1 AND holder = '" LOCK_HOLDER "'";
+    static const char sql[] = "SELECT seq FROM lock_pending_entries"
+                              " WHERE serial_number = ? AND holder = '" LOCK_HOLDER "'"
+                              " ORDER BY seq LIMIT ?";
+    int64_t seqs[HAND_OVER_BATCH];
+    size_t n = 0;
     sqlite3_stmt *s;
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
-    return db_exec_stmt(db, s, NULL);
+    do {
+        if ((st = db_prepare(db, sql, &s)) != ST_OK)
+            return st;
+        sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, HAND_OVER_BATCH);
+        st = db_read_rows(s, read_int64, seqs, HAND_OVER_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++)
+            st = move_entry(db, seqs[i], holder);
+    } while (st == ST_OK && n == HAND_OVER_BATCH); /* moved rows no longer match: go on */
+    return st;
 }
 
 static void read_pending(sqlite3_stmt *s, void *rows, size_t i)

@@ -29,6 +29,7 @@ struct lock_state {
     char rekey_csr_pem[PEM_MAX];
     char rekey_cert_pem[PEM_MAX];
     char rekey_carrier[UUID_STR_LEN]; /* phone carrying the CSR; "" when none */
+    int has_pems; /* 0 after a brief read: the seven PEM fields are "" and must not be written */
 };
 
 /* Locks whose offline CSR a phone carries (uploaded at the phone's next sync). */
@@ -46,10 +47,15 @@ struct pending_entry {
 
 enum status store_lock_state_insert(struct db *db, const struct lock_state *s);
 enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out);
+/* The same rows without the seven PEM texts (has_pems = 0): what a visit, an upload or a
+ * gateway needs. A full row spills into overflow pages; reading it copied kilobytes of
+ * certificates on every simulated session. */
+enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out);
 /* The lock claimed into locking_device_id; ST_NOT_FOUND when none. */
-enum status store_lock_state_of_device(struct db *db, const char *locking_device_id,
-                                       struct lock_state *out);
-/* Writes every mutable column (certificates, claim, re-keying). */
+enum status store_lock_state_brief_of_device(struct db *db, const char *locking_device_id,
+                                             struct lock_state *out);
+/* Writes every mutable column (certificates, claim, re-keying); s must come from a full read
+ * or carry its PEMs (has_pems), else ST_INTERNAL: a brief row would erase the certificates. */
 enum status store_lock_state_update(struct db *db, const struct lock_state *s);
 
 /* Appends an entry to the lock's own log: gives it the lock's next sequence number and

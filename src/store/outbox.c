@@ -41,6 +41,36 @@ enum status store_outbox_count(struct db *db, const char *system_id, int64_t *co
     return rc == SQLITE_ROW ? ST_OK : db_status(rc);
 }
 
+static void read_seq(sqlite3_stmt *s, void *out, size_t i)
+{
+    ((int64_t *)out)[i] = sqlite3_column_int64(s, 0);
+}
+
+enum status store_outbox_last_seq(struct db *db, int64_t *seq)
+{
+    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM outbox";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    return db_read_one(s, read_seq, seq);
+}
+
+enum status store_outbox_count_after(struct db *db, const char *system_id, int64_t after_seq,
+                                     int64_t *count)
+{
+    static const char sql[] = "SELECT count(*) FROM outbox WHERE system_id = ?1 AND seq > ?2";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_seq);
+    return db_read_one(s, read_seq, count);
+}
+
 static void read_event(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct event_row *r = (struct event_row *)rows + i;
@@ -81,11 +111,6 @@ void store_outbox_rows_release(struct event_row *rows, size_t n)
         free(rows[i].body);
         rows[i].body = NULL;
     }
-}
-
-static void read_seq(sqlite3_stmt *s, void *out, size_t i)
-{
-    ((int64_t *)out)[i] = sqlite3_column_int64(s, 0);
 }
 
 enum status store_outbox_seq_of(struct db *db, const char *system_id, const char *event_id,

@@ -41,4 +41,12 @@ enum status store_outbox_seq_of(struct db *db, const char *system_id, const char
 /* Counts the events of a system (health and tests). */
 enum status store_outbox_count(struct db *db, const char *system_id, int64_t *count);
 
+/* The highest event seq so far, 0 when there is none. */
+enum status store_outbox_last_seq(struct db *db, int64_t *seq);
+
+/* Counts the system's events with seq > after_seq: what a clock advance emitted, in time
+ * that grows with those events rather than with the system's whole history. */
+enum status store_outbox_count_after(struct db *db, const char *system_id, int64_t after_seq,
+                                     int64_t *count);
+
 #endif
