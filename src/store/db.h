@@ -56,6 +56,8 @@ int db_in_transaction(const struct db *db);
  * literals). The statement is reset and its bindings cleared before it is returned. */
 enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out);
 
+/* ---- statements and rows (store/rows.c) ---------------------------------------------- */
+
 /* Reads rows from a prepared, bound statement: calls read(stmt, rows, i) for each of at
  * most cap rows; *n receives the count. */
 typedef void (*db_row_reader)(sqlite3_stmt *stmt, void *rows, size_t i);
