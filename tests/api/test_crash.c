@@ -26,7 +26,6 @@
 #define ROUNDS 4
 #define MAX_WRITES 20000
 
-static struct emu emu;
 static char db_arg[320];
 static const char *args[] = {"--db", db_arg, NULL};
 static struct tenant tenants[SYSTEMS];
@@ -256,10 +255,7 @@ static void teardown(void)
 
 START_TEST(acknowledged_writes_and_their_events_survive_sigkill)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0); /* only for the scratch folder */
-    emu_stop(&emu);
-    snprintf(db_arg, sizeof(db_arg), "%s/crash.db", emu.dir);
-    ck_assert_int_eq(emu_restart(&emu, args), 0);
+    ck_assert_int_eq(emu_start_file(&emu, "crash.db", db_arg, sizeof(db_arg)), 0);
     for (size_t s = 0; s < SYSTEMS; s++)
         ck_assert_int_eq(tenant_create(&emu, &tenants[s], FROZEN), 0);
     for (size_t i = 0; i < CLIENTS; i++)

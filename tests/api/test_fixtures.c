@@ -39,7 +39,6 @@
 #define KEY1 "YmFkLWZpeHR1cmUta2V5LTAwMDAwMDAwMDAwMDAx"
 #define KEY2 "YmFkLWZpeHR1cmUta2V5LTAwMDAwMDAwMDAwMDAy"
 
-static struct emu emu;
 static struct tenant demo;
 static char *demo_doc;
 static json_object *loaded; /* the answer to POST /fixtures of demo.json */

@@ -16,7 +16,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NO_USER_ID "00000000-0000-4000-8000-000000000000"
 
-static struct emu emu;
 static struct tenant tenant;
 
 static void suite_setup(void)
@@ -46,53 +45,6 @@ static long call(const char *method, const char *path, const char *const *extra,
         headers[n++] = extra[i];
     headers[n] = NULL;
     return http_call(method, url, headers, body, r);
-}
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[4][512];
-    static int next;
-
-    next = (next + 1) % 4;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Content Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    default:
-        return "?";
-    }
-}
-
-/* r is an application/problem+json answer with status for the request path instance. */
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    json_object *code;
-
-    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
-                  status, r->body);
-    ck_assert_str_eq(header(r, "Content-Type"), "application/problem+json");
-    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert(json_object_object_get_ex(r->json, "status", &code));
-    ck_assert_int_eq(json_object_get_int(code), status);
-    ck_assert_ptr_nonnull(json_str(r, "detail"));
-    ck_assert_uint_gt(strlen(json_str(r, "detail")), 0);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
 }
 
 /* ---- surfaces ---------------------------------------------------------------------- */

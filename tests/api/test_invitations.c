@@ -20,109 +20,18 @@
 #define CODE_PREFIX "Enter the invitation code "
 #define CODE_LEN 19 /* XXXX-XXXX-XXXX-XXXX */
 
-static struct emu emu;
-static int emu_ok;
-
-static void memory_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void new_tenant(struct tenant *t)
+/* A system whose clock stands still at FROZEN's time. */
+static void frozen_tenant(struct tenant *t)
 {
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 404:
-        return "Not Found";
-    case 409:
-        return "Conflict";
-    case 410:
-        return "Gone";
-    default:
-        return "?";
-    }
-}
-
-/* Asserts r is a problem document of status for instance. */
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    char ct[256];
-
-    ck_assert_msg(http_header(r, "Content-Type", ct, sizeof(ct)) != NULL, "no Content-Type");
-    ck_assert_msg(strncmp(ct, "application/problem+json", 24) == 0, "Content-Type %s", ct);
-    ck_assert_msg(r->json != NULL, "problem body is not JSON: %s", r->body);
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-    ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
-                  "problem without detail: %s", r->body);
-}
-
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-}
-
-/* Asserts invalidParams names exactly the fields in names (NULL-terminated). */
-static void assert_invalid_params(const struct http_response *r, const char *const *names)
-{
-    json_object *list = member(r->json, "invalidParams");
-    size_t expected = 0;
-
-    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
-    for (; names[expected] != NULL; expected++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            json_object *p = json_object_array_get_idx(list, i);
-            if (strcmp(json_object_get_string(member(p, "name")), names[expected]) == 0 &&
-                json_object_get_string(member(p, "reason"))[0] != '\0')
-                found = 1;
-        }
-        ck_assert_msg(found, "'%s' not named: %s", names[expected], r->body);
-    }
-    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
-                  r->body);
-}
-
-/* POST /user {"role":"USER"}; copies the new id. */
-static void create_user(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-
-    call(t, "POST", "/user", "{\"role\":\"USER\"}", 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
+    new_tenant_from(t, FROZEN);
 }
 
 /* POST /operating-device-invitation with body, expecting 201; the caller frees r. */
 static void invite(const struct tenant *t, const char *body, struct http_response *r)
 {
-    call(t, "POST", "/operating-device-invitation", body, 201, r);
+    admin_expect(t, "POST", "/operating-device-invitation", body, 201, r);
     ck_assert_msg(json_str(r, "id") != NULL, "no id: %s", r->body);
 }
 
@@ -250,7 +159,7 @@ START_TEST(none_link_answers_code_and_environment_url)
     struct http_response r;
     char body[256];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", t.admin_id);
     invite(&t, body, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 4);
@@ -268,7 +177,7 @@ START_TEST(none_code_format_answers_code_only)
     struct http_response r, r2;
     char body[256];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     snprintf(body, sizeof(body),
              "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\",\"format\":\"INVITATION_CODE\","
              "\"validityDuration\":\"PT90M\"}",
@@ -306,7 +215,7 @@ START_TEST(validity_duration_bounds)
     static const char *const names[] = {"validityDuration", NULL};
     struct tenant t;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct http_response r;
         char body[256];
@@ -317,7 +226,7 @@ START_TEST(validity_duration_bounds)
             invite(&t, body, &r);
             ck_assert_str_eq(json_str(&r, "expirationDatetime"), cases[i].expires);
         } else {
-            call(&t, "POST", "/operating-device-invitation", body, 400, &r);
+            admin_expect(&t, "POST", "/operating-device-invitation", body, 400, &r);
             assert_problem(&r, 400, "/administration/operating-device-invitation");
             assert_invalid_params(&r, names);
         }
@@ -332,8 +241,8 @@ START_TEST(sms_link_delivers_a_link_and_hides_the_code)
     struct http_response r;
     char body[256], text[1024], code[64], user[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
+    frozen_tenant(&t);
+    new_user(&t, user);
     snprintf(body, sizeof(body),
              "{\"userId\":\"%s\",\"deliveryMechanism\":\"SMS\",\"phoneNumber\":\"+358401234567\"}",
              user);
@@ -354,8 +263,8 @@ START_TEST(email_code_delivers_the_bare_code)
     struct http_response r;
     char body[256], text[1024], code[64], user[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
+    frozen_tenant(&t);
+    new_user(&t, user);
     snprintf(body, sizeof(body),
              "{\"userId\":\"%s\",\"deliveryMechanism\":\"EMAIL\",\"email\":\"ann@example.com\","
              "\"format\":\"INVITATION_CODE\",\"validityDuration\":\"P7D\"}",
@@ -378,7 +287,7 @@ START_TEST(sms_code_and_email_link_formats)
     char body[256], code[64];
     json_object *items;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     snprintf(body, sizeof(body),
              "{\"userId\":\"%s\",\"deliveryMechanism\":\"SMS\",\"phoneNumber\":\"+12025550123\","
              "\"format\":\"INVITATION_CODE\"}",
@@ -433,12 +342,12 @@ START_TEST(create_rejects_invalid_bodies)
     };
     struct tenant t;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct http_response r;
         char body[512];
         snprintf(body, sizeof(body), cases[i].body, t.admin_id);
-        call(&t, "POST", "/operating-device-invitation", body, 400, &r);
+        admin_expect(&t, "POST", "/operating-device-invitation", body, 400, &r);
         assert_problem(&r, 400, "/administration/operating-device-invitation");
         assert_invalid_params(&r, cases[i].names);
         http_response_free(&r);
@@ -453,8 +362,8 @@ START_TEST(unknown_or_foreign_user_is_not_found)
     const char *ids[2];
     char body[256];
 
-    new_tenant(&a);
-    new_tenant(&b);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
     ids[0] = UNKNOWN_ID;
     ids[1] = b.admin_id;
     for (int i = 0; i < 2; i++) {
@@ -463,7 +372,7 @@ START_TEST(unknown_or_foreign_user_is_not_found)
                  "{\"userId\":\"%s\",\"deliveryMechanism\":\"SMS\","
                  "\"phoneNumber\":\"+358401234567\"}",
                  ids[i]);
-        call(&a, "POST", "/operating-device-invitation", body, 404, &r);
+        admin_expect(&a, "POST", "/operating-device-invitation", body, 404, &r);
         assert_problem(&r, 404, "/administration/operating-device-invitation");
         ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), ids[i]));
         http_response_free(&r);
@@ -481,13 +390,13 @@ START_TEST(revoked_invitation_is_gone)
     struct http_response r;
     char id[64], code[64], path[256];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     invite_none(&t, t.admin_id, NULL, id, code);
     snprintf(path, sizeof(path), "/operating-device-invitation/%s", id);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_expect(&t, "DELETE", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
-    call(&t, "DELETE", path, NULL, 204, &r); /* revoking again changes nothing */
+    admin_expect(&t, "DELETE", path, NULL, 204, &r); /* revoking again changes nothing */
     http_response_free(&r);
     accept_by("invitationCode", code, 410, &r);
     ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "revoked"));
@@ -504,11 +413,11 @@ START_TEST(accepted_invitation_cannot_be_revoked)
     struct http_response r;
     char id[64], path[256], instance[300];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     invite_none(&t, t.admin_id, NULL, id, NULL);
     accept_ok("invitationId", id, t.admin_id, NULL);
     snprintf(path, sizeof(path), "/operating-device-invitation/%s", id);
-    call(&t, "DELETE", path, NULL, 409, &r);
+    admin_expect(&t, "DELETE", path, NULL, 409, &r);
     snprintf(instance, sizeof(instance), "/administration%s", path);
     assert_problem(&r, 409, instance);
     ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "accepted"));
@@ -522,17 +431,17 @@ START_TEST(revoking_unknown_or_foreign_is_not_found)
     struct http_response r;
     char id[64], path[256];
 
-    new_tenant(&a);
-    new_tenant(&b);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
     invite_none(&b, b.admin_id, NULL, id, NULL);
     snprintf(path, sizeof(path), "/operating-device-invitation/%s", id);
-    call(&a, "DELETE", path, NULL, 404, &r);
+    admin_expect(&a, "DELETE", path, NULL, 404, &r);
     ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
     http_response_free(&r);
-    call(&a, "DELETE", "/operating-device-invitation/" UNKNOWN_ID, NULL, 404, &r);
+    admin_expect(&a, "DELETE", "/operating-device-invitation/" UNKNOWN_ID, NULL, 404, &r);
     ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
     http_response_free(&r);
-    call(&a, "DELETE", "/operating-device-invitation/not-a-uuid", NULL, 404, &r);
+    admin_expect(&a, "DELETE", "/operating-device-invitation/not-a-uuid", NULL, 404, &r);
     http_response_free(&r);
     accept_ok("invitationId", id, b.admin_id, NULL); /* b's invitation was left alone */
 }
@@ -584,8 +493,8 @@ START_TEST(accept_creates_and_activates_the_device)
     char user[64], id[64], device[64];
     json_object *items, *created, *activated;
 
-    new_tenant(&t);
-    create_user(&t, user);
+    frozen_tenant(&t);
+    new_user(&t, user);
     invite_none(&t, user, NULL, id, NULL);
     accept_ok("invitationId", id, user, device);
 
@@ -604,7 +513,7 @@ START_TEST(accept_creates_and_activates_the_device)
     ck_assert_ptr_null(member(activated, "userId"));
     http_response_free(&r);
 
-    call(&t, "GET", "/operating-device", NULL, 200, &r);
+    admin_expect(&t, "GET", "/operating-device", NULL, 200, &r);
     items = member(r.json, "items");
     ck_assert_int_eq(json_object_array_length(items), 1);
     ck_assert_str_eq(str_of(json_object_array_get_idx(items, 0), "id"), device);
@@ -619,7 +528,7 @@ START_TEST(accepting_twice_is_conflict)
     struct http_response r;
     char id[64], code[64];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     invite_none(&t, t.admin_id, NULL, id, code);
     accept_ok("invitationCode", code, t.admin_id, NULL);
     accept_by("invitationCode", code, 409, &r);
@@ -637,8 +546,8 @@ START_TEST(a_user_has_one_operating_device)
     struct http_response r;
     char user[64], first[64], second[64], device[64], path[256];
 
-    new_tenant(&t);
-    create_user(&t, user);
+    frozen_tenant(&t);
+    new_user(&t, user);
     invite_none(&t, user, NULL, first, NULL);
     invite_none(&t, user, ",\"format\":\"INVITATION_CODE\"", second, NULL);
     accept_ok("invitationId", first, user, device);
@@ -649,7 +558,7 @@ START_TEST(a_user_has_one_operating_device)
 
     /* Once the device is gone, the second invitation, still pending, can be accepted. */
     snprintf(path, sizeof(path), "/operating-device/%s", device);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_expect(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     accept_ok("invitationId", second, user, NULL);
 }
@@ -660,8 +569,8 @@ START_TEST(accepting_touches_only_the_invitations_system)
     struct tenant a, b;
     char code[64];
 
-    new_tenant(&a);
-    new_tenant(&b);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
     invite_none(&a, a.admin_id, NULL, NULL, code);
     accept_ok("invitationCode", code, a.admin_id, NULL);
     ck_assert_int_eq(count_items(&a, "events?type=OperatingDeviceActivated"), 1);
@@ -689,9 +598,9 @@ START_TEST(expired_invitation_is_gone)
     struct http_response r;
     char users[3][64], ids[3][64], codes[3][64], path[256];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     for (int i = 0; i < 3; i++)
-        create_user(&t, users[i]);
+        new_user(&t, users[i]);
     invite_none(&t, users[0], ",\"validityDuration\":\"PT1H\"", ids[0], codes[0]);
     invite_none(&t, users[1], ",\"validityDuration\":\"PT1H\"", ids[1], codes[1]);
     invite_none(&t, users[2], ",\"validityDuration\":\"PT2H\"", ids[2], codes[2]);
@@ -712,7 +621,7 @@ START_TEST(expired_invitation_is_gone)
      * revoked, and then it answers as revoked. */
     ck_assert_int_eq(tenant_login(&emu, &t, t.admin_id, t.access_key, t.token, sizeof(t.token)),
                      200);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_expect(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     accept_by("invitationId", ids[1], 410, &r);
     ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "revoked"));
@@ -725,7 +634,7 @@ static Suite *invitations_suite(void)
     Suite *s = suite_create("invitations");
     TCase *tc = tcase_create("invitations");
 
-    tcase_add_unchecked_fixture(tc, memory_setup, emu_teardown);
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, none_link_answers_code_and_environment_url);
     tcase_add_test(tc, none_code_format_answers_code_only);

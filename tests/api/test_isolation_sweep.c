@@ -23,8 +23,6 @@
 #define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
 
-static struct emu emu;
-
 /* What A owns. */
 struct world {
     struct tenant t;
@@ -83,15 +81,12 @@ static void control_ok(const char *method, const char *path, const char *body, l
     http_response_free(&r);
 }
 
-static void make_phone(struct world *w)
+/* A user with a phone, and a second user with an invitation still pending. */
+static void make_phones(struct world *w)
 {
-    char body[256], code[64];
+    char body[256];
 
-    admin_ok(&w->t, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", w->user);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", w->user);
-    admin_ok(&w->t, "POST", "/operating-device-invitation", body, 201, "invitationCode", code);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", code);
-    control_ok("POST", "/invitations/accept", body, 201, "operatingDeviceId", w->phone);
+    make_phone(&w->t, w->user, w->phone, NULL);
     /* A second user with an invitation still pending. */
     admin_ok(&w->t, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", w->spare);
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", w->spare);
@@ -100,16 +95,9 @@ static void make_phone(struct world *w)
 
 static void make_locks(struct world *w)
 {
-    char body[256], path[160];
-
-    admin_ok(&w->t, "POST", "/locking-device", "{\"name\":\"Front\"}", 201, "id", w->lock);
-    admin_ok(&w->t, "POST", "/locking-device", "{\"name\":\"Shed\"}", 201, "id", w->loose_lock);
-    control_ok("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201,
-               "serialNumber", w->serial);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", w->lock,
-             w->serial);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", w->phone);
-    control_ok("POST", path, body, 200, NULL, NULL);
+    new_lock(&w->t, "Front", w->lock);
+    new_lock(&w->t, "Shed", w->loose_lock);
+    json_object_put(claim_new_lock(w->phone, w->lock, PADLOCK, w->serial));
 }
 
 static void make_keys(struct world *w)
@@ -176,7 +164,7 @@ static void assert_has_items(const struct tenant *t, const char *fmt, const char
 static void make_world(struct world *w, struct own *b)
 {
     ck_assert_int_eq(tenant_create(&emu, &w->t, FROZEN), 0);
-    make_phone(w);
+    make_phones(w);
     make_locks(w);
     make_keys(w);
     make_gateways(w);

@@ -22,7 +22,6 @@
 #define FROZEN_CLOCK "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define FROZEN_IAT 1893456000L /* 2030-01-01T00:00:00Z */
 
-static struct emu emu;
 static struct tenant tenant, other, frozen;
 
 static void suite_setup(void)
@@ -39,48 +38,6 @@ static void suite_teardown(void)
 }
 
 /* ---- small helpers ----------------------------------------------------------------- */
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 406:
-        return "Not Acceptable";
-    default:
-        return "?";
-    }
-}
-
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    json_object *code;
-
-    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
-                  status, r->body);
-    ck_assert_str_eq(header(r, "Content-Type"), "application/problem+json");
-    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert(json_object_object_get_ex(r->json, "status", &code));
-    ck_assert_int_eq(json_object_get_int(code), status);
-    ck_assert_ptr_nonnull(json_str(r, "detail"));
-    ck_assert_uint_gt(strlen(json_str(r, "detail")), 0);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
 
 /* A request to the Administration API with exactly the headers given (NULL entries are
  * skipped, so a table can leave any of them out). */

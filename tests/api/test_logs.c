@@ -105,51 +105,12 @@ static const struct gateway_entry gateway_entries[] = {
 static const int g1_system_order[] = {101, 100, 103, 104, 102, -1};
 static const int g1_audit_order[] = {7, 5, 6, -1};
 
-static struct emu emu;
 static struct tenant a, b;
 static char ids[NDEVICES][64];
 static char db_path[320];
 static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
-
-static int setup_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-static int post_id(const struct tenant *t, const char *path, const char *body, char id[64])
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, "POST", path, body, &r);
-    int ok = status == 201 && json_str(&r, "id") != NULL;
-
-    if (ok)
-        snprintf(id, 64, "%s", json_str(&r, "id"));
-    else
-        setup_fail("POST %s %s: %ld %s", path, body, status, r.body);
-    http_response_free(&r);
-    return ok ? 0 : -1;
-}
-
-static int make_gateway(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-    char body[128];
-    int ok = control_call(&emu, "POST", "/hardware/gateway-devices", NULL, &r) == 201 &&
-             json_str(&r, "claimingCode") != NULL;
-
-    if (ok)
-        snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", json_str(&r, "claimingCode"));
-    http_response_free(&r);
-    return ok ? post_id(t, "/gateway-device", body, id) : setup_fail("no gateway hardware");
-}
 
 static const char *system_of(enum device d)
 {
@@ -218,17 +179,13 @@ static int build_world(void)
     const char *args[] = {"--db", db_path, NULL};
     int rc;
 
-    if (emu_start(&emu, NULL) != 0) /* only for its scratch folder */
-        return setup_fail("the emulator did not start");
-    emu_stop(&emu);
-    snprintf(db_path, sizeof(db_path), "%s/logs.db", emu.dir);
-    if (emu_restart(&emu, args) != 0)
+    if (emu_start_file(&emu, "logs.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
     rc = tenant_create(&emu, &a, FROZEN) | tenant_create(&emu, &b, FROZEN);
-    rc |= post_id(&a, "/locking-device", "{\"name\":\"One\"}", ids[L1]);
-    rc |= post_id(&a, "/locking-device", "{\"name\":\"Two\"}", ids[L2]);
-    rc |= post_id(&b, "/locking-device", "{\"name\":\"Bee\"}", ids[LB]);
-    rc |= make_gateway(&a, ids[G1]) | make_gateway(&a, ids[G2]) | make_gateway(&b, ids[GB]);
+    rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"One\"}", ids[L1]);
+    rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"Two\"}", ids[L2]);
+    rc |= try_post_id(&emu, &b, "/locking-device", "{\"name\":\"Bee\"}", ids[LB]);
+    rc |= try_claim_gateway(&emu, &a, ids[G1]) | try_claim_gateway(&emu, &a, ids[G2]) | try_claim_gateway(&emu, &b, ids[GB]);
     if (emu_stop(&emu) != 0 || rc != 0 || write_entries() != 0)
         return -1;
     return emu_restart(&emu, args);
@@ -246,58 +203,28 @@ static void world_teardown(void)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 static const char *text_of(json_object *o, const char *key)
 {
     return json_object_get_string(member(o, key));
 }
 
+/* A GET as t on the fixture's world that must answer want (admin_strict). */
 static void call(const struct tenant *t, const char *path, long want, struct http_response *r)
 {
-    char ct[128];
-    long got;
-
     ck_assert_msg(setup_ok, "the fixture failed; see stderr");
-    got = admin_call(&emu, t, "GET", path, NULL, r);
-    ck_assert_msg(got == want, "GET %s: expected %ld, got %ld: %s", path, want, got, r->body);
-    ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-    ck_assert_str_eq(ct, want < 300 ? VENDOR_TYPE : "application/problem+json");
+    admin_strict(t, "GET", path, NULL, want, r);
 }
 
-static void expect_not_found(const struct tenant *t, const char *path)
+static void expect_get_not_found(const struct tenant *t, const char *path)
 {
-    struct http_response r;
-
-    call(t, path, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
+    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    expect_not_found(t, "GET", path, NULL);
 }
 
-/* A 400 whose invalidParams names exactly the fields in names (NULL-terminated). */
-static void expect_invalid(const struct tenant *t, const char *path, const char *const *names)
+static void expect_get_invalid(const struct tenant *t, const char *path, const char *const *names)
 {
-    struct http_response r;
-    json_object *list;
-    size_t n = 0;
-
-    call(t, path, 400, &r);
-    list = member(r.json, "invalidParams");
-    for (; names[n] != NULL; n++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            json_object *p = json_object_array_get_idx(list, i);
-            found |= strcmp(text_of(p, "name"), names[n]) == 0 && text_of(p, "reason")[0];
-        }
-        ck_assert_msg(found, "'%s' not named: %s", names[n], r.body);
-    }
-    ck_assert_msg(json_object_array_length(list) == n, "expected %zu entries: %s", n, r.body);
-    http_response_free(&r);
+    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    expect_invalid(t, "GET", path, NULL, names);
 }
 
 static void datetime_of(int at, char out[32])
@@ -524,29 +451,29 @@ START_TEST(lock_logs_reject_bad_parameters)
 
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s?sort-direction=UP", paths[i]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?sort-direction=asc", paths[i]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?sequence-number-greater-than=-1", paths[i]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path), "%s?sequence-number-greater-than=1.5", paths[i]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path), "%s?after-datetime=yesterday", paths[i]);
-        expect_invalid(&a, path, after);
+        expect_get_invalid(&a, path, after);
         snprintf(path, sizeof(path), "%s?after-datetime=2024-01-01", paths[i]);
-        expect_invalid(&a, path, after);
+        expect_get_invalid(&a, path, after);
         snprintf(path, sizeof(path), "%s?locking-device-id=front", paths[i]);
-        expect_invalid(&a, path, lock);
+        expect_get_invalid(&a, path, lock);
         snprintf(path, sizeof(path),
                  "%s?locking-device-id=x&sequence-number-greater-than=-5&after-datetime=now&"
                  "sort-direction=&limit=0",
                  paths[i]);
-        expect_invalid(&a, path, every);
+        expect_get_invalid(&a, path, every);
         /* An unknown lock, or one of another system, is not found rather than empty. */
         snprintf(path, sizeof(path), "%s?locking-device-id=%s", paths[i], UNKNOWN_ID);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?locking-device-id=%s", paths[i], ids[LB]);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
     }
 }
 END_TEST
@@ -573,7 +500,7 @@ static void expect_token_refused(const struct tenant *owner, const struct tenant
     char path[1024];
 
     snprintf(path, sizeof(path), "%s&next-page-token=%s", second, token);
-    expect_invalid(reader, path, token_name);
+    expect_get_invalid(reader, path, token_name);
     free(token);
 }
 
@@ -739,24 +666,24 @@ START_TEST(gateway_logs_reject_bad_parameters)
 
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s", paths[i]);
-        expect_invalid(&a, path, gateway);
+        expect_get_invalid(&a, path, gateway);
         snprintf(path, sizeof(path), "%s?gateway-device-id=gw", paths[i]);
-        expect_invalid(&a, path, gateway);
+        expect_get_invalid(&a, path, gateway);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s&sort-direction=SIDEWAYS", paths[i],
                  ids[G1]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s&sequence-number-greater-than=-1",
                  paths[i], ids[G1]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path),
                  "%s?sequence-number-greater-than=x&sort-direction=desc&limit=101", paths[i]);
-        expect_invalid(&a, path, every);
+        expect_get_invalid(&a, path, every);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], UNKNOWN_ID);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], ids[GB]);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], ids[G1]);
-        expect_not_found(&b, path);
+        expect_get_not_found(&b, path);
     }
 }
 END_TEST

@@ -35,7 +35,6 @@
 #define MAX_ROWS 128
 #define PROBLEM_TYPE "application/problem+json"
 
-static struct emu emu;
 static struct tenant tenant, victim; /* victim's system id fills {system-id} */
 
 /* ---- known findings ------------------------------------------------------------------ */

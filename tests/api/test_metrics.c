@@ -31,8 +31,6 @@
 #define REQS "keyless_emulator_http_requests_total"
 #define DUR "keyless_emulator_http_request_duration_seconds"
 
-static struct emu emu;
-
 static void suite_setup(void)
 {
     ck_assert_int_eq(emu_start(&emu, NULL), 0);
@@ -44,15 +42,6 @@ static void suite_teardown(void)
 }
 
 /* ---- helpers ----------------------------------------------------------------------- */
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
 
 /* Cuts the next line off *cursor (in place); NULL at the end. */
 static char *next_line(char **cursor)

@@ -18,7 +18,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define WRITES 20
 
-static struct emu emu;
 static struct tenant tenant;
 static char dir[64], db[96];
 static const char *args[] = {"--db", db, NULL};

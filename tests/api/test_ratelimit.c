@@ -16,7 +16,6 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct emu emu;
 static struct tenant tenant;
 
 static void suite_setup(void)

@@ -26,8 +26,6 @@
 #define BIG_SYSTEMS 10
 #define BIG_USERS 1000 /* per system: 10,000 users (and as many UserCreated events) */
 
-static struct emu emu;
-
 /* ---- helpers --------------------------------------------------------------------------- */
 
 static double now_ms(void)
@@ -84,21 +82,7 @@ static int count_systems(struct emu *e)
 
 static long get_status(struct emu *e, const char *path)
 {
-    struct http_response r;
-    long status = control_call(e, "GET", path, NULL, &r);
-
-    http_response_free(&r);
-    return status;
-}
-
-static long admin_status(struct emu *e, const struct tenant *t, const char *method,
-                         const char *path, const char *body)
-{
-    struct http_response r;
-    long status = admin_call(e, t, method, path, body, &r);
-
-    http_response_free(&r);
-    return status;
+    return control_status(e, "GET", path, NULL);
 }
 
 /* POST /user {role: USER} as t; copies the new id into id (64 bytes). */

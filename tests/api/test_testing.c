@@ -25,24 +25,12 @@
 #define NOT_IN_THIS_ENVIRONMENT "This action is not available in this environment."
 #define ELIGIBLE_EVENT "LockingDeviceCertificateEligibleForReKeying"
 
-static struct emu emu;
 static struct tenant a, b;
 static char claimed[64], claimed2[64], unclaimed[64], foreign[64];
 static char db_path[320];
 static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
-
-static int setup_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
 
 static int create_lock(struct emu *e, const struct tenant *t, const char *name, char id[64])
 {
@@ -87,11 +75,7 @@ static int build_world(void)
     const char *args[] = {"--db", db_path, NULL};
     int rc;
 
-    if (emu_start(&emu, NULL) != 0) /* only for its scratch folder */
-        return setup_fail("the emulator did not start");
-    emu_stop(&emu);
-    snprintf(db_path, sizeof(db_path), "%s/testing.db", emu.dir);
-    if (emu_restart(&emu, args) != 0)
+    if (emu_start_file(&emu, "testing.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
     rc = tenant_create(&emu, &a, FROZEN) | tenant_create(&emu, &b, FROZEN);
     rc |= create_lock(&emu, &a, "Claimed", claimed);
@@ -116,13 +100,6 @@ static void world_teardown(void)
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
 
 static void call_on(struct emu *e, const struct tenant *t, const char *method, const char *path,
                     long want, struct http_response *r)

@@ -28,25 +28,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
-static struct emu emu;
-static int emu_ok;
-
-static void suite_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_tenant(struct tenant *t, const char *body)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, body), 0);
-}
-
 /* ---- base64url and JWT pieces -------------------------------------------------------- */
 
 static void b64url(const unsigned char *in, size_t n, char *out)
@@ -295,7 +276,7 @@ START_TEST(alg_none_in_any_spelling_is_401)
     const char *claims;
     EVP_PKEY *key;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     key = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
     claims = json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN);
@@ -332,7 +313,7 @@ START_TEST(rs256_signed_by_another_key_is_401)
     BIO *bio = BIO_new(BIO_s_mem());
     char *pem;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     ours = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
     segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
@@ -377,7 +358,7 @@ START_TEST(hmac_keyed_with_the_public_key_is_401)
     char kid[128], head_json[512], head[1024], body[4096], input[8192], sig[256], token[10240];
     EVP_PKEY *key;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     key = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
     segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
@@ -409,8 +390,8 @@ START_TEST(tampered_claims_or_header_are_401)
     char head[1024], body[4096], token[10240], user_token[4096], user_id[64], key[128];
     char *text;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     /* A second ADMIN of the same system: its id is a sub that exists. */
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"ADMIN\"}", &r), 201);
     snprintf(user_id, sizeof(user_id), "%s", json_str(&r, "id"));
@@ -501,7 +482,7 @@ START_TEST(token_expires_at_exp_on_the_virtual_clock)
     struct tenant t;
     char fresh[4096];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     assert_200(&t, t.token, "fresh"); /* cached from now on */
     advance(&t, "PT59M59S");
     assert_200(&t, t.token, "one second before exp");
@@ -518,7 +499,7 @@ START_TEST(token_expires_on_a_real_clock_moved_forward)
 {
     struct tenant t;
 
-    new_tenant(&t, NULL);
+    new_tenant_from(&t, NULL);
     assert_200(&t, t.token, "fresh");
     advance(&t, "PT2H");
     assert_401(&t, t.token, "two hours later");
@@ -530,8 +511,8 @@ START_TEST(expiry_follows_the_tokens_own_system)
 {
     struct tenant a, b;
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     advance(&b, "P1D");
     assert_200(&a, a.token, "A after B's clock moved");
     assert_401(&b, b.token, "B after its clock moved");
@@ -547,7 +528,7 @@ START_TEST(token_of_a_deleted_user_is_401_even_when_cached)
     struct http_response r;
     char id[64], key[128], token[4096], path[128];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"ADMIN\"}", &r), 201);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
     snprintf(key, sizeof(key), "%s", json_str(&r, "accessKey"));
@@ -580,8 +561,8 @@ START_TEST(token_of_a_deleted_system_is_401)
     struct http_response r;
     char path[128];
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     assert_200(&b, b.token, "B's token, B's key");
     assert_200(&a, b.token, "B's token carried by A's key (the token decides the system)");
     snprintf(path, sizeof(path), "/systems/%s", b.system_id);
@@ -601,7 +582,7 @@ static Suite *tokens_suite(void)
     TCase *tc = tcase_create("tokens");
 
     tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
     tcase_add_test(tc, alg_none_in_any_spelling_is_401);
     tcase_add_test(tc, rs256_signed_by_another_key_is_401);
     tcase_add_test(tc, hmac_keyed_with_the_public_key_is_401);

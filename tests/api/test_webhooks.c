@@ -29,9 +29,6 @@
 #define MAX_GOT 512
 #define MAX_PATHS 16
 
-static struct emu emu;
-static int emu_ok;
-
 /* ---- the receiver ------------------------------------------------------------------- */
 
 struct got {
@@ -253,24 +250,7 @@ static void fixture_teardown(void)
     rx_stop();
 }
 
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- emulator helpers ----------------------------------------------------------------- */
-
-static json_object *member(json_object *o, const char *name)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, name, &v) ? v : NULL;
-}
 
 static int64_t int_member(json_object *o, const char *name)
 {
@@ -280,12 +260,6 @@ static int64_t int_member(json_object *o, const char *name)
 static const char *str_member(json_object *o, const char *name)
 {
     return json_object_get_string(member(o, name));
-}
-
-static void new_tenant(struct tenant *t, const char *body)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, body), 0);
 }
 
 /* A control call under the system's path; asserts the status. */
@@ -383,18 +357,6 @@ static json_object *only_delivery(const struct tenant *t, struct http_response *
     return d;
 }
 
-static const char *invalid_reason(const struct http_response *r, const char *name)
-{
-    json_object *list = member(r->json, "invalidParams");
-
-    for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-        json_object *p = json_object_array_get_idx(list, i);
-        if (strcmp(str_member(p, "name"), name) == 0)
-            return str_member(p, "reason");
-    }
-    return NULL;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -420,7 +382,7 @@ START_TEST(subscribe_makes_a_secret)
     const char *secret;
     char url[256];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     url_of("/hook", url, sizeof(url));
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/hook\"}", 201,
              &r);
@@ -443,7 +405,7 @@ START_TEST(subscribe_keeps_given_secret_and_types)
     struct http_response r;
     json_object *types;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "POST", "/webhook-subscriptions",
              "{\"url\":\"https://example.com/a?b=c\",\"secret\":\"my plain secret\","
              "\"eventTypes\":[\"UserDeleted\",\"UserCreated\",\"UserDeleted\"]}",
@@ -489,7 +451,7 @@ START_TEST(subscribe_validation_names_every_field)
     struct http_response r;
     size_t n = 0;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "POST", "/webhook-subscriptions", bad_subscriptions[_i].body, 400, &r);
     for (; n < 4 && bad_subscriptions[_i].names[n] != NULL; n++)
         ck_assert_msg(invalid_reason(&r, bad_subscriptions[_i].names[n]) != NULL,
@@ -533,8 +495,8 @@ START_TEST(list_pages_and_delete)
     char ids[3][64], other_id[64], sub[256];
     json_object *items;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     for (int i = 0; i < 3; i++)
         subscribe(&t, "/list", "", 204, ids[i]);
     subscribe(&other, "/other", "", 204, other_id);
@@ -582,7 +544,7 @@ START_TEST(delivers_signed_event)
     char user[64], buf[128];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/signed", "", 204, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -629,7 +591,7 @@ START_TEST(retries_wait_for_a_frozen_clock)
     char user[64];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/retry", "", 500, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -683,8 +645,8 @@ START_TEST(dead_letter_and_redelivery)
     char user[64], id[64], sub[256];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     subscribe(&t, "/dead", "", 503, NULL);
     create_user(&t, user);
     flush(&t);
@@ -743,7 +705,7 @@ START_TEST(failing_event_holds_back_its_subscription_only)
     struct got g[16];
     char users[3][64], buf[64];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/stuck", "", 500, NULL);
     subscribe(&t, "/fine", "", 204, NULL);
     for (int i = 0; i < 3; i++)
@@ -773,7 +735,7 @@ START_TEST(filter_by_event_type)
     char user[64], path[128], buf[64];
     json_object *items;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/deleted", ",\"eventTypes\":[\"UserDeleted\"]", 204, NULL);
     subscribe(&t, "/all", "", 204, NULL);
     create_user(&t, user);
@@ -802,8 +764,8 @@ START_TEST(systems_never_see_each_other)
     char user[64], buf[64], b_sub[64], query[128];
     json_object *items;
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     subscribe(&a, "/a", "", 204, NULL);
     subscribe(&b, "/b", "", 204, b_sub);
     create_user(&a, user);
@@ -832,7 +794,7 @@ START_TEST(unsubscribed_url_gets_nothing_more)
     struct http_response r;
     char user[64], id[64], sub[128];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/gone", "", 204, id);
     create_user(&t, user);
     flush(&t);
@@ -858,7 +820,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     char user[64];
     double started;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     /* Port 9 (discard) on loopback: nothing listens, the connection is refused. */
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/x\"}", 201, &r);
     http_response_free(&r);
@@ -873,7 +835,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     http_response_free(&r);
 
     /* An answer slower than the 5 s timeout fails even when it is a 2xx. */
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/slow", "", 204, NULL);
     rx_rule("/slow", NULL, 204, 6500);
     create_user(&t, user);
@@ -897,7 +859,7 @@ START_TEST(real_clock_retries_in_real_time)
     double started;
     size_t n = 0;
 
-    new_tenant(&t, NULL);
+    new_tenant_from(&t, NULL);
     subscribe(&t, "/real", "", 500, NULL);
     create_user(&t, user);
     started = now_s();
@@ -923,7 +885,7 @@ START_TEST(deliveries_page_and_filter)
     json_object *items;
     char user[64], ok_sub[64], query[256], event[64];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/p-ok", "", 204, ok_sub);
     subscribe(&t, "/p-bad", "", 500, NULL);
     create_user(&t, user);
@@ -974,7 +936,7 @@ START_TEST(flush_without_subscriptions)
     char user[64];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     create_user(&t, user);
     c = flush(&t);
     ck_assert_int_eq(c.delivered + c.pending + c.dead, 0);
@@ -1010,7 +972,7 @@ START_TEST(events_wait_long_polls)
     char query[256], last[64];
     double started;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "GET", "/events", NULL, 200, &r);
     items = member(r.json, "items");
     ck_assert_uint_eq(json_object_array_length(items), 1); /* the admin's UserCreated */

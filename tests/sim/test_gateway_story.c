@@ -17,54 +17,17 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
 #define ACKNOWLEDGED "RemoteCommandAcknowledged"
 #define GW_AUDIT "GatewayDeviceAuditLogEntryReceived"
 #define GW_SYSTEM "GatewayDeviceSystemLogEntryReceived"
 #define V1 "LockingDeviceAuditLogEntryReceived"
 #define V2 "LockingDeviceAuditLogEntryReceivedV2"
 
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-/* Moves the clock (body: {"by": ...} or {"to": ...}), logs the admin in again (tokens last
- * an hour of virtual time) and returns the advance's summary (caller puts). */
-static json_object *advance(struct tenant *t, const char *body)
-{
-    char path[128];
-    json_object *o;
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    o = control("POST", path, body, 200);
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-    return o;
-}
 
 static void expect_advance(struct tenant *t, const char *body, int64_t jobs, int64_t events)
 {
-    json_object *o = advance(t, body);
+    json_object *o = advance_clock(t, body);
 
     ck_assert_int_eq(jint(o, "jobsRun"), jobs);
     ck_assert_int_eq(jint(o, "eventsEmitted"), events);
@@ -75,24 +38,11 @@ static void expect_advance(struct tenant *t, const char *body, int64_t jobs, int
 /* A claimed lock: a user's phone claims a factory-fresh padlock into a placeholder. */
 static void make_lock(const struct tenant *t, char lock_id[64], char serial[64])
 {
-    char user[64], body[256], path[128];
-    json_object *o;
+    char user[64], phone[64];
 
-    post_id(t, "/user", "{\"role\":\"USER\"}", user);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    o = admin(t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(o, "invitationCode"));
-    json_object_put(o);
-    o = control("POST", "/invitations/accept", body, 201);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", jstr(o, "operatingDeviceId"));
-    json_object_put(o);
-    o = control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
-    snprintf(serial, 64, "%s", jstr(o, "serialNumber"));
-    json_object_put(o);
-    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    json_object_put(control("POST", path, body, 200));
+    make_phone(t, user, phone, NULL);
+    new_lock(t, "Gate", lock_id);
+    json_object_put(claim_new_lock(phone, lock_id, PADLOCK, serial));
 }
 
 /* A physical gateway claimed by the code on its label; not powered on yet. */
@@ -321,7 +271,7 @@ START_TEST(command_expires_unread_when_its_lock_is_dissociated)
     command(&t, gateway, lock, T0, "2030-01-01T08:05:00Z", cmd);
     snprintf(path, sizeof(path), "/gateway-device-association/%s", association);
     json_object_put(admin(&t, "DELETE", path, NULL, 204));
-    json_object_put(advance(&t, "{\"to\":\"2030-01-01T08:05:00Z\"}"));
+    advance(&t, "{\"to\":\"2030-01-01T08:05:00Z\"}");
     o = get(&t, "/remote-command/%s", cmd);
     ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
     json_object_put(o);

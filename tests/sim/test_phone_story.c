@@ -17,61 +17,14 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
- * since a token lasts one hour of virtual time. */
-static void advance(struct tenant *t, const char *body)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    json_object_put(control("POST", path, body, 200));
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-}
-
-/* A user with an activated phone: invitation (delivery NONE) accepted through the control
- * API. */
-static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64],
-                       char invitation_id[64])
-{
-    char body[256];
-    json_object *inv, *accepted;
-
-    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
-    ck_assert_ptr_nonnull(jstr(inv, "invitationCode"));
-    snprintf(invitation_id, 64, "%s", jstr(inv, "id"));
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
-    accepted = control("POST", "/invitations/accept", body, 201);
-    ck_assert_ptr_nonnull(jstr(accepted, "operatingDeviceId"));
-    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
-    json_object_put(inv);
-    json_object_put(accepted);
-}
 
 /* A factory-fresh lock claimed by phone into a new placeholder; returns the claim answer. */
 static json_object *make_lock(const struct tenant *t, const char *phone_id, char lock_id[64],
                               char serial[64])
 {
-    char body[256], path[128];
-    json_object *hw =
-        control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
-
-    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
-    json_object_put(hw);
-    post_id(t, "/locking-device", "{\"name\":\"Front door\"}", lock_id);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    return control("POST", path, body, 200);
+    new_lock(t, "Front door", lock_id);
+    return claim_new_lock(phone_id, lock_id, PADLOCK, serial);
 }
 
 /* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
@@ -163,24 +116,6 @@ static size_t pending_entries(const char *serial, const char *held_by)
         n += strcmp(jstr(json_object_array_get_idx(pending, i), "heldBy"), held_by) == 0;
     json_object_put(hw);
     return n;
-}
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
 }
 
 /* ---- the story ------------------------------------------------------------------------ */

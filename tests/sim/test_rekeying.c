@@ -17,9 +17,6 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
 #define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
 #define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
 #define ISSUED "LockingDeviceCertificateIssued"
@@ -28,21 +25,7 @@
 #define V2 "LockingDeviceAuditLogEntryReceivedV2"
 #define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
 
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
- * since a token lasts one hour of virtual time. */
-static void advance(struct tenant *t, const char *body)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    json_object_put(control("POST", path, body, 200));
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-}
 
 /* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
 static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
@@ -59,55 +42,13 @@ static json_object *visit(const char *phone_id, const char *lock_id, const char 
     return control("POST", path, body, 200);
 }
 
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-/* A user with an activated phone (an invitation with delivery NONE, accepted). */
-static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64])
-{
-    char body[256];
-    json_object *inv, *accepted;
-
-    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
-    accepted = control("POST", "/invitations/accept", body, 201);
-    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
-    json_object_put(inv);
-    json_object_put(accepted);
-}
-
 /* A physical lock made from hardware (the body of POST /hardware/locking-devices), claimed
  * by phone into a new placeholder; returns the claim answer (the locking device). */
 static json_object *claim_lock(const struct tenant *t, const char *phone_id, const char *hardware,
                                char lock_id[64], char serial[64])
 {
-    char body[256], path[128];
-    json_object *hw = control("POST", "/hardware/locking-devices", hardware, 201);
-
-    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
-    json_object_put(hw);
-    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    return control("POST", path, body, 200);
+    new_lock(t, "Gate", lock_id);
+    return claim_new_lock(phone_id, lock_id, hardware, serial);
 }
 
 /* A year of OPEN for user at lock (operating keys valid for the default eight days). */
@@ -223,7 +164,7 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     size_t before;
 
     new_system(&t);
-    make_phone(&t, user, phone);
+    make_phone(&t, user, phone, NULL);
     o = claim_lock(&t, phone,
                    "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P40D\","
                    "\"reKeyingWindow\":\"P10D\"}",
@@ -305,7 +246,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     size_t before;
 
     new_system(&t);
-    make_phone(&t, user, phone);
+    make_phone(&t, user, phone, NULL);
     json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
     permit(&t, user, lock);
     json_object_put(sync_phone(phone));
@@ -372,7 +313,7 @@ START_TEST(offline_csr_then_online_visit_installs_once)
     json_object *v;
 
     new_system(&t);
-    make_phone(&t, user, phone);
+    make_phone(&t, user, phone, NULL);
     json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
     permit(&t, user, lock);
     json_object_put(sync_phone(phone));
@@ -404,7 +345,7 @@ START_TEST(expired_certificate_refuses_sessions)
     size_t before;
 
     new_system(&t);
-    make_phone(&t, user, phone);
+    make_phone(&t, user, phone, NULL);
     o = claim_lock(&t, phone,
                    "{\"hardwareModel\":\"CONTROLLER\",\"operationalCertificateLifetime\":\"P1D\","
                    "\"reKeyingWindow\":\"PT1H\"}",
