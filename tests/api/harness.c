@@ -420,6 +420,31 @@ int try_claim_gateway(struct emu *e, const struct tenant *t, char id[64])
     return ok ? try_post_id(e, t, "/gateway-device", body, id) : setup_fail("no gateway hardware");
 }
 
+/* ---- running a suite ------------------------------------------------------------------ */
+
+static int run(Suite *s, enum fork_status fork)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+
+    if (fork == CK_NOFORK)
+        srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int run_suite(Suite *s)
+{
+    return run(s, CK_FORK);
+}
+
+int run_suite_nofork(Suite *s)
+{
+    return run(s, CK_NOFORK);
+}
+
 /* ---- checked helpers ----------------------------------------------------------------- */
 
 struct emu emu;

@@ -124,6 +124,18 @@ int try_post_id(struct emu *e, const struct tenant *t, const char *path, const c
 /* A gateway made by POST /hardware/gateway-devices and claimed by t with its code. */
 int try_claim_gateway(struct emu *e, const struct tenant *t, char id[64]);
 
+/* ---- running a suite -------------------------------------------------------------------- */
+
+typedef struct Suite Suite; /* check.h's */
+
+/* Runs every test of s, each in its own forked process (Check's default); the exit status
+ * for main: EXIT_SUCCESS when none failed. */
+int run_suite(Suite *s);
+
+/* run_suite in this one process, for suites whose teardown must see what a failed test left
+ * (a server to stop, threads) or whose fixture follows a restart. */
+int run_suite_nofork(Suite *s);
+
 /* ---- checked helpers: they fail the running Check test ------------------------------- */
 
 /* The emulator a suite shares, and whether emu_setup started it. */

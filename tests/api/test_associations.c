@@ -404,11 +404,5 @@ static Suite *associations_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(associations_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(associations_suite());
 }

@@ -297,12 +297,6 @@ static Suite *crash_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(crash_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* threads, and a teardown that stops the server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: threads, and a teardown that stops the server. */
+    return run_suite_nofork(crash_suite());
 }

@@ -412,11 +412,5 @@ static Suite *gateway_devices_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(gateway_devices_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(gateway_devices_suite());
 }

@@ -403,11 +403,5 @@ static Suite *hardware_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(hardware_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(hardware_suite());
 }

@@ -660,11 +660,5 @@ static Suite *invitations_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(invitations_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(invitations_suite());
 }

@@ -526,11 +526,5 @@ static Suite *locking_devices_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(locking_devices_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(locking_devices_suite());
 }

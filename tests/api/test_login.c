@@ -722,11 +722,5 @@ static Suite *login_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(login_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(login_suite());
 }

@@ -711,11 +711,5 @@ static Suite *logs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(logs_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(logs_suite());
 }

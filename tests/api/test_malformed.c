@@ -997,12 +997,6 @@ Suite *malformed_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(malformed_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* the teardown then stops a failed test's server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: the teardown then stops a failed test's server. */
+    return run_suite_nofork(malformed_suite());
 }

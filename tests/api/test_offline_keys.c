@@ -812,11 +812,5 @@ static Suite *offline_keys_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(offline_keys_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(offline_keys_suite());
 }

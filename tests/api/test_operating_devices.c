@@ -445,12 +445,6 @@ static Suite *operating_devices_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(operating_devices_suite());
-    int failures;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* restarts must update the fixture's emulator */
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: restarts must update the fixture's emulator. */
+    return run_suite_nofork(operating_devices_suite());
 }

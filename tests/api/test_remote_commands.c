@@ -495,11 +495,5 @@ static Suite *remote_commands_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(remote_commands_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(remote_commands_suite());
 }

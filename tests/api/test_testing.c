@@ -375,11 +375,5 @@ static Suite *testing_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(testing_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(testing_suite());
 }

@@ -295,15 +295,9 @@ int main(void)
 {
     Suite *s = suite_create("webhooks_crash");
     TCase *tc = tcase_create("sigkill");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 280);
     tcase_add_test(tc, acknowledged_events_survive_sigkill);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(s);
 }

@@ -284,11 +284,5 @@ static Suite *autopilot_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(autopilot_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(autopilot_suite());
 }

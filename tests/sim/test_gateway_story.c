@@ -383,11 +383,5 @@ static Suite *gateway_story_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gateway_story_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(gateway_story_suite());
 }

@@ -202,11 +202,5 @@ static Suite *permission_cleanup_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(permission_cleanup_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(permission_cleanup_suite());
 }
