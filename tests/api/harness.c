@@ -179,8 +179,8 @@ static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
     return size * n;
 }
 
-long http_call(const char *method, const char *url, const char *const *headers,
-               const char *body, struct http_response *out)
+long http_call(const char *method, const char *url, const char *const *headers, const char *body,
+               struct http_response *out)
 {
     return http_call_within(HTTP_TIMEOUT_S, method, url, headers, body, out);
 }
@@ -277,15 +277,13 @@ long tenant_login(struct emu *e, const struct tenant *t, const char *user_id,
                   const char *access_key, char *out, size_t cap)
 {
     char url[512], key[256], body[512];
-    const char *headers[] = {key, "Accept: " VENDOR_TYPE, "Content-Type: application/json",
-                             NULL};
+    const char *headers[] = {key, "Accept: " VENDOR_TYPE, "Content-Type: application/json", NULL};
     struct http_response r;
     long status;
 
     snprintf(url, sizeof(url), "%s/administration/login", e->url);
     snprintf(key, sizeof(key), "X-Api-Key: %s", t->api_key);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"accessKey\":\"%s\"}", user_id,
-             access_key);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"accessKey\":\"%s\"}", user_id, access_key);
     status = http_call("POST", url, headers, body, &r);
     if (status == 200 && json_str(&r, "token") != NULL && out != NULL)
         snprintf(out, cap, "%s", json_str(&r, "token"));
@@ -547,8 +545,8 @@ void assert_problem(const struct http_response *r, long status, const char *inst
     ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
     ck_assert_pstr_eq(json_str(r, "type"), "about:blank");
     ck_assert_pstr_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert_msg(json_object_is_type(member(r->json, "status"), json_type_int),
-                  "no status: %s", r->body);
+    ck_assert_msg(json_object_is_type(member(r->json, "status"), json_type_int), "no status: %s",
+                  r->body);
     ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
     ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
                   "problem without detail: %s", r->body);
@@ -627,8 +625,8 @@ void admin_strict(const struct tenant *t, const char *method, const char *path, 
     }
 }
 
-void expect_status(const struct tenant *t, const char *method, const char *path,
-                   const char *body, long want)
+void expect_status(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want)
 {
     struct http_response r;
 
@@ -661,8 +659,8 @@ void expect_not_found(const struct tenant *t, const char *method, const char *pa
     expect_problem(t, method, path, body, 404, "Resource not found");
 }
 
-void expect_problem(const struct tenant *t, const char *method, const char *path,
-                    const char *body, long status, const char *detail_is)
+void expect_problem(const struct tenant *t, const char *method, const char *path, const char *body,
+                    long status, const char *detail_is)
 {
     struct http_response r;
 
@@ -672,8 +670,8 @@ void expect_problem(const struct tenant *t, const char *method, const char *path
     http_response_free(&r);
 }
 
-void expect_invalid(const struct tenant *t, const char *method, const char *path,
-                    const char *body, const char *const *names)
+void expect_invalid(const struct tenant *t, const char *method, const char *path, const char *body,
+                    const char *const *names)
 {
     struct http_response r;
 
@@ -746,8 +744,8 @@ json_object *control(const char *method, const char *path, const char *body, lon
     return o;
 }
 
-json_object *admin(const struct tenant *t, const char *method, const char *path,
-                   const char *body, long want)
+json_object *admin(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want)
 {
     struct http_response r;
     json_object *o;
@@ -758,8 +756,7 @@ json_object *admin(const struct tenant *t, const char *method, const char *path,
     return o;
 }
 
-void make_phone(const struct tenant *t, char user_id[64], char phone_id[64],
-                char invitation_id[64])
+void make_phone(const struct tenant *t, char user_id[64], char phone_id[64], char invitation_id[64])
 {
     char body[256];
     json_object *inv, *accepted;

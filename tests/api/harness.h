@@ -55,16 +55,15 @@ void emu_kill(struct emu *e);
 
 /* One HTTP request. headers: NULL-terminated "Name: value" strings. body may be NULL.
  * Returns the status (0 on transport failure). */
-long http_call(const char *method, const char *url, const char *const *headers,
-               const char *body, struct http_response *out);
+long http_call(const char *method, const char *url, const char *const *headers, const char *body,
+               struct http_response *out);
 
 /* http_call that may take up to timeout_s seconds. */
 long http_call_within(long timeout_s, const char *method, const char *url,
                       const char *const *headers, const char *body, struct http_response *out);
 
 /* The value of a response header (case-insensitive), copied into buf; NULL if absent. */
-const char *http_header(const struct http_response *r, const char *name, char *buf,
-                        size_t cap);
+const char *http_header(const struct http_response *r, const char *name, char *buf, size_t cap);
 
 void http_response_free(struct http_response *r);
 
@@ -195,8 +194,8 @@ void admin_strict(const struct tenant *t, const char *method, const char *path, 
                   long want, struct http_response *r);
 
 /* admin_strict, then frees the answer. */
-void expect_status(const struct tenant *t, const char *method, const char *path,
-                   const char *body, long want);
+void expect_status(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want);
 
 /* Calls on e whose status is returned (the answer is dropped). */
 long admin_status(struct emu *e, const struct tenant *t, const char *method, const char *path,
@@ -209,12 +208,12 @@ void expect_not_found(const struct tenant *t, const char *method, const char *pa
 
 /* A call on emu that must fail with the problem of status (admin_strict) whose detail is
  * exactly detail_is (unless NULL). */
-void expect_problem(const struct tenant *t, const char *method, const char *path,
-                    const char *body, long status, const char *detail_is);
+void expect_problem(const struct tenant *t, const char *method, const char *path, const char *body,
+                    long status, const char *detail_is);
 
 /* A call on emu that must fail with 400 naming exactly these fields (NULL-terminated). */
-void expect_invalid(const struct tenant *t, const char *method, const char *path,
-                    const char *body, const char *const *names);
+void expect_invalid(const struct tenant *t, const char *method, const char *path, const char *body,
+                    const char *const *names);
 
 /* An Administration POST on emu that must answer 201 (admin_strict) with an id; copies it
  * (64 bytes). */
@@ -241,8 +240,8 @@ void control_expect(const char *method, const char *path, const char *body, long
 /* Calls on emu that must answer want (control_expect, admin_strict); the parsed body is
  * returned (caller puts). */
 json_object *control(const char *method, const char *path, const char *body, long want);
-json_object *admin(const struct tenant *t, const char *method, const char *path,
-                   const char *body, long want);
+json_object *admin(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want);
 
 /* A user with an activated phone: an invitation (delivery NONE) accepted through the control
  * API. invitation_id may be NULL. */

@@ -131,7 +131,8 @@ START_TEST(create_rejects_invalid_bodies)
     new_gateway(&t, gateway, NULL);
     new_lock(&t, "Door", lock);
     expect_invalid(&t, "POST", "/gateway-device-association", "{}", both);
-    expect_invalid(&t, "POST", "/gateway-device-association", "{\"gatewayDeviceId\":\"gw\",\"lockingDeviceId\":7}", both);
+    expect_invalid(&t, "POST", "/gateway-device-association",
+                   "{\"gatewayDeviceId\":\"gw\",\"lockingDeviceId\":7}", both);
     snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\"}", lock);
     expect_invalid(&t, "POST", "/gateway-device-association", body, gateway_only);
     snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":null}", gateway);
@@ -161,10 +162,10 @@ START_TEST(devices_must_exist_in_the_system)
 
     pair_body(body, sizeof(body), UNKNOWN_ID, lock);
     expect_detail_has(&a, "POST", "/gateway-device-association", body, 404,
-                   "gateway device '" UNKNOWN_ID "' not found");
+                      "gateway device '" UNKNOWN_ID "' not found");
     pair_body(body, sizeof(body), gateway, UNKNOWN_ID);
     expect_detail_has(&a, "POST", "/gateway-device-association", body, 404,
-                   "locking device '" UNKNOWN_ID "' not found");
+                      "locking device '" UNKNOWN_ID "' not found");
     associate(&a, lock, gateway, 404, NULL); /* ids of the wrong kind */
     associate(&a, other_gateway, lock, 404, NULL);
     associate(&a, gateway, other_lock, 404, NULL);
@@ -269,9 +270,9 @@ START_TEST(unknown_ids_are_not_found)
 
     frozen_tenant(&t);
     expect_detail_has(&t, "GET", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
-                   "Resource not found");
+                      "Resource not found");
     expect_detail_has(&t, "DELETE", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
-                   "Resource not found");
+                      "Resource not found");
 }
 END_TEST
 
@@ -296,7 +297,8 @@ START_TEST(filter_by_gateway)
     ck_assert_int_eq(list_ids(&a, query, 50, ids, &pages), 3);
     for (int i = 0; i < 3; i++)
         ck_assert_str_eq(ids[i], ids1[i]);
-    admin_strict(&a, "GET", "/gateway-device-association?gateway-device-id=" UNKNOWN_ID, NULL, 200, &r);
+    admin_strict(&a, "GET", "/gateway-device-association?gateway-device-id=" UNKNOWN_ID, NULL, 200,
+                 &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     http_response_free(&r);
     snprintf(query, sizeof(query), "&gateway-device-id=%s", foreign);
@@ -304,7 +306,7 @@ START_TEST(filter_by_gateway)
     snprintf(query, sizeof(query), "&gateway-device-id=%s", g1);
     ck_assert_int_eq(list_ids(&b, query, 50, ids, &pages), 0);
     expect_detail_has(&a, "GET", "/gateway-device-association?gateway-device-id=nope", NULL, 400,
-                   NULL);
+                      NULL);
 }
 END_TEST
 

@@ -159,8 +159,8 @@ START_TEST(claim_rejects_invalid_bodies)
     expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":42}", "claimingCode");
     expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":null}", "claimingCode");
     expect_invalid_one(&t, "/gateway-device", long_code, "claimingCode");
-    expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":\"2K7H-ASR3\",\"serialNumber\":\"x\"}",
-                   "serialNumber");
+    expect_invalid_one(&t, "/gateway-device",
+                       "{\"claimingCode\":\"2K7H-ASR3\",\"serialNumber\":\"x\"}", "serialNumber");
     expect_problem(&t, "POST", "/gateway-device", NULL, 400, NULL);
     expect_problem(&t, "POST", "/gateway-device", "[\"2K7H-ASR3\"]", 400, NULL);
     expect_problem(&t, "POST", "/gateway-device", "{\"claimingCode\":", 400, NULL);

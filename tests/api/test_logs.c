@@ -185,7 +185,8 @@ static int build_world(void)
     rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"One\"}", ids[L1]);
     rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"Two\"}", ids[L2]);
     rc |= try_post_id(&emu, &b, "/locking-device", "{\"name\":\"Bee\"}", ids[LB]);
-    rc |= try_claim_gateway(&emu, &a, ids[G1]) | try_claim_gateway(&emu, &a, ids[G2]) | try_claim_gateway(&emu, &b, ids[GB]);
+    rc |= try_claim_gateway(&emu, &a, ids[G1]) | try_claim_gateway(&emu, &a, ids[G2]) |
+          try_claim_gateway(&emu, &b, ids[GB]);
     if (emu_stop(&emu) != 0 || rc != 0 || write_entries() != 0)
         return -1;
     return emu_restart(&emu, args);

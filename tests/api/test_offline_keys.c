@@ -436,10 +436,11 @@ START_TEST(body_rules_name_every_bad_field)
                                                     "startDatetime", "endDatetime",
                                                     "deliveryMechanism", NULL});
     http_response_free(&r);
-    admin_strict(&t, "POST", "/offline-key",
-         "{\"operatingDeviceId\":\"x\",\"lockingDeviceId\":\"\",\"startDatetime\":\"today\","
-         "\"endDatetime\":1,\"deliveryMechanism\":\"NONE\"}",
-         400, &r);
+    admin_strict(
+        &t, "POST", "/offline-key",
+        "{\"operatingDeviceId\":\"x\",\"lockingDeviceId\":\"\",\"startDatetime\":\"today\","
+        "\"endDatetime\":1,\"deliveryMechanism\":\"NONE\"}",
+        400, &r);
     assert_invalid_params(&r, (const char *const[]){"operatingDeviceId", "lockingDeviceId",
                                                     "startDatetime", "endDatetime", NULL});
     http_response_free(&r);

@@ -232,10 +232,8 @@ START_TEST(list_pages_without_skips_or_repeats)
     http_response_free(&r);
     admin_strict(&t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 2);
-    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 0), "id"),
-                     devices[3]);
-    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 1), "id"),
-                     devices[4]);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 0), "id"), devices[3]);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 1), "id"), devices[4]);
     ck_assert_ptr_null(json_str(&r, "nextPageToken"));
     http_response_free(&r);
 

@@ -57,7 +57,8 @@ static int build_world(struct world *w, int index)
     rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Front\"}", w->l_claimed1);
     rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Back\"}", w->l_claimed2);
     rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Shed\"}", w->l_unclaimed);
-    rc |= try_claim_gateway(&emu, &w->t, w->g_active1) | try_claim_gateway(&emu, &w->t, w->g_active2);
+    rc |=
+        try_claim_gateway(&emu, &w->t, w->g_active1) | try_claim_gateway(&emu, &w->t, w->g_active2);
     rc |= try_claim_gateway(&emu, &w->t, w->g_pending);
     rc |= associate(&w->t, w->g_active1, w->l_claimed1);
     rc |= associate(&w->t, w->g_active1, w->l_claimed2);

@@ -126,14 +126,13 @@ static int add_gateway(char locks[][64])
 
 static int build_site(long users, long locks_total)
 {
-    char (*locks)[64] = calloc((size_t)locks_total + PER_GATEWAY * GATEWAYS, 64), path[128],
-         body[256];
+    char(*locks)[64] = calloc((size_t)locks_total + PER_GATEWAY * GATEWAYS, 64), path[128],
+    body[256];
     long done = 0;
 
-    if (locks == NULL ||
-        tenant_create(&emu, &t,
-                      "{\"clock\":{\"mode\":\"frozen\","
-                      "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
+    if (locks == NULL || tenant_create(&emu, &t,
+                                       "{\"clock\":{\"mode\":\"frozen\","
+                                       "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
         return fail("POST /systems", 0, NULL);
     /* The locks are shared out among the users as evenly as they go. */
     for (long u = 0; u < users; u++) {

@@ -152,6 +152,20 @@ static void expect_certificate(const struct tenant *t, const char *lock, const c
     json_object_put(hw);
 }
 
+/* A new system where user's phone claimed a lock made from hardware (as claim_lock) and may
+ * open it (permit); returns the claim answer (caller puts). */
+static json_object *story_lock(struct tenant *t, char user[64], char phone[64],
+                               const char *hardware, char lock[64], char serial[64])
+{
+    json_object *claimed;
+
+    new_system(t);
+    make_phone(t, user, phone, NULL);
+    claimed = claim_lock(t, phone, hardware, lock, serial);
+    permit(t, user, lock);
+    return claimed;
+}
+
 /* ---- the stories ---------------------------------------------------------------------- */
 
 START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
@@ -163,16 +177,13 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     json_object *o, *list, *v;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone, NULL);
-    o = claim_lock(&t, phone,
+    o = story_lock(&t, user, phone,
                    "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P40D\","
                    "\"reKeyingWindow\":\"P10D\"}",
                    lock, serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-02-10T08:00:00Z");
     ck_assert_int_eq(jbool(o, "operationalCertificate.eligibleForReKeying"), 0);
     json_object_put(o);
-    permit(&t, user, lock);
     o = hardware_of(serial);
     snprintf(old_pem, sizeof(old_pem), "%s", jstr(o, "operationalCertificate.certificatePem"));
     json_object_put(o);
@@ -245,10 +256,8 @@ START_TEST(offline_rekeying_takes_two_visits)
     json_object *o, *list, *v;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone, NULL);
-    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
-    permit(&t, user, lock);
+    json_object_put(
+        story_lock(&t, user, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
     json_object_put(sync_phone(phone));
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
     json_object_put(admin(&t, "POST", path, NULL, 204));
@@ -312,10 +321,8 @@ START_TEST(offline_csr_then_online_visit_installs_once)
     char user[64], phone[64], lock[64], serial[64], path[256];
     json_object *v;
 
-    new_system(&t);
-    make_phone(&t, user, phone, NULL);
-    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
-    permit(&t, user, lock);
+    json_object_put(
+        story_lock(&t, user, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
     json_object_put(sync_phone(phone));
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
     json_object_put(admin(&t, "POST", path, NULL, 204));
@@ -344,15 +351,12 @@ START_TEST(expired_certificate_refuses_sessions)
     json_object *o, *list, *v;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone, NULL);
-    o = claim_lock(&t, phone,
+    o = story_lock(&t, user, phone,
                    "{\"hardwareModel\":\"CONTROLLER\",\"operationalCertificateLifetime\":\"P1D\","
                    "\"reKeyingWindow\":\"PT1H\"}",
                    lock, serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-01-02T08:00:00Z");
     json_object_put(o);
-    permit(&t, user, lock);
     v = visit(phone, lock, "unlock", 1, NULL);
     expect_rekey(v, 0, 0, 0, "NONE");
     json_object_put(v);
