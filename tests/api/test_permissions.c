@@ -325,14 +325,10 @@ START_TEST(unknown_references_are_named_in_404)
     create_device(&t, device);
 
     single_body(body, sizeof(body), UNKNOWN_ID, device, "");
-    admin_strict(&t, "POST", "/permission", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown user '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/permission", body, 404, "unknown user '" UNKNOWN_ID "'");
 
     single_body(body, sizeof(body), user, UNKNOWN_ID, "");
-    admin_strict(&t, "POST", "/permission", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown locking device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/permission", body, 404, "unknown locking device '" UNKNOWN_ID "'");
 
     /* A locking device id used as a user id is still an unknown user. */
     single_body(body, sizeof(body), device, user, "");
@@ -418,13 +414,9 @@ START_TEST(put_validates_like_post_and_changes_nothing_on_failure)
 
     check_bad_bodies(&t, "PUT", path, user, device);
     single_body(body, sizeof(body), UNKNOWN_ID, device, "");
-    admin_strict(&t, "PUT", path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown user '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "PUT", path, body, 404, "unknown user '" UNKNOWN_ID "'");
     single_body(body, sizeof(body), user, UNKNOWN_ID, "");
-    admin_strict(&t, "PUT", path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown locking device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "PUT", path, body, 404, "unknown locking device '" UNKNOWN_ID "'");
 
     get_permission(&t, id, &r);
     ck_assert_str_eq(r.body, before);
