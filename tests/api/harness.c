@@ -16,10 +16,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static void sleep_ms(long ms)
+void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
     nanosleep(&ts, NULL);
+}
+
+double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double now_ms(void)
+{
+    return now_s() * 1e3;
 }
 
 static int spawn(struct emu *e, const char *const *extra)
@@ -375,6 +389,54 @@ int jbool(json_object *o, const char *path)
     json_object *v = jget(o, path);
 
     return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    long len;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = calloc(1, (size_t)len + 1);
+    if (text != NULL && fread(text, 1, (size_t)len, f) != (size_t)len) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+void source_path(const char *rel, char *out, size_t cap)
+{
+    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
+
+    snprintf(out, cap, "%s/%s", root ? root : ".", rel);
+}
+
+void slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f != NULL)
+        fclose(f);
+}
+
+char *read_source(const char *relative)
+{
+    char path[1024];
+    char *text;
+
+    source_path(relative, path, sizeof(path));
+    text = read_text(path);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    return text;
 }
 
 /* ---- fixture-time helpers ------------------------------------------------------------ */

@@ -111,6 +111,29 @@ const char *jstr(json_object *o, const char *path);
 int64_t jint(json_object *o, const char *path);
 int jbool(json_object *o, const char *path);
 
+/* ---- time ------------------------------------------------------------------------------ */
+
+/* Sleeps ms milliseconds. */
+void sleep_ms(long ms);
+
+/* The monotonic clock in seconds and in milliseconds, for measuring spans. */
+double now_s(void);
+double now_ms(void);
+
+/* ---- files ---------------------------------------------------------------------------- */
+
+/* The whole text of the file at path (caller frees), or NULL when it cannot be read. */
+char *read_text(const char *path);
+
+/* Up to cap - 1 bytes of the file at path into buf, NUL-terminated ("" when unreadable). */
+void slurp(const char *path, char *buf, size_t cap);
+
+/* The path of relative in the source tree ($KEYLESS_EMULATOR_SOURCE_ROOT, else "."). */
+void source_path(const char *relative, char *out, size_t cap);
+
+/* read_text of a file of the source tree; fails the running test when it cannot be read. */
+char *read_source(const char *relative);
+
 /* ---- fixture-time helpers: they report on stderr and return -1 instead of asserting -- */
 
 /* Prints the formatted message and a newline on stderr; returns -1. */

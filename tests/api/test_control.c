@@ -613,16 +613,6 @@ struct run {
     char out[16384], err[16384];
 };
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-
-    buf[n] = '\0';
-    if (f != NULL)
-        fclose(f);
-}
-
 /* Runs the binary with "--db :memory: --ready-file F" and args (NULL-terminated), with env
  * ("NAME=value", or NULL) added to the environment, until it exits. If it starts serving
  * instead (F appears) or is still running after 20 s, it is killed. */

@@ -53,12 +53,6 @@ static uint64_t next_random(void)
     return rng_state;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* ---- the writers ------------------------------------------------------------------------ */
 
 /* Creates users, and deletes one of its own every third step, until the server is gone. */

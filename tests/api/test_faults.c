@@ -101,14 +101,6 @@ static int64_t fired(const char *id)
     return n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void assert_injected(const struct http_response *r, long status, const char *title,
                             const char *rule_id, const char *instance)
 {

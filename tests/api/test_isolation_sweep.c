@@ -370,21 +370,9 @@ static void probe(const struct own *b, const char *method, const char *fmt, cons
  * each {param} written as %s; read from the source so that a new route cannot be missed. */
 static size_t routes_with_ids(char rows[][160], size_t cap)
 {
-    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
-    char path[1024], defs[16][2][128], *text;
+    char defs[16][2][128], *text = read_source("src/admin/routes.c");
     size_t ndefs = 0, n = 0;
-    FILE *f;
-    long size;
 
-    snprintf(path, sizeof(path), "%s/src/admin/routes.c", root ? root : ".");
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)size + 1);
-    ck_assert(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size);
-    fclose(f);
     /* #define LD "/locking-device/{locking-device-id}" */
     for (char *at = strstr(text, "#define "); at && ndefs < 16; at = strstr(at + 1, "#define "))
         if (sscanf(at, "#define %127s \"%127[^\"]\"", defs[ndefs][0], defs[ndefs][1]) == 2)

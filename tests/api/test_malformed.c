@@ -339,26 +339,6 @@ struct define {
     char value[256];
 };
 
-static char *read_source(const char *relative)
-{
-    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
-    char path[1024];
-    FILE *f;
-    char *text;
-    long size;
-
-    snprintf(path, sizeof(path), "%s/%s", root ? root : ".", relative);
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)size + 1);
-    ck_assert(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size);
-    fclose(f);
-    return text;
-}
-
 /* Reads a C string literal at *s into out (appending); advances past it. */
 static int take_literal(const char **s, char *out, size_t cap)
 {

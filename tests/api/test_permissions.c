@@ -24,6 +24,14 @@ static void create_device(const struct tenant *t, char *id)
     post_id(t, "/locking-device", "{\"name\":\"Front door\"}", id);
 }
 
+/* A new system with a user and a locking device to name in permissions. */
+static void tenant_with_user_and_device(struct tenant *t, char user[64], char device[64])
+{
+    new_tenant(t);
+    new_user(t, user);
+    create_device(t, device);
+}
+
 /* A SINGLE_INTERVAL body for user and device, with extra members appended (may be ""). */
 static void single_body(char *out, size_t cap, const char *user, const char *device,
                         const char *extra)
@@ -90,9 +98,7 @@ START_TEST(create_single_interval_and_read_it_back)
     struct http_response r;
     char user[64], device[64], id[64], body[1024];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     snprintf(body, sizeof(body),
              "{\"permissionType\":\"SINGLE_INTERVAL\",\"userId\":\"%s\",\"lockingDeviceId\":\"%s\","
              "\"operationType\":\"UPDATE_TIME\",\"operatingKeyValidityDuration\":\"P8D\","
@@ -124,9 +130,7 @@ START_TEST(validity_defaults_to_p8d_and_renders_as_written)
     struct tenant t;
     char user[64], device[64];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++) {
         struct http_response r;
         char body[1024], extra[128] = "", id[64];
@@ -149,9 +153,7 @@ START_TEST(recurring_and_multiple_intervals_keep_weekdays_and_intervals)
     struct tenant t;
     char user[64], device[64];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (int i = 0; i < 2; i++) {
         struct http_response r;
         char body[1024], id[64];
@@ -280,9 +282,7 @@ START_TEST(create_rejects_every_bad_field)
     struct http_response r;
     char user[64], device[64];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     check_bad_bodies(&t, "POST", "/permission", user, device);
     admin_strict(&t, "POST", "/permission", "[]", 400, &r);
     http_response_free(&r);
@@ -296,9 +296,7 @@ START_TEST(interval_count_is_capped)
     struct http_response r;
     char user[64], device[64], tmpl[4096], body[4096], list[2048] = "", id[64];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (int i = 0; i < 33; i++) {
         size_t len = strlen(list);
         snprintf(list + len, sizeof(list) - len, "%s\"%02d:00-%02d:30\"", i ? "," : "", i % 24,
@@ -320,9 +318,7 @@ START_TEST(unknown_references_are_named_in_404)
     struct http_response r;
     char user[64], device[64], body[1024], detail[512];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
 
     single_body(body, sizeof(body), UNKNOWN_ID, device, "");
     expect_problem(&t, "POST", "/permission", body, 404, "unknown user '" UNKNOWN_ID "'");
@@ -403,9 +399,7 @@ START_TEST(put_validates_like_post_and_changes_nothing_on_failure)
     struct http_response r;
     char user[64], device[64], id[64], body[1024], path[128], before[2048];
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     create_single(&t, user, device, id);
     snprintf(path, sizeof(path), "/permission/%s", id);
     get_permission(&t, id, &r);
@@ -437,9 +431,7 @@ START_TEST(delete_revokes_the_permission)
     char user[64], device[64], id[64], keep[64], path[128], ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    new_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     create_single(&t, user, device, id);
     create_single(&t, user, device, keep);
     snprintf(path, sizeof(path), "/permission/%s", id);

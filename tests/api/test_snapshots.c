@@ -28,14 +28,6 @@
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static long post_snapshot(struct emu *e, const char *name, struct http_response *r)
 {
     char body[256];

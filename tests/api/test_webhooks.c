@@ -357,21 +357,6 @@ static json_object *only_delivery(const struct tenant *t, struct http_response *
     return d;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- subscriptions -------------------------------------------------------------------- */
 
 START_TEST(subscribe_makes_a_secret)

@@ -47,13 +47,6 @@ struct upload {
     size_t len;
 };
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
 static int verified(const char *id, const char *ts, const char *body, const char *header)
 {
     unsigned char key[64], mac[EVP_MAX_MD_SIZE];
