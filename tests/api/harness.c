@@ -522,6 +522,12 @@ void emu_setup(void)
     emu_setup_with(NULL);
 }
 
+void emu_must_start(void)
+{
+    emu_setup();
+    ck_assert_msg(emu_ok, "the emulator did not start; see %s/stderr.log", emu.dir);
+}
+
 void emu_teardown(void)
 {
     emu_stop(&emu);
@@ -876,6 +882,8 @@ json_object *admin_list_pages(const struct tenant *t, const char *path, size_t *
         for (size_t i = 0; i < json_object_array_length(items); i++)
             json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
         next = json_str(&r, "nextPageToken");
+        if (next != NULL && limit != NULL) /* only the last page may be short */
+            ck_assert_int_eq(json_object_array_length(items), atoi(limit + 6));
         snprintf(token, sizeof(token), "%s", next ? next : "");
         if (token[0] == '\0')
             ck_assert_msg(json_object_object_length(r.json) == 1, "last page: %s", r.body);

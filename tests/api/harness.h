@@ -168,6 +168,9 @@ extern int emu_ok;
 void emu_setup(void);
 void emu_teardown(void);
 
+/* An unchecked fixture that starts emu on :memory: or fails the whole test case. */
+void emu_must_start(void);
+
 /* Starts emu with extra flags (NULL-terminated); sets emu_ok, naming stderr.log on failure. */
 void emu_setup_with(const char *const *args);
 
@@ -281,8 +284,9 @@ json_object *claim_new_lock(const char *phone_id, const char *lock_id, const cha
                             char serial[64]);
 
 /* Every item of a paged Administration list on emu (path may carry a query), over all its
- * pages, as one array (caller puts). Each page must answer 200 (admin_strict) with items, no
- * more than the path's limit= when it names one; the last page holds items alone. */
+ * pages, as one array (caller puts). Each page must answer 200 (admin_strict) with items, exactly
+ * the path's limit= when it names one (the last page at most that); the last page holds items
+ * alone. */
 json_object *admin_list_all(const struct tenant *t, const char *path);
 
 /* admin_list_all that also counts the pages it read. */

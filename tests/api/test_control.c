@@ -35,16 +35,6 @@
          "\u00e9"
 #define ACCENTED_256 E240 E16
 
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
 
 /* r is a 400 for instance whose invalidParams name exactly the fields in names
@@ -1073,7 +1063,7 @@ static TCase *tcase_with(const char *name, void (*setup)(void), void (*teardown)
 static Suite *control_suite(void)
 {
     Suite *s = suite_create("control");
-    TCase *api = tcase_with("control_api", suite_setup, suite_teardown);
+    TCase *api = tcase_with("control_api", emu_must_start, emu_teardown);
     TCase *token = tcase_with("control_token", guarded_setup, guarded_teardown);
     TCase *cli = tcase_with("command_line", NULL, NULL);
     TCase *fx = tcase_with("fixtures", fixtured_setup, fixtured_teardown);

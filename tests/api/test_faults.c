@@ -20,16 +20,6 @@
 #define NO_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
 
 /* Deletes every rule of e. */
@@ -725,7 +715,7 @@ static Suite *faults_suite(void)
     TCase *rules = tcase_create("rules");
     TCase *own = tcase_create("own_emulator");
 
-    tcase_add_unchecked_fixture(rules, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(rules, emu_must_start, emu_teardown);
     tcase_add_checked_fixture(rules, test_setup, NULL);
     tcase_set_timeout(rules, 120);
     tcase_add_test(rules, create_renders_every_field);

@@ -20,13 +20,8 @@ static struct tenant tenant;
 
 static void suite_setup(void)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &tenant, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
+    emu_must_start();
+    new_tenant(&tenant);
 }
 
 /* A request to emu with the tenant's API key, vendor Accept and token, plus extra headers
@@ -435,7 +430,7 @@ static Suite *http_core_suite(void)
     TCase *tc = tcase_create("core");
     TCase *life = tcase_create("lifecycle");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, suite_setup, emu_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, index_page_is_html);
     tcase_add_loop_test(tc, unknown_path_is_404, 0, N(unknown_paths));

@@ -26,15 +26,10 @@ static struct tenant tenant, other, frozen;
 
 static void suite_setup(void)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &tenant, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &other, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &frozen, FROZEN_CLOCK), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
+    emu_must_start();
+    new_tenant(&tenant);
+    new_tenant(&other);
+    new_tenant_from(&frozen, FROZEN_CLOCK);
 }
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -701,7 +696,7 @@ static Suite *login_suite(void)
     Suite *s = suite_create("login");
     TCase *tc = tcase_create("login");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, suite_setup, emu_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, login_answers_a_token);
     tcase_add_test(tc, token_is_rs256_with_the_jwks_kid_and_signature);

@@ -31,16 +31,6 @@
 #define REQS "keyless_emulator_http_requests_total"
 #define DUR "keyless_emulator_http_request_duration_seconds"
 
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
 
 /* Cuts the next line off *cursor (in place); NULL at the end. */
@@ -622,7 +612,7 @@ static Suite *metrics_suite(void)
     TCase *hooks = tcase_create("webhooks");
     TCase *logs = tcase_create("logs");
 
-    tcase_add_unchecked_fixture(scrape_tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(scrape_tc, emu_must_start, emu_teardown);
     tcase_set_timeout(scrape_tc, 120);
     tcase_add_test(scrape_tc, scrape_is_prometheus_text);
     tcase_add_test(scrape_tc, process_version_start_time_and_uptime);
@@ -636,7 +626,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(scrape_tc, emulator_time_on_login);
     suite_add_tcase(s, scrape_tc);
 
-    tcase_add_unchecked_fixture(hooks, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(hooks, emu_must_start, emu_teardown);
     tcase_add_checked_fixture(hooks, rx_start, rx_stop);
     tcase_set_timeout(hooks, 120);
     tcase_add_test(hooks, webhook_deliveries_by_result_and_pending);

@@ -169,38 +169,13 @@ static void assert_open_command(json_object *o, const char *id, const char *gate
 
 /* Reads every page of path (which has a query) with limit; copies ids, counts pages. */
 static size_t list_ids(const struct tenant *t, const char *path, int limit, char ids[][64],
-                       size_t cap, int *pages)
+                       size_t cap, size_t *pages)
 {
     const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
     char url[1024];
-    size_t n = 0;
 
     snprintf(url, sizeof(url), "%s%slimit=%d", path, sep, limit);
-    for (*pages = 1; *pages < 50; (*pages)++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        admin_strict(t, "GET", url, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
-        ck_assert_int_le(json_object_array_length(items), limit);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_uint_lt(n, cap);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL) {
-            ck_assert_int_eq(json_object_array_length(items), limit);
-            snprintf(url, sizeof(url), "%s%slimit=%d&next-page-token=%s", path, sep, limit, next);
-        }
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("%s never reached its last page", path);
-    return n;
+    return admin_list_ids(t, url, ids, cap, pages);
 }
 
 /* ---- issuing -------------------------------------------------------------------------- */
@@ -242,7 +217,7 @@ START_TEST(issue_refuses_each_unmet_precondition)
 {
     const struct world *w = world(1);
     char body[256], detail[256], ids[4][64];
-    int pages;
+    size_t pages;
 
     command_body(body, sizeof(body), w->g_active2, w->l_claimed2);
     snprintf(detail, sizeof(detail),
@@ -386,7 +361,7 @@ START_TEST(commands_of_another_system_are_not_found)
     const struct world *a = world(5), *b = world(6);
     struct http_response r;
     char id[64], path[160], ids[4][64];
-    int pages;
+    size_t pages;
 
     issue(&a->t, a->g_active1, a->l_claimed1, id);
     snprintf(path, sizeof(path), "/remote-command/%s", id);
@@ -413,7 +388,7 @@ START_TEST(list_pages_in_issue_order_and_filters_by_gateway)
     const struct world *w = world(7);
     char made[7][64], ids[8][64], path[256];
     struct http_response r;
-    int pages;
+    size_t pages;
 
     snprintf(made[0], 64, "%s", w->acked);
     for (int i = 1; i <= 4; i++)

@@ -158,16 +158,6 @@ static double timed_restore(struct emu *e, const char *what)
 
 /* ---- names, creation, listing ---------------------------------------------------------- */
 
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 START_TEST(create_answers_name_time_and_size)
 {
     struct http_response r;
@@ -536,7 +526,7 @@ static Suite *snapshots_suite(void)
     Suite *s = suite_create("snapshots");
     TCase *tc = tcase_create("memory");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, emu_must_start, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, create_answers_name_time_and_size);
     tcase_add_test(tc, create_of_a_taken_name_conflicts);
