@@ -748,6 +748,34 @@ void expect_invalid(const struct tenant *t, const char *method, const char *path
     http_response_free(&r);
 }
 
+void expect_invalid_bodies(const struct tenant *t, const char *method, const char *path,
+                           const struct invalid_body *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        expect_invalid(t, method, path, cases[i].body, cases[i].names);
+}
+
+void expect_control_problem(const char *method, const char *path, const char *body, long status)
+{
+    struct http_response r;
+
+    control_expect(method, path, body, status, &r);
+    assert_control_problem(&r, status, path);
+    http_response_free(&r);
+}
+
+void expect_control_invalid_bodies(const char *path, const struct invalid_body *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct http_response r;
+
+        control_expect("POST", path, cases[i].body, 400, &r);
+        assert_control_problem(&r, 400, path);
+        assert_invalid_params(&r, cases[i].names);
+        http_response_free(&r);
+    }
+}
+
 void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
 {
     struct http_response r;

@@ -241,6 +241,23 @@ void expect_problem(const struct tenant *t, const char *method, const char *path
 void expect_invalid(const struct tenant *t, const char *method, const char *path, const char *body,
                     const char *const *names);
 
+/* A request body and the fields (NULL-terminated) its 400 must name in invalidParams. */
+struct invalid_body {
+    const char *body;
+    const char *names[8];
+};
+
+/* expect_invalid for each of the n bodies, sent by t with method to path. */
+void expect_invalid_bodies(const struct tenant *t, const char *method, const char *path,
+                           const struct invalid_body *cases, size_t n);
+
+/* A control call on emu that must fail with the problem of status for path. */
+void expect_control_problem(const char *method, const char *path, const char *body, long status);
+
+/* Each of the n bodies POSTed to the control path must fail with the problem of 400 naming
+ * exactly its fields. */
+void expect_control_invalid_bodies(const char *path, const struct invalid_body *cases, size_t n);
+
 /* An Administration POST on emu that must answer 201 (admin_strict) with an id; copies it
  * (64 bytes). */
 void post_id(const struct tenant *t, const char *path, const char *body, char id[64]);

@@ -116,10 +116,7 @@ END_TEST
 
 START_TEST(gateway_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{\"hardwareVersion\":\"\"}", {"hardwareVersion"}},
         {"{\"firmwareVersion\":7}", {"firmwareVersion"}},
         {"{\"hardwareVersion\":\"12345678901234567890123456789012\"}", {"hardwareVersion"}},
@@ -127,20 +124,11 @@ START_TEST(gateway_rejects_invalid_bodies)
         {"{\"claimingCode\":\"2K7H-ASR3\",\"firmwareVersion\":\"\"}",
          {"claimingCode", "firmwareVersion"}},
     };
-    struct http_response r;
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        control_expect("POST", "/hardware/gateway-devices", cases[i].body, 400, &r);
-        assert_control_problem(&r, 400, "/hardware/gateway-devices");
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
-    control_expect("POST", "/hardware/gateway-devices", "[]", 400, &r);
-    assert_control_problem(&r, 400, "/hardware/gateway-devices");
-    http_response_free(&r);
-    control_expect("POST", "/hardware/gateway-devices", "{\"hardwareVersion\":", 400, &r);
-    assert_control_problem(&r, 400, "/hardware/gateway-devices");
-    http_response_free(&r);
+    expect_control_invalid_bodies("/hardware/gateway-devices", cases,
+                                  sizeof(cases) / sizeof(cases[0]));
+    expect_control_problem("POST", "/hardware/gateway-devices", "[]", 400);
+    expect_control_problem("POST", "/hardware/gateway-devices", "{\"hardwareVersion\":", 400);
 }
 END_TEST
 
@@ -283,10 +271,7 @@ END_TEST
 
 START_TEST(locking_device_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[4];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{}", {"hardwareModel"}},
         {"{\"hardwareModel\":\"padlock\"}", {"hardwareModel"}},
         {"{\"hardwareModel\":\"BEAT_GW_A1\"}", {"hardwareModel"}},
@@ -296,17 +281,11 @@ START_TEST(locking_device_rejects_invalid_bodies)
         {"{\"hardwareVersion\":[],\"firmwareVersion\":\"\"}",
          {"hardwareModel", "hardwareVersion", "firmwareVersion"}},
     };
-    struct http_response r;
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        control_expect("POST", "/hardware/locking-devices", cases[i].body, 400, &r);
-        assert_control_problem(&r, 400, "/hardware/locking-devices");
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
-    control_expect("POST", "/hardware/locking-devices", NULL, 400, &r); /* the model is required */
-    assert_control_problem(&r, 400, "/hardware/locking-devices");
-    http_response_free(&r);
+    expect_control_invalid_bodies("/hardware/locking-devices", cases,
+                                  sizeof(cases) / sizeof(cases[0]));
+    /* The model is required. */
+    expect_control_problem("POST", "/hardware/locking-devices", NULL, 400);
 }
 END_TEST
 

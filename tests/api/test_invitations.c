@@ -241,48 +241,46 @@ START_TEST(validity_duration_bounds)
 }
 END_TEST
 
-START_TEST(sms_link_delivers_a_link_and_hides_the_code)
+/* Invites a new user of a new system with delivery (the body's members after userId) and
+ * expects expires; copies the one message sent on channel to recipient into text, takes
+ * the code after prefix from it and accepts the invitation with that code. */
+static void invite_delivered(const char *delivery, const char *expires, const char *channel,
+                             const char *recipient, const char *prefix, char text[1024])
 {
     struct tenant t;
     struct http_response r;
-    char body[256], text[1024], code[64], user[64];
+    char body[512], code[64], user[64];
 
     frozen_tenant(&t);
     new_user(&t, user);
-    snprintf(body, sizeof(body),
-             "{\"userId\":\"%s\",\"deliveryMechanism\":\"SMS\",\"phoneNumber\":\"+358401234567\"}",
-             user);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",%s}", user, delivery);
     invite(&t, body, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 2);
-    ck_assert_str_eq(json_str(&r, "expirationDatetime"), "2030-01-02T00:00:00Z");
-    only_message(&t, "SMS", "+358401234567", json_str(&r, "id"), text, sizeof(text));
-    code_after(text, LINK_PREFIX, code);
-    ck_assert_ptr_nonnull(strstr(text, "2030-01-02T00:00:00Z"));
+    ck_assert_str_eq(json_str(&r, "expirationDatetime"), expires);
+    only_message(&t, channel, recipient, json_str(&r, "id"), text, 1024);
+    code_after(text, prefix, code);
     http_response_free(&r);
     accept_ok("invitationCode", code, user, NULL);
+}
+
+START_TEST(sms_link_delivers_a_link_and_hides_the_code)
+{
+    char text[1024];
+
+    invite_delivered("\"deliveryMechanism\":\"SMS\",\"phoneNumber\":\"+358401234567\"",
+                     "2030-01-02T00:00:00Z", "SMS", "+358401234567", LINK_PREFIX, text);
+    ck_assert_ptr_nonnull(strstr(text, "2030-01-02T00:00:00Z"));
 }
 END_TEST
 
 START_TEST(email_code_delivers_the_bare_code)
 {
-    struct tenant t;
-    struct http_response r;
-    char body[256], text[1024], code[64], user[64];
+    char text[1024];
 
-    frozen_tenant(&t);
-    new_user(&t, user);
-    snprintf(body, sizeof(body),
-             "{\"userId\":\"%s\",\"deliveryMechanism\":\"EMAIL\",\"email\":\"ann@example.com\","
-             "\"format\":\"INVITATION_CODE\",\"validityDuration\":\"P7D\"}",
-             user);
-    invite(&t, body, &r);
-    ck_assert_int_eq(json_object_object_length(r.json), 2);
-    ck_assert_str_eq(json_str(&r, "expirationDatetime"), "2030-01-08T00:00:00Z");
-    only_message(&t, "EMAIL", "ann@example.com", json_str(&r, "id"), text, sizeof(text));
+    invite_delivered("\"deliveryMechanism\":\"EMAIL\",\"email\":\"ann@example.com\","
+                     "\"format\":\"INVITATION_CODE\",\"validityDuration\":\"P7D\"",
+                     "2030-01-08T00:00:00Z", "EMAIL", "ann@example.com", CODE_PREFIX, text);
     ck_assert_ptr_null(strstr(text, "https://"));
-    code_after(text, CODE_PREFIX, code);
-    http_response_free(&r);
-    accept_ok("invitationCode", code, user, NULL);
 }
 END_TEST
 
@@ -440,10 +438,7 @@ END_TEST
 
 START_TEST(accept_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{}", {"invitationCode", "invitationId"}},
         {"{\"invitationCode\":\"ABCD-EFGH-JKLM-NPQR\",\"invitationId\":\"" UNKNOWN_ID "\"}",
          {"invitationCode", "invitationId"}},
@@ -454,12 +449,7 @@ START_TEST(accept_rejects_invalid_bodies)
     };
 
     ck_assert(emu_ok);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct http_response r;
-        accept(cases[i].body, 400, &r);
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
+    expect_control_invalid_bodies("/invitations/accept", cases, sizeof(cases) / sizeof(cases[0]));
 }
 END_TEST
 

@@ -236,10 +236,7 @@ END_TEST
 
 START_TEST(create_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{\"name\":\"\"}", {"name"}},
         {"{}", {"name"}},
         {"{\"name\":5}", {"name"}},
@@ -255,9 +252,7 @@ START_TEST(create_rejects_invalid_bodies)
     struct http_response r;
 
     new_tenant(&t);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        expect_invalid(&t, "POST", "/locking-device", cases[i].body, cases[i].names);
-    }
+    expect_invalid_bodies(&t, "POST", "/locking-device", cases, sizeof(cases) / sizeof(cases[0]));
     for (size_t i = 0; i < CHARACTERS; i++) { /* 256 characters */
         char *body = repeat("{\"name\":\"", characters[i].json, 256, "\"}");
 

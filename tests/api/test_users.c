@@ -126,10 +126,7 @@ END_TEST
 
 START_TEST(create_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{\"role\":\"SUPERUSER\"}", {"role"}},
         {"{\"role\":\"admin\"}", {"role"}},
         {"{\"role\":\"\"}", {"role"}},
@@ -144,9 +141,7 @@ START_TEST(create_rejects_invalid_bodies)
     struct tenant t;
 
     new_tenant(&t);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        expect_invalid(&t, "POST", "/user", cases[i].body, cases[i].names);
-    }
+    expect_invalid_bodies(&t, "POST", "/user", cases, sizeof(cases) / sizeof(cases[0]));
     ck_assert_int_eq(count_users(&t), 1); /* the admin alone: nothing was written */
 }
 END_TEST
