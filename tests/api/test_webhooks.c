@@ -11,7 +11,6 @@
 #include <check.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "receiver.h"
 
 #define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
@@ -45,19 +45,13 @@ struct path_rule {
 };
 
 static struct {
-    struct MHD_Daemon *daemon;
-    unsigned port;
+    struct receiver server;
     pthread_mutex_t lock;
     struct got got[MAX_GOT];
     size_t n;
     struct path_rule rules[MAX_PATHS];
     size_t nrules;
 } rx = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-struct upload {
-    char *data;
-    size_t len;
-};
 
 static struct path_rule *rule_of(const char *path)
 {
@@ -67,30 +61,6 @@ static struct path_rule *rule_of(const char *path)
     return NULL;
 }
 
-/* Standard Webhooks verification, written independently of the emulator's signature.c. */
-static int verify(const char *secret, const char *id, const char *ts, const char *body,
-                  const char *header)
-{
-    unsigned char key[512], mac[EVP_MAX_MD_SIZE];
-    char content[16384], expected[128];
-    unsigned mac_len = 0;
-    int key_len, n;
-
-    if (strncmp(secret, "whsec_", 6) == 0) {
-        key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)strlen(secret + 6));
-        for (const char *p = secret + strlen(secret); p > secret && p[-1] == '='; p--)
-            key_len--;
-    } else {
-        key_len = (int)strlen(secret);
-        memcpy(key, secret, (size_t)key_len);
-    }
-    n = snprintf(content, sizeof(content), "%s.%s.%s", id, ts, body);
-    HMAC(EVP_sha256(), key, key_len, (unsigned char *)content, (size_t)n, mac, &mac_len);
-    memcpy(expected, "v1,", 3);
-    EVP_EncodeBlock((unsigned char *)expected + 3, mac, (int)mac_len);
-    return strcmp(expected, header) == 0;
-}
-
 static void copy_header(struct MHD_Connection *c, const char *name, char *out, size_t cap)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
@@ -98,7 +68,8 @@ static void copy_header(struct MHD_Connection *c, const char *name, char *out, s
     snprintf(out, cap, "%s", v ? v : "");
 }
 
-static unsigned record(struct MHD_Connection *c, const char *url, struct upload *u,
+/* The receiver's callback: records the delivery and answers as path's rule says. */
+static unsigned record(struct MHD_Connection *c, const char *url, const char *body, size_t len,
                        unsigned *delay_ms)
 {
     struct path_rule *rule;
@@ -114,10 +85,11 @@ static unsigned record(struct MHD_Connection *c, const char *url, struct upload 
         copy_header(c, "webhook-timestamp", g->timestamp, sizeof(g->timestamp));
         copy_header(c, "webhook-signature", g->signature, sizeof(g->signature));
         copy_header(c, "Content-Type", g->type, sizeof(g->type));
-        g->body = strndup(u->data ? u->data : "", u->len);
-        g->verified = rule && rule->secret[0]
-                          ? verify(rule->secret, g->id, g->timestamp, g->body, g->signature)
-                          : -1;
+        g->body = strndup(body, len);
+        g->verified =
+            rule && rule->secret[0]
+                ? webhook_signature_ok(rule->secret, g->id, g->timestamp, g->body, g->signature)
+                : -1;
     }
     if (rule != NULL) {
         status = rule->status;
@@ -127,65 +99,16 @@ static unsigned record(struct MHD_Connection *c, const char *url, struct upload 
     return status;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **state)
-{
-    struct upload *u = *state;
-    struct MHD_Response *resp;
-    unsigned status, delay_ms = 0;
-    enum MHD_Result ret;
-
-    (void)cls, (void)method, (void)version;
-    if (u == NULL) {
-        *state = u = calloc(1, sizeof(*u));
-        return u ? MHD_YES : MHD_NO;
-    }
-    if (*upload_size > 0) {
-        u->data = realloc(u->data, u->len + *upload_size + 1);
-        memcpy(u->data + u->len, upload_data, *upload_size);
-        u->len += *upload_size;
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    status = record(c, url, u, &delay_ms);
-    if (delay_ms > 0)
-        usleep(delay_ms * 1000);
-    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    ret = MHD_queue_response(c, status, resp);
-    MHD_destroy_response(resp);
-    return ret;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **state,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct upload *u = *state;
-
-    (void)cls, (void)c, (void)code;
-    if (u != NULL) {
-        free(u->data);
-        free(u);
-    }
-    *state = NULL;
-}
-
 static void rx_start(void)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
     rx.n = 0;
     rx.nrules = 0;
-    rx.daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-                                 NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-    ck_assert_ptr_nonnull(rx.daemon);
-    rx.port = MHD_get_daemon_info(rx.daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    receiver_start(&rx.server, record);
 }
 
 static void rx_stop(void)
 {
-    MHD_stop_daemon(rx.daemon);
+    receiver_stop(&rx.server);
     for (size_t i = 0; i < rx.n; i++)
         free(rx.got[i].body);
 }
@@ -276,7 +199,7 @@ static void sys_call(const struct tenant *t, const char *method, const char *sub
 
 static void url_of(const char *path, char *out, size_t cap)
 {
-    snprintf(out, cap, "http://127.0.0.1:%u%s", rx.port, path);
+    snprintf(out, cap, "http://127.0.0.1:%u%s", rx.server.port, path);
 }
 
 /* Subscribes path of the receiver (extra: more members, "" for none) and tells the receiver
@@ -1052,7 +975,7 @@ START_TEST(secret_survives_restart)
     ck_assert_int_eq(emu_restart(&e, args), 0);
     ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
-    snprintf(secret, sizeof(secret), "{\"url\":\"http://127.0.0.1:%u/restart\"}", rx.port);
+    snprintf(secret, sizeof(secret), "{\"url\":\"http://127.0.0.1:%u/restart\"}", rx.server.port);
     control_call(&e, "POST", path, secret, &r);
     ck_assert_int_eq(r.status, 201);
     snprintf(secret, sizeof(secret), "%s", json_str(&r, "secret"));
