@@ -160,7 +160,8 @@ int run_suite_nofork(Suite *s);
 
 /* ---- checked helpers: they fail the running Check test ------------------------------- */
 
-/* The emulator a suite shares, and whether emu_setup started it. */
+/* The emulator a suite shares, and whether its fixture (emu_setup, or a suite's own) got it
+ * ready. */
 extern struct emu emu;
 extern int emu_ok;
 

@@ -426,11 +426,23 @@ static int probed(const char *row, const char *method, const char *path)
 
 /* ---- the sweep ------------------------------------------------------------------------ */
 
+/* Asserts that A's world reads as before (which it frees), then stops the emulator. */
+static void expect_unchanged(struct world *w, char *before)
+{
+    char *after = snapshot(w);
+
+    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
+                  after);
+    free(before);
+    free(after);
+    ck_assert_int_eq(emu_stop(&emu), 0);
+}
+
 START_TEST(path_ids_of_another_system_are_404_and_change_nothing)
 {
     static struct world w;
     static struct own b;
-    char *before, *after, patch[] = "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"mine\"}]";
+    char *before, patch[] = "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"mine\"}]";
     char put[512];
 
     start();
@@ -488,12 +500,7 @@ START_TEST(path_ids_of_another_system_are_404_and_change_nothing)
         probe(&b, probes[i].method, probes[i].path, probes[i].body ? body_fmt : NULL, probes[i].id,
               1);
     }
-    after = snapshot(&w);
-    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
-                  after);
-    free(before);
-    free(after);
-    ck_assert_int_eq(emu_stop(&emu), 0);
+    expect_unchanged(&w, before);
 }
 END_TEST
 
@@ -501,7 +508,7 @@ START_TEST(query_and_body_ids_of_another_system_leak_nothing)
 {
     static struct world w;
     static struct own b;
-    char *before, *after, lock_body[600], gateway_body[600];
+    char *before, lock_body[600], gateway_body[600];
 
     start();
     make_world(&w, &b);
@@ -576,12 +583,7 @@ START_TEST(query_and_body_ids_of_another_system_leak_nothing)
     control_call(&emu, "POST", path, lock_body, &r);
     ck_assert_msg(r.status >= 400 && r.status < 500, "claim of A's lock: %ld %s", r.status, r.body);
     http_response_free(&r);
-    after = snapshot(&w);
-    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
-                  after);
-    free(before);
-    free(after);
-    ck_assert_int_eq(emu_stop(&emu), 0);
+    expect_unchanged(&w, before);
 }
 END_TEST
 

@@ -108,7 +108,6 @@ static const int g1_audit_order[] = {7, 5, 6, -1};
 static struct tenant a, b;
 static char ids[NDEVICES][64];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
 
@@ -194,12 +193,7 @@ static int build_world(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_world() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_world() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -212,19 +206,19 @@ static const char *text_of(json_object *o, const char *key)
 /* A GET as t on the fixture's world that must answer want (admin_strict). */
 static void call(const struct tenant *t, const char *path, long want, struct http_response *r)
 {
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     admin_strict(t, "GET", path, NULL, want, r);
 }
 
 static void expect_get_not_found(const struct tenant *t, const char *path)
 {
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     expect_not_found(t, "GET", path, NULL);
 }
 
 static void expect_get_invalid(const struct tenant *t, const char *path, const char *const *names)
 {
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     expect_invalid(t, "GET", path, NULL, names);
 }
 
@@ -247,7 +241,7 @@ static size_t read_all(const struct tenant *t, const char *path, int limit,
     json_object *all;
     size_t n;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     snprintf(url, sizeof(url), "%s%slimit=%d", path, sep, limit);
     all = admin_list_pages(t, url, pages);
     n = json_object_array_length(all);
@@ -679,7 +673,7 @@ static Suite *logs_suite(void)
     Suite *s = suite_create("logs");
     TCase *tc = tcase_create("logs");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, lock_system_log_renders_entries_in_time_then_id_order);
     tcase_add_test(tc, lock_audit_log_renders_clients_and_grants);

@@ -32,6 +32,17 @@ static void tenant_with_user_and_device(struct tenant *t, char user[64], char de
     create_device(t, device);
 }
 
+/* A new system with two users, then two locking devices. */
+static void tenant_with_two_users_and_devices(struct tenant *t, char user[64], char user2[64],
+                                              char device[64], char device2[64])
+{
+    new_tenant(t);
+    new_user(t, user);
+    new_user(t, user2);
+    create_device(t, device);
+    create_device(t, device2);
+}
+
 /* A SINGLE_INTERVAL body for user and device, with extra members appended (may be ""). */
 static void single_body(char *out, size_t cap, const char *user, const char *device,
                         const char *extra)
@@ -346,11 +357,7 @@ START_TEST(put_replaces_every_field_and_keeps_the_id)
     char ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    new_user(&t, user);
-    new_user(&t, user2);
-    create_device(&t, device);
-    create_device(&t, device2);
+    tenant_with_two_users_and_devices(&t, user, user2, device, device2);
     expand("{" U "," RECUR "," W "," DAYS "," TIMES ",\"operatingKeyValidityDuration\":\"P2D\"}",
            user, device, body, sizeof(body));
     post_id(&t, "/permission", body, id);
@@ -456,11 +463,7 @@ START_TEST(deleting_user_or_device_removes_their_permissions)
     char path[128], ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    new_user(&t, user);
-    new_user(&t, user2);
-    create_device(&t, device);
-    create_device(&t, device2);
+    tenant_with_two_users_and_devices(&t, user, user2, device, device2);
     create_single(&t, user, device2, by_user);
     create_single(&t, user2, device, by_device);
     create_single(&t, user2, device2, keep);

@@ -36,7 +36,6 @@ struct world {
 
 static struct world worlds[NWORLDS];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
 
@@ -116,19 +115,14 @@ static int build_all(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_all() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_all() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
 static const struct world *world(int i)
 {
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     return &worlds[i];
 }
 
@@ -454,7 +448,7 @@ static Suite *remote_commands_suite(void)
     Suite *s = suite_create("remote_commands");
     TCase *tc = tcase_create("remote_commands");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, issue_answers_the_full_command);
     tcase_add_test(tc, issue_refuses_each_unmet_precondition);

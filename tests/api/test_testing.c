@@ -28,7 +28,6 @@
 static struct tenant a, b;
 static char claimed[64], claimed2[64], unclaimed[64], foreign[64];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
 
@@ -91,12 +90,7 @@ static int build_world(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_world() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_world() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -202,7 +196,7 @@ START_TEST(rekey_makes_a_claimed_lock_eligible)
     long long at = 0;
     int op, mfg;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     eligibility(&emu, &a, claimed, &op, &mfg);
     ck_assert_int_eq(op, 0);
     rekey_path(path, claimed);
@@ -248,7 +242,7 @@ START_TEST(rekey_of_an_unclaimed_lock_conflicts)
     long long at;
     json_object *events;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     rekey_path(path, unclaimed);
     snprintf(detail, sizeof(detail), "locking device '%s' is not claimed", unclaimed);
     expect_problem_on(&emu, &a, path, 409, "Conflict", detail);
@@ -274,7 +268,7 @@ START_TEST(rekey_of_an_unknown_or_foreign_lock_is_not_found)
     json_object *events;
     int op, mfg;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     rekey_path(path, UNKNOWN_ID);
     expect_problem_on(&emu, &a, path, 404, "Not Found", "Resource not found");
     rekey_path(path, "not-a-uuid");
@@ -359,7 +353,7 @@ static Suite *testing_suite(void)
     Suite *s = suite_create("testing");
     TCase *tc = tcase_create("testing");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, rekey_makes_a_claimed_lock_eligible);
     tcase_add_test(tc, rekey_of_an_unclaimed_lock_conflicts);
