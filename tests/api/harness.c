@@ -439,6 +439,15 @@ char *read_source(const char *relative)
     return text;
 }
 
+void assert_strings(json_object *o, const char *const *pairs)
+{
+    for (size_t i = 0; pairs[i] != NULL; i += 2)
+        ck_assert_msg(jstr(o, pairs[i]) != NULL && strcmp(jstr(o, pairs[i]), pairs[i + 1]) == 0,
+                      "%s is %s, want \"%s\" in %s", pairs[i],
+                      jstr(o, pairs[i]) ? jstr(o, pairs[i]) : "(not a string)", pairs[i + 1],
+                      json_object_to_json_string(o));
+}
+
 /* ---- fixture-time helpers ------------------------------------------------------------ */
 
 int setup_fail(const char *fmt, ...)

@@ -134,6 +134,12 @@ void source_path(const char *relative, char *out, size_t cap);
 /* read_text of a file of the source tree; fails the running test when it cannot be read. */
 char *read_source(const char *relative);
 
+/* ---- checking JSON ------------------------------------------------------------------- */
+
+/* Asserts that o's member at each dotted path is the string given after it: pairs is
+ * "path", "value", "path", "value", ..., NULL. */
+void assert_strings(json_object *o, const char *const *pairs);
+
 /* ---- fixture-time helpers: they report on stderr and return -1 instead of asserting -- */
 
 /* Prints the formatted message and a newline on stderr; returns -1. */

@@ -403,10 +403,9 @@ START_TEST(get_system_by_id)
                      0);
     snprintf(path, sizeof(path), "/systems/%s", t.system_id);
     ck_assert_int_eq(control_call(&emu, "GET", path, NULL, &r), 200);
-    ck_assert_str_eq(json_str(&r, "id"), t.system_id);
-    ck_assert_str_eq(json_str(&r, "name"), "Fetched");
-    ck_assert_str_eq(json_str(&r, "clock.mode"), "frozen");
-    ck_assert_str_eq(json_str(&r, "clock.now"), "2031-05-06T07:08:09Z");
+    assert_strings(r.json,
+                   (const char *const[]){"id", t.system_id, "name", "Fetched", "clock.mode",
+                                         "frozen", "clock.now", "2031-05-06T07:08:09Z", NULL});
     http_response_free(&r);
 
     control_call(&emu, "GET", "/systems/" NO_ID, NULL, &r);
@@ -932,9 +931,8 @@ START_TEST(fixture_system_has_its_fixed_id_and_clock)
     struct http_response r;
 
     ck_assert_int_eq(control_call(&fixtured, "GET", "/systems/" FX_SYSTEM, NULL, &r), 200);
-    ck_assert_str_eq(json_str(&r, "name"), "Fixture One");
-    ck_assert_str_eq(json_str(&r, "clock.mode"), "frozen");
-    ck_assert_str_eq(json_str(&r, "clock.now"), "2030-01-01T00:00:00Z");
+    assert_strings(r.json, (const char *const[]){"name", "Fixture One", "clock.mode", "frozen",
+                                                 "clock.now", "2030-01-01T00:00:00Z", NULL});
     http_response_free(&r);
     ck_assert_int_eq(control_call(&fixtured, "GET", "/systems/" FX_SYSTEM2, NULL, &r), 200);
     ck_assert_str_eq(json_str(&r, "name"), "Fixture Two");

@@ -122,9 +122,9 @@ START_TEST(create_renders_every_field)
     ck_assert_int_eq(control_call(&emu, "POST", "/faults", body, &r), 201);
     ck_assert_str_eq(header(&r, "Content-Type"), "application/json");
     ck_assert_int_eq(strlen(json_str(&r, "id")), 36);
-    ck_assert_str_eq(json_str(&r, "method"), "GET");
-    ck_assert_str_eq(json_str(&r, "path"), "/administration/user/{user-id}");
-    ck_assert_str_eq(json_str(&r, "systemId"), t.system_id);
+    assert_strings(r.json,
+                   (const char *const[]){"method", "GET", "path", "/administration/user/{user-id}",
+                                         "systemId", t.system_id, NULL});
     ck_assert_int_eq(json_object_get_int(member(r.json, "status")), 503);
     ck_assert_int_eq(json_object_get_int(member(r.json, "latencyMs")), 5);
     ck_assert_int_eq(json_object_get_boolean(member(r.json, "reset")), 0);

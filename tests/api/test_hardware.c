@@ -232,19 +232,18 @@ START_TEST(locking_device_of_each_model)
         ck_assert_msg(s != NULL && strlen(s) == 11 && strncmp(s, models[i].prefix, 5) == 0 &&
                           strspn(s + 5, "0123456789") == 6,
                       "serial of %s: %s", models[i].model, s ? s : "(null)");
-        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
-        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
-        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        assert_strings(r.json,
+                       (const char *const[]){"hardwareModel", models[i].model, "hardwareVersion",
+                                             "1", "firmwareVersion", "1.0.0", NULL});
         snprintf(serial, sizeof(serial), "%s", s);
         http_response_free(&r);
 
         snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
         control_expect("GET", path, NULL, 200, &r);
         ck_assert_int_eq(json_object_object_length(r.json), 8);
-        ck_assert_str_eq(json_str(&r, "serialNumber"), serial);
-        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
-        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
-        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        assert_strings(r.json, (const char *const[]){"serialNumber", serial, "hardwareModel",
+                                                     models[i].model, "hardwareVersion", "1",
+                                                     "firmwareVersion", "1.0.0", NULL});
         http_response_free(&r);
     }
 }
@@ -262,9 +261,8 @@ START_TEST(locking_device_keeps_given_versions)
     snprintf(path, sizeof(path), "/hardware/locking-devices/%s", json_str(&r, "serialNumber"));
     http_response_free(&r);
     control_expect("GET", path, NULL, 200, &r);
-    ck_assert_str_eq(json_str(&r, "hardwareModel"), "PADLOCK");
-    ck_assert_str_eq(json_str(&r, "hardwareVersion"), "3");
-    ck_assert_str_eq(json_str(&r, "firmwareVersion"), "2.4.1");
+    assert_strings(r.json, (const char *const[]){"hardwareModel", "PADLOCK", "hardwareVersion", "3",
+                                                 "firmwareVersion", "2.4.1", NULL});
     http_response_free(&r);
 }
 END_TEST

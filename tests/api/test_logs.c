@@ -320,9 +320,8 @@ START_TEST(lock_system_log_renders_entries_in_time_then_id_order)
     for (size_t i = 0; i < n; i++) {
         const struct lock_entry *e = lock_entry(a_system_order[i]);
         ck_assert_int_eq(json_object_object_length(items[i]), 5);
-        ck_assert_str_eq(text_of(items[i], "id"), e->id);
-        ck_assert_str_eq(text_of(items[i], "lockingDeviceId"), ids[e->lock]);
-        ck_assert_str_eq(text_of(items[i], "eventName"), e->event);
+        assert_strings(items[i], (const char *const[]){"id", e->id, "lockingDeviceId", ids[e->lock],
+                                                       "eventName", e->event, NULL});
         datetime_of(e->at, when);
         ck_assert_str_eq(text_of(items[i], "occurrenceDatetime"), when);
         ck_assert_int_eq(json_object_get_int(member(items[i], "sequenceNumber")), e->seq);
@@ -348,9 +347,8 @@ START_TEST(lock_audit_log_renders_clients_and_grants)
     ck_assert_int_eq(json_object_get_boolean(member(items[0], "granted")), 1);
     client = member(items[0], "client");
     ck_assert_int_eq(json_object_object_length(client), 3);
-    ck_assert_str_eq(text_of(client, "type"), "OPERATING_DEVICE");
-    ck_assert_str_eq(text_of(client, "operatingDeviceId"), OPERATING_DEVICE);
-    ck_assert_str_eq(text_of(client, "userId"), PHONE_USER);
+    assert_strings(client, (const char *const[]){"type", "OPERATING_DEVICE", "operatingDeviceId",
+                                                 OPERATING_DEVICE, "userId", PHONE_USER, NULL});
 
     ck_assert_str_eq(text_of(items[1], "lockingDeviceId"), ids[L2]);
     ck_assert(json_object_is_type(member(items[1], "granted"), json_type_boolean));
@@ -358,9 +356,8 @@ START_TEST(lock_audit_log_renders_clients_and_grants)
 
     client = member(items[2], "client");
     ck_assert_int_eq(json_object_object_length(client), 3);
-    ck_assert_str_eq(text_of(client, "type"), "GATEWAY_DEVICE");
-    ck_assert_str_eq(text_of(client, "gatewayDeviceId"), ids[G1]);
-    ck_assert_str_eq(text_of(client, "remoteCommandId"), COMMAND);
+    assert_strings(client, (const char *const[]){"type", "GATEWAY_DEVICE", "gatewayDeviceId",
+                                                 ids[G1], "remoteCommandId", COMMAND, NULL});
 
     client = member(items[3], "client");
     ck_assert_int_eq(json_object_object_length(client), 2);
@@ -548,14 +545,11 @@ START_TEST(gateway_system_log_merges_details)
     /* The reference's example entry, field for field. */
     ck_assert_int_eq(json_object_object_length(items[0]), 9);
     ck_assert_int_eq(json_object_get_int(member(items[0], "sequenceNumber")), 101);
-    ck_assert_str_eq(text_of(items[0], "datetime"), "2024-01-01T08:00:00Z");
-    ck_assert_str_eq(text_of(items[0], "eventName"), "BOOT");
-    ck_assert_str_eq(text_of(items[0], "bootReason"), "POWER_ON");
-    ck_assert_str_eq(text_of(items[0], "hardwareModel"), "BEAT_GW_A1");
-    ck_assert_str_eq(text_of(items[0], "hardwareVersion"), "1.0.0");
-    ck_assert_str_eq(text_of(items[0], "firmwareVersion"), "0.7.0");
-    ck_assert_str_eq(text_of(items[0], "door1State"), "CLOSED");
-    ck_assert_str_eq(text_of(items[0], "door2State"), "CLOSED");
+    assert_strings(items[0],
+                   (const char *const[]){"datetime", "2024-01-01T08:00:00Z", "eventName", "BOOT",
+                                         "bootReason", "POWER_ON", "hardwareModel", "BEAT_GW_A1",
+                                         "hardwareVersion", "1.0.0", "firmwareVersion", "0.7.0",
+                                         "door1State", "CLOSED", "door2State", "CLOSED", NULL});
     /* An entry without details has the three common fields only. */
     ck_assert_int_eq(json_object_object_length(items[1]), 3);
     ck_assert_str_eq(text_of(items[1], "eventName"), "SHUTDOWN");
@@ -585,9 +579,9 @@ START_TEST(gateway_audit_log_renders_conversations)
     ck_assert_uint_eq(n, 3);
     ck_assert_int_eq(json_object_object_length(items[0]), 4);
     ck_assert_int_eq(json_object_get_int(member(items[0], "sequenceNumber")), 7);
-    ck_assert_str_eq(text_of(items[0], "datetime"), "2024-01-01T08:00:10Z");
-    ck_assert_str_eq(text_of(items[0], "conversationName"), "update-time");
-    ck_assert_str_eq(text_of(items[0], "lockingDeviceId"), ids[L1]);
+    assert_strings(items[0],
+                   (const char *const[]){"datetime", "2024-01-01T08:00:10Z", "conversationName",
+                                         "update-time", "lockingDeviceId", ids[L1], NULL});
     ck_assert_int_eq(json_object_object_length(items[1]), 5);
     ck_assert_str_eq(text_of(items[1], "conversationName"), "open");
     ck_assert_str_eq(text_of(items[1], "remoteCommandId"), COMMAND);

@@ -123,14 +123,11 @@ START_TEST(create_single_interval_and_read_it_back)
 
     get_permission(&t, id, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 8);
-    ck_assert_str_eq(json_str(&r, "id"), id);
-    ck_assert_str_eq(json_str(&r, "permissionType"), "SINGLE_INTERVAL");
-    ck_assert_str_eq(json_str(&r, "userId"), user);
-    ck_assert_str_eq(json_str(&r, "lockingDeviceId"), device);
-    ck_assert_str_eq(json_str(&r, "operationType"), "UPDATE_TIME");
-    ck_assert_str_eq(json_str(&r, "operatingKeyValidityDuration"), "P8D");
-    ck_assert_str_eq(json_str(&r, "start"), "2023-09-02T15:00:00Z");
-    ck_assert_str_eq(json_str(&r, "end"), "2023-09-02T18:00:00Z");
+    assert_strings(
+        r.json, (const char *const[]){"id", id, "permissionType", "SINGLE_INTERVAL", "userId", user,
+                                      "lockingDeviceId", device, "operationType", "UPDATE_TIME",
+                                      "operatingKeyValidityDuration", "P8D", "start",
+                                      "2023-09-02T15:00:00Z", "end", "2023-09-02T18:00:00Z", NULL});
     http_response_free(&r);
 }
 END_TEST
@@ -374,11 +371,9 @@ START_TEST(put_replaces_every_field_and_keeps_the_id)
 
     get_permission(&t, id, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 8); /* weekdays and intervals gone */
-    ck_assert_str_eq(json_str(&r, "id"), id);
-    ck_assert_str_eq(json_str(&r, "permissionType"), "SINGLE_INTERVAL");
-    ck_assert_str_eq(json_str(&r, "userId"), user2);
-    ck_assert_str_eq(json_str(&r, "lockingDeviceId"), device2);
-    ck_assert_str_eq(json_str(&r, "operationType"), "UPDATE_FIRMWARE");
+    assert_strings(r.json, (const char *const[]){"id", id, "permissionType", "SINGLE_INTERVAL",
+                                                 "userId", user2, "lockingDeviceId", device2,
+                                                 "operationType", "UPDATE_FIRMWARE", NULL});
     ck_assert_str_eq(json_str(&r, "operatingKeyValidityDuration"), "P8D"); /* the default */
     ck_assert_str_eq(json_str(&r, "start"), "2031-02-03T04:05:06Z");
     ck_assert_str_eq(json_str(&r, "end"), "2031-02-04T01:00:00Z");

@@ -300,10 +300,11 @@ START_TEST(acknowledged_command_shows_its_acknowledgement)
     snprintf(path, sizeof(path), "/remote-command/%s", w->acked);
     admin_strict(&w->t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 9);
-    ck_assert_str_eq(json_str(&r, "validityStartDatetime"), "2024-01-01T07:58:00Z");
-    ck_assert_str_eq(json_str(&r, "validityEndDatetime"), "2024-01-01T08:03:00Z");
-    ck_assert_str_eq(json_str(&r, "issuanceDatetime"), "2024-01-01T07:58:00Z");
-    ck_assert_str_eq(json_str(&r, "acknowledgementDatetime"), "2024-01-01T07:59:00Z");
+    assert_strings(r.json,
+                   (const char *const[]){"validityStartDatetime", "2024-01-01T07:58:00Z",
+                                         "validityEndDatetime", "2024-01-01T08:03:00Z",
+                                         "issuanceDatetime", "2024-01-01T07:58:00Z",
+                                         "acknowledgementDatetime", "2024-01-01T07:59:00Z", NULL});
     ck_assert_ptr_null(member(r.json, "cancelerUserId"));
     ck_assert_ptr_null(member(r.json, "cancellationDatetime"));
     http_response_free(&r);

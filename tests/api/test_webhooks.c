@@ -471,10 +471,9 @@ START_TEST(delivers_signed_event)
     ck_assert_str_eq(body_str(&g[0], "role", buf, sizeof(buf)), "USER");
 
     d = only_delivery(&t, &r, &attempts);
-    ck_assert_str_eq(str_member(d, "status"), "delivered");
-    ck_assert_str_eq(str_member(d, "eventId"), g[0].id);
-    ck_assert_str_eq(str_member(d, "eventType"), "UserCreated");
-    ck_assert_str_eq(str_member(d, "eventDatetime"), "2030-01-01T00:00:00Z");
+    assert_strings(d, (const char *const[]){"status", "delivered", "eventId", g[0].id, "eventType",
+                                            "UserCreated", "eventDatetime", "2030-01-01T00:00:00Z",
+                                            NULL});
     ck_assert_ptr_null(member(d, "nextAttemptDatetime"));
     ck_assert_uint_eq(json_object_array_length(attempts), 1);
     a = json_object_array_get_idx(attempts, 0);

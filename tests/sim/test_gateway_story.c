@@ -90,9 +90,8 @@ static void command(const struct tenant *t, const char *gateway, const char *loc
              "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}", gateway,
              lock);
     c = admin(t, "POST", "/remote-command", body, 201);
-    ck_assert_pstr_eq(jstr(c, "validityStartDatetime"), from);
-    ck_assert_pstr_eq(jstr(c, "validityEndDatetime"), until);
-    ck_assert_pstr_eq(jstr(c, "issuerUserId"), t->admin_id);
+    assert_strings(c, (const char *const[]){"validityStartDatetime", from, "validityEndDatetime",
+                                            until, "issuerUserId", t->admin_id, NULL});
     ck_assert_ptr_null(jget(c, "acknowledgementDatetime"));
     snprintf(id, 64, "%s", jstr(c, "id"));
     json_object_put(c);
@@ -159,10 +158,9 @@ START_TEST(claim_power_on_and_acknowledged_command)
     e = json_object_array_get_idx(list, before);
     ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
     e = json_object_array_get_idx(list, before + 1);
-    ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
-    ck_assert_pstr_eq(jstr(e, "logEntry.eventName"), "BOOT");
-    ck_assert_pstr_eq(jstr(e, "logEntry.bootReason"), "POWER_ON");
-    ck_assert_pstr_eq(jstr(e, "logEntry.hardwareModel"), "BEAT_GW_A1");
+    assert_strings(e, (const char *const[]){"gatewayDeviceId", gateway, "logEntry.eventName",
+                                            "BOOT", "logEntry.bootReason", "POWER_ON",
+                                            "logEntry.hardwareModel", "BEAT_GW_A1", NULL});
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 1);
     before = json_object_array_length(list);
     json_object_put(list);
@@ -182,15 +180,14 @@ START_TEST(claim_power_on_and_acknowledged_command)
     e = json_object_array_get_idx(list, before + 1);
     ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
-    ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-01T08:01:10Z");
-    ck_assert_pstr_eq(jstr(e, "logEntry.conversationName"), "open");
-    ck_assert_pstr_eq(jstr(e, "logEntry.lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "logEntry.remoteCommandId"), cmd);
+    assert_strings(e, (const char *const[]){"logEntry.datetime", "2030-01-01T08:01:10Z",
+                                            "logEntry.conversationName", "open",
+                                            "logEntry.lockingDeviceId", lock,
+                                            "logEntry.remoteCommandId", cmd, NULL});
     e = json_object_array_get_idx(list, before + 2);
-    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "client.type"), "GATEWAY_DEVICE");
-    ck_assert_pstr_eq(jstr(e, "client.gatewayDeviceId"), gateway);
-    ck_assert_pstr_eq(jstr(e, "client.remoteCommandId"), cmd);
+    assert_strings(e, (const char *const[]){"lockingDeviceId", lock, "client.type",
+                                            "GATEWAY_DEVICE", "client.gatewayDeviceId", gateway,
+                                            "client.remoteCommandId", cmd, NULL});
     ck_assert_int_eq(jbool(e, "granted"), 1);
     ck_assert_int_eq(jint(e, "logEntrySequenceNumber"), 2);
     ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T08:01:10Z");
@@ -331,11 +328,11 @@ START_TEST(daily_heartbeat_uploads_boot_and_lock_entries)
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
     ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-02T08:00:00Z");
     e = json_object_array_get_idx(list, json_object_array_length(list) - 1);
-    ck_assert_pstr_eq(jstr(e, "eventType"), "LockingDeviceSystemLogEntryReceived");
-    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "logEntryEventName"), "BATTERY_LOW");
-    ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T09:00:00Z");
-    ck_assert_pstr_eq(jstr(e, "occurredDatetime"), "2030-01-02T08:00:00Z");
+    assert_strings(e,
+                   (const char *const[]){"eventType", "LockingDeviceSystemLogEntryReceived",
+                                         "lockingDeviceId", lock, "logEntryEventName",
+                                         "BATTERY_LOW", "logEntryDatetime", "2030-01-01T09:00:00Z",
+                                         "occurredDatetime", "2030-01-02T08:00:00Z", NULL});
     json_object_put(list);
 
     expect_advance(&t, "{\"by\":\"P2D\"}", 2, 2);

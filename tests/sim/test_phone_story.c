@@ -72,13 +72,12 @@ static void expect_audit_pair(json_object *list, size_t i, int64_t sequence, con
     ck_assert_int_eq(jbool(v2, "granted"), granted);
     ck_assert_pstr_eq(jstr(v1, "logEntryDatetime"), entry_at);
     ck_assert_pstr_eq(jstr(v2, "logEntryDatetime"), entry_at);
-    ck_assert_pstr_eq(jstr(v1, "occurredDatetime"), received_at);
-    ck_assert_pstr_eq(jstr(v1, "lockingDeviceId"), lock_id);
-    ck_assert_pstr_eq(jstr(v1, "operatingDeviceId"), phone_id);
-    ck_assert_pstr_eq(jstr(v1, "userId"), user_id);
-    ck_assert_pstr_eq(jstr(v2, "client.type"), "OPERATING_DEVICE");
-    ck_assert_pstr_eq(jstr(v2, "client.operatingDeviceId"), phone_id);
-    ck_assert_pstr_eq(jstr(v2, "client.userId"), user_id);
+    assert_strings(v1, (const char *const[]){"occurredDatetime", received_at, "lockingDeviceId",
+                                             lock_id, "operatingDeviceId", phone_id, "userId",
+                                             user_id, NULL});
+    assert_strings(v2, (const char *const[]){"client.type", "OPERATING_DEVICE",
+                                             "client.operatingDeviceId", phone_id, "client.userId",
+                                             user_id, NULL});
 }
 
 /* The audit log endpoint's entries of lock_id, oldest first: sequence numbers and granted. */
@@ -155,14 +154,12 @@ static void story_begins(struct tenant *t, char user[64], char phone[64], char l
     ck_assert_pstr_eq(jstr(ev, "userId"), user);
     ck_assert_pstr_eq(jstr(ev, "role"), "USER");
     ev = json_object_array_get_idx(list, 2);
-    ck_assert_pstr_eq(jstr(ev, "operatingDeviceId"), phone);
-    ck_assert_pstr_eq(jstr(ev, "userId"), user);
-    ck_assert_pstr_eq(jstr(ev, "invitationId"), invitation);
+    assert_strings(ev, (const char *const[]){"operatingDeviceId", phone, "userId", user,
+                                             "invitationId", invitation, NULL});
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 3), "operatingDeviceId"), phone);
     ev = json_object_array_get_idx(list, 4);
-    ck_assert_pstr_eq(jstr(ev, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(ev, "userId"), user);
-    ck_assert_pstr_eq(jstr(ev, "serialNumber"), serial);
+    assert_strings(ev, (const char *const[]){"lockingDeviceId", lock, "userId", user,
+                                             "serialNumber", serial, NULL});
     ev = json_object_array_get_idx(list, 5);
     ck_assert_pstr_eq(jstr(ev, "logEntryEventName"), "BOOT");
     ck_assert_int_eq(jint(ev, "logEntrySequenceNumber"), 1);
