@@ -100,6 +100,16 @@ static void expect_rekey(json_object *v, int csr, int issued, int installed, con
     ck_assert_pstr_eq(jstr(v, "reKeying.stage"), stage);
 }
 
+/* One session without an offline key whose answer must report these re-keying steps. */
+static void visit_expecting(const char *phone_id, const char *lock_id, const char *operation,
+                            int online, int csr, int issued, int installed, const char *stage)
+{
+    json_object *v = visit(phone_id, lock_id, operation, online, NULL);
+
+    expect_rekey(v, csr, issued, installed, stage);
+    json_object_put(v);
+}
+
 static size_t count_type(json_object *list, const char *type, size_t *first)
 {
     size_t n = 0;
@@ -231,9 +241,7 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     json_object_put(o);
 
     /* Done: the next visit re-keys nothing, and the new certificate has its own window. */
-    v = visit(phone, lock, "lock", 1, NULL);
-    expect_rekey(v, 0, 0, 0, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "lock", 1, 0, 0, 0, "NONE");
     advance(&t, "{\"to\":\"2030-03-02T09:00:00Z\"}");
     list = events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 2);
@@ -253,7 +261,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     static const char *const sync2_events[] = {V1, V2, SYSTEM_ENTRY, COMPLETED, NULL};
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64], path[256];
-    json_object *o, *list, *v;
+    json_object *o, *list;
     size_t before;
 
     json_object_put(
@@ -267,9 +275,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     list = events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
-    v = visit(phone, lock, "unlock", 0, NULL);
-    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 0, 1, 0, 0, "CSR_CREATED");
     list = events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(list), before); /* the CSR is on the phone */
     json_object_put(list);
@@ -292,9 +298,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     expect_certificate(&t, lock, serial, "2031-01-01T08:00:00Z", 1); /* not installed yet */
 
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "lock", 0, NULL);
-    expect_rekey(v, 0, 0, 1, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "lock", 0, 0, 0, 1, "NONE");
     o = hardware_of(serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"),
                       "2031-01-01T08:02:00Z"); /* a year from its issuance */
@@ -319,7 +323,6 @@ START_TEST(offline_csr_then_online_visit_installs_once)
 {
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64], path[256];
-    json_object *v;
 
     json_object_put(
         story_lock(&t, user, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
@@ -328,13 +331,9 @@ START_TEST(offline_csr_then_online_visit_installs_once)
     json_object_put(admin(&t, "POST", path, NULL, 204));
 
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "unlock", 0, NULL);
-    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 0, 1, 0, 0, "CSR_CREATED");
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "unlock", 1, NULL);
-    expect_rekey(v, 0, -1, 1, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 1, 0, -1, 1, "NONE");
     expect_four_events(&t, lock, "2031-01-01T08:00:00Z", "2031-01-01T08:02:00Z");
     expect_certificate(&t, lock, serial, "2031-01-01T08:02:00Z", 0);
 }
@@ -357,9 +356,7 @@ START_TEST(expired_certificate_refuses_sessions)
                    lock, serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-01-02T08:00:00Z");
     json_object_put(o);
-    v = visit(phone, lock, "unlock", 1, NULL);
-    expect_rekey(v, 0, 0, 0, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 1, 0, 0, 0, "NONE");
 
     advance(&t, "{\"to\":\"2030-01-02T07:00:00Z\"}");
     list = events(&t, ELIGIBLE);
