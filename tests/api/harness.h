@@ -248,6 +248,15 @@ void expect_problem(const struct tenant *t, const char *method, const char *path
 void expect_invalid(const struct tenant *t, const char *method, const char *path, const char *body,
                     const char *const *names);
 
+/* A row of a table of routes: method, the path up to the id (if any), which id completes it
+ * (a value of the test's own enum) and the body to send (or NULL). */
+struct route {
+    const char *method;
+    const char *prefix;
+    int target;
+    const char *body;
+};
+
 /* A request body and the fields (NULL-terminated) its 400 must name in invalidParams. */
 struct invalid_body {
     const char *body;

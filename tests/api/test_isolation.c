@@ -102,12 +102,7 @@ static void first_page_token(const struct tenant *t, const char *path, char *tok
 START_TEST(other_systems_ids_are_not_found)
 {
     enum target { A_USER, A_ADMIN, A_DEVICE };
-    static const struct {
-        const char *method;
-        const char *prefix;
-        enum target target;
-        const char *body;
-    } routes[] = {
+    static const struct route routes[] = {
         {"GET", "/user/", A_USER, NULL},
         {"GET", "/user/", A_ADMIN, NULL},
         {"DELETE", "/user/", A_USER, NULL},

@@ -246,12 +246,7 @@ END_TEST
 START_TEST(user_role_is_forbidden_on_every_admin_route)
 {
     enum target { NONE, SELF, OTHER_USER, DEVICE };
-    static const struct {
-        const char *method;
-        const char *prefix;
-        enum target target;
-        const char *body;
-    } routes[] = {
+    static const struct route routes[] = {
         {"GET", "/user", NONE, NULL},
         {"POST", "/user", NONE, "{\"role\":\"ADMIN\"}"},
         {"GET", "/user/", SELF, NULL},

@@ -82,11 +82,8 @@ static void add_resident(struct site *s, size_t i)
 static void add_gateway(struct site *s, size_t g, size_t first, size_t n)
 {
     char body[256], id[64];
-    json_object *o = control("POST", "/hardware/gateway-devices", NULL, 201);
 
-    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", jstr(o, "claimingCode"));
-    json_object_put(o);
-    post_id(&s->t, "/gateway-device", body, s->gateways[g]);
+    new_gateway(&s->t, s->gateways[g], NULL);
     for (size_t i = first; i < first + n; i++) {
         snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}",
                  s->gateways[g], s->locks[i]);
