@@ -39,6 +39,21 @@ void advance(struct tenant *t, const char *body)
     json_object_put(advance_clock(t, body));
 }
 
+json_object *visit(const char *phone_id, const char *lock_id, const char *operation, int online,
+                   const char *offline_key)
+{
+    char body[4096], path[128], key[2048] = "";
+
+    if (offline_key != NULL)
+        ck_assert_int_lt(snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key),
+                         (int)sizeof(key));
+    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
+             operation, online ? "true" : "false", key);
+    return control("POST", path, body, 200);
+}
+
 /* Every event of the system (of type, when given), in order, over all pages. */
 json_object *events(const struct tenant *t, const char *type)
 {

@@ -29,6 +29,11 @@ json_object *advance_clock_within(struct tenant *t, const char *body, long timeo
 /* advance_clock without the summary. */
 void advance(struct tenant *t, const char *body);
 
+/* One Bluetooth session of phone_id at lock_id that must answer 200; offline_key may be
+ * NULL. Returns the answer (caller puts). */
+json_object *visit(const char *phone_id, const char *lock_id, const char *operation, int online,
+                   const char *offline_key);
+
 /* Every event of the system (of type, when given), in order, over all pages. */
 json_object *events(const struct tenant *t, const char *type);
 

@@ -27,22 +27,6 @@ static json_object *make_lock(const struct tenant *t, const char *phone_id, char
     return claim_new_lock(phone_id, lock_id, PADLOCK, serial);
 }
 
-/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
-static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
-                          int online, const char *offline_key)
-{
-    char body[4096], path[128], key[2048] = "";
-
-    if (offline_key != NULL)
-        ck_assert_int_lt(snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key),
-                         (int)sizeof(key));
-    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
-    snprintf(body, sizeof(body),
-             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
-             operation, online ? "true" : "false", key);
-    return control("POST", path, body, 200);
-}
-
 /* A visit answer: granted or not, whose audit entry has this sequence number. */
 static void expect_visit(json_object *v, int granted, int64_t sequence, const char *reason)
 {

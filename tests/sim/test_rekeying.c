@@ -27,21 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
-static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
-                          int online, const char *offline_key)
-{
-    char body[2048], path[128], key[1400] = "";
-
-    if (offline_key != NULL)
-        snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key);
-    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
-    snprintf(body, sizeof(body),
-             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
-             operation, online ? "true" : "false", key);
-    return control("POST", path, body, 200);
-}
-
 /* A physical lock made from hardware (the body of POST /hardware/locking-devices), claimed
  * by phone into a new placeholder; returns the claim answer (the locking device). */
 static json_object *claim_lock(const struct tenant *t, const char *phone_id, const char *hardware,
