@@ -30,7 +30,8 @@ static void frozen_tenant(struct tenant *t)
 
 static void pair_body(char *out, size_t cap, const char *gateway, const char *lock)
 {
-    snprintf(out, cap, "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", gateway, lock);
+    snprintf(out, cap, "{\"gatewayDeviceId\":\"%.63s\",\"lockingDeviceId\":\"%.63s\"}", gateway,
+             lock);
 }
 
 /* POSTs the pair and expects status; copies the new id on 201 (id may be NULL). */
