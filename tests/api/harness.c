@@ -568,7 +568,8 @@ const char *header(const struct http_response *r, const char *name)
     return http_header(r, name, buf[next], sizeof(buf[next]));
 }
 
-const char *reason_phrase(long status)
+/* The reason phrase the emulator gives for status ("?" for one it does not use). */
+static const char *reason_phrase(long status)
 {
     switch (status) {
     case 400:
@@ -602,16 +603,6 @@ const char *reason_phrase(long status)
     default:
         return "?";
     }
-}
-
-void assert_content_type(const struct http_response *r, const char *want)
-{
-    char ct[256];
-    size_t n = strlen(want);
-
-    ck_assert_msg(http_header(r, "Content-Type", ct, sizeof(ct)) != NULL, "no Content-Type");
-    ck_assert_msg(strncmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';'),
-                  "Content-Type is '%s', expected '%s'", ct, want);
 }
 
 void assert_problem(const struct http_response *r, long status, const char *instance)
@@ -682,8 +673,9 @@ void admin_expect_on(struct emu *e, const struct tenant *t, const char *method, 
                   body ? body : "", want, got, r->body);
 }
 
-void admin_expect(const struct tenant *t, const char *method, const char *path, const char *body,
-                  long want, struct http_response *r)
+/* admin_expect_on on emu, which must be running. */
+static void admin_expect(const struct tenant *t, const char *method, const char *path,
+                         const char *body, long want, struct http_response *r)
 {
     ck_assert_msg(emu.pid > 0, "the emulator is not running");
     admin_expect_on(&emu, t, method, path, body, want, r);
@@ -822,8 +814,9 @@ void new_gateway(const struct tenant *t, char id[64], char serial[64])
     post_id(t, "/gateway-device", body, id);
 }
 
-void control_expect_on(struct emu *e, const char *method, const char *path, const char *body,
-                       long want, struct http_response *r)
+/* A control API call on e that must answer want; the caller frees r. */
+static void control_expect_on(struct emu *e, const char *method, const char *path, const char *body,
+                              long want, struct http_response *r)
 {
     long got = control_call(e, method, path, body, r);
 

@@ -191,12 +191,6 @@ void relogin_admin(struct tenant *t);
 /* A header of r; the value lives in one of 4 rotating buffers, so a few can be compared. */
 const char *header(const struct http_response *r, const char *name);
 
-/* The reason phrase the emulator gives for status ("?" for one it does not use). */
-const char *reason_phrase(long status);
-
-/* Asserts r's Content-Type is want, up to parameters (";..."). */
-void assert_content_type(const struct http_response *r, const char *want);
-
 /* Asserts r is an about:blank application/problem+json of status, with a detail, for
  * instance. */
 void assert_problem(const struct http_response *r, long status, const char *instance);
@@ -217,12 +211,9 @@ void assert_invalid_params(const struct http_response *r, const char *const *nam
 void admin_expect_on(struct emu *e, const struct tenant *t, const char *method, const char *path,
                      const char *body, long want, struct http_response *r);
 
-/* admin_expect_on on emu, which must be running. */
-void admin_expect(const struct tenant *t, const char *method, const char *path, const char *body,
-                  long want, struct http_response *r);
-
-/* admin_expect that also checks the answer's form: exactly the vendor type on success (no
- * body on 204), on failure the problem document of that status (assert_admin_problem). */
+/* admin_expect_on on emu (which must be running) that also checks the answer's form: exactly the
+ * vendor type on success (no body on 204), on failure the problem document of that status
+ * (assert_admin_problem). */
 void admin_strict(const struct tenant *t, const char *method, const char *path, const char *body,
                   long want, struct http_response *r);
 
@@ -288,11 +279,8 @@ void new_lock(const struct tenant *t, const char *name, char id[64]);
  * activation; copies the gateway device id, and its serial number unless serial is NULL. */
 void new_gateway(const struct tenant *t, char id[64], char serial[64]);
 
-/* A control API call on e that must answer want; the caller frees r. */
-void control_expect_on(struct emu *e, const char *method, const char *path, const char *body,
-                       long want, struct http_response *r);
-
-/* control_expect_on on emu, which must be running. */
+/* A control API call on emu, which must be running, that must answer want; the caller
+ * frees r. */
 void control_expect(const char *method, const char *path, const char *body, long want,
                     struct http_response *r);
 
