@@ -174,14 +174,9 @@ void emu_kill(struct emu *e)
     e->pid = 0;
 }
 
-struct buffer {
-    char *data;
-    size_t len;
-};
-
-static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+size_t http_collect(char *ptr, size_t size, size_t n, void *userdata)
 {
-    struct buffer *b = userdata;
+    struct http_buffer *b = userdata;
     char *grown = realloc(b->data, b->len + size * n + 1);
 
     if (grown == NULL)
@@ -204,7 +199,7 @@ long http_call_within(long timeout_s, const char *method, const char *url,
 {
     CURL *curl = curl_easy_init();
     struct curl_slist *list = NULL;
-    struct buffer b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+    struct http_buffer b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
 
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; headers && headers[i]; i++)
@@ -213,9 +208,9 @@ long http_call_within(long timeout_s, const char *method, const char *url,
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_collect);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
     if (strcmp(method, "HEAD") == 0)

@@ -50,6 +50,15 @@ int emu_stop(struct emu *e);
 /* SIGKILL, wait. */
 void emu_kill(struct emu *e);
 
+/* A growing, NUL-terminated byte buffer (data may be NULL while len is 0). */
+struct http_buffer {
+    char *data;
+    size_t len;
+};
+
+/* A libcurl write (or header) function appending to the struct http_buffer in userdata. */
+size_t http_collect(char *ptr, size_t size, size_t n, void *userdata);
+
 /* How long one request may take unless a caller says otherwise. */
 #define HTTP_TIMEOUT_S 30L
 
