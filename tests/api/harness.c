@@ -1,10 +1,12 @@
 #include "harness.h"
 
+#include <check.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <ftw.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +16,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static void sleep_ms(long ms)
+void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
     nanosleep(&ts, NULL);
+}
+
+double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double now_ms(void)
+{
+    return now_s() * 1e3;
 }
 
 static int spawn(struct emu *e, const char *const *extra)
@@ -119,6 +135,18 @@ int emu_start(struct emu *e, const char *const *extra_args)
     return spawn(e, extra_args);
 }
 
+int emu_start_file(struct emu *e, const char *file, char *db_path, size_t cap)
+{
+    const char *args[] = {"--db", db_path, NULL};
+
+    memset(e, 0, sizeof(*e));
+    if (make_scratch_dir(e->dir, sizeof(e->dir)) != 0)
+        return -1;
+    snprintf(db_path, cap, "%s/%s", e->dir, file);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return spawn(e, args);
+}
+
 int emu_restart(struct emu *e, const char *const *extra_args)
 {
     return spawn(e, extra_args);
@@ -146,14 +174,9 @@ void emu_kill(struct emu *e)
     e->pid = 0;
 }
 
-struct buffer {
-    char *data;
-    size_t len;
-};
-
-static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+size_t http_collect(char *ptr, size_t size, size_t n, void *userdata)
 {
-    struct buffer *b = userdata;
+    struct http_buffer *b = userdata;
     char *grown = realloc(b->data, b->len + size * n + 1);
 
     if (grown == NULL)
@@ -165,12 +188,18 @@ static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
     return size * n;
 }
 
-long http_call(const char *method, const char *url, const char *const *headers,
-               const char *body, struct http_response *out)
+long http_call(const char *method, const char *url, const char *const *headers, const char *body,
+               struct http_response *out)
+{
+    return http_call_within(HTTP_TIMEOUT_S, method, url, headers, body, out);
+}
+
+long http_call_within(long timeout_s, const char *method, const char *url,
+                      const char *const *headers, const char *body, struct http_response *out)
 {
     CURL *curl = curl_easy_init();
     struct curl_slist *list = NULL;
-    struct buffer b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+    struct http_buffer b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
 
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; headers && headers[i]; i++)
@@ -179,11 +208,11 @@ long http_call(const char *method, const char *url, const char *const *headers,
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_collect);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     if (body != NULL) {
@@ -234,46 +263,36 @@ void http_response_free(struct http_response *r)
 
 const char *json_str(const struct http_response *r, const char *path)
 {
-    json_object *o = r->json;
-    char key[128];
-
-    while (o != NULL && *path != '\0') {
-        size_t len = strcspn(path, ".");
-        if (len >= sizeof(key))
-            return NULL;
-        memcpy(key, path, len);
-        key[len] = '\0';
-        if (!json_object_object_get_ex(o, key, &o))
-            return NULL;
-        path += len + (path[len] == '.');
-    }
-    return o != NULL && json_object_is_type(o, json_type_string) ? json_object_get_string(o)
-                                                                 : NULL;
+    return jstr(r->json, path);
 }
 
 long control_call(struct emu *e, const char *method, const char *path, const char *body,
                   struct http_response *out)
 {
+    return control_call_within(e, HTTP_TIMEOUT_S, method, path, body, out);
+}
+
+long control_call_within(struct emu *e, long timeout_s, const char *method, const char *path,
+                         const char *body, struct http_response *out)
+{
     const char *headers[] = {"Content-Type: application/json", NULL};
     char url[1024];
 
     snprintf(url, sizeof(url), "%s/_emulator/v1%s", e->url, path);
-    return http_call(method, url, body ? headers : NULL, body, out);
+    return http_call_within(timeout_s, method, url, body ? headers : NULL, body, out);
 }
 
 long tenant_login(struct emu *e, const struct tenant *t, const char *user_id,
                   const char *access_key, char *out, size_t cap)
 {
     char url[512], key[256], body[512];
-    const char *headers[] = {key, "Accept: " VENDOR_TYPE, "Content-Type: application/json",
-                             NULL};
+    const char *headers[] = {key, "Accept: " VENDOR_TYPE, "Content-Type: application/json", NULL};
     struct http_response r;
     long status;
 
     snprintf(url, sizeof(url), "%s/administration/login", e->url);
     snprintf(key, sizeof(key), "X-Api-Key: %s", t->api_key);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"accessKey\":\"%s\"}", user_id,
-             access_key);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"accessKey\":\"%s\"}", user_id, access_key);
     status = http_call("POST", url, headers, body, &r);
     if (status == 200 && json_str(&r, "token") != NULL && out != NULL)
         snprintf(out, cap, "%s", json_str(&r, "token"));
@@ -317,4 +336,617 @@ long admin_call(struct emu *e, const struct tenant *t, const char *method, const
     snprintf(key, sizeof(key), "X-Api-Key: %s", t->api_key);
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", t->token);
     return http_call(method, url, headers, body, out);
+}
+
+/* ---- JSON readers -------------------------------------------------------------------- */
+
+json_object *member(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+
+    return o != NULL && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+json_object *jget(json_object *o, const char *path)
+{
+    char key[128];
+
+    while (o != NULL && *path != '\0') {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof(key))
+            return NULL;
+        memcpy(key, path, len);
+        key[len] = '\0';
+        if (!json_object_object_get_ex(o, key, &o))
+            return NULL;
+        path += len + (path[len] == '.');
+    }
+    return o;
+}
+
+const char *jstr(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+int64_t jint(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+}
+
+/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
+int jbool(json_object *o, const char *path)
+{
+    json_object *v = jget(o, path);
+
+    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
+}
+
+char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    long len;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = calloc(1, (size_t)len + 1);
+    if (text != NULL && fread(text, 1, (size_t)len, f) != (size_t)len) {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+void source_path(const char *rel, char *out, size_t cap)
+{
+    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
+
+    snprintf(out, cap, "%s/%s", root ? root : ".", rel);
+}
+
+void slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f != NULL)
+        fclose(f);
+}
+
+char *read_source(const char *relative)
+{
+    char path[1024];
+    char *text;
+
+    source_path(relative, path, sizeof(path));
+    text = read_text(path);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    return text;
+}
+
+void assert_strings(json_object *o, const char *const *pairs)
+{
+    for (size_t i = 0; pairs[i] != NULL; i += 2)
+        ck_assert_msg(jstr(o, pairs[i]) != NULL && strcmp(jstr(o, pairs[i]), pairs[i + 1]) == 0,
+                      "%s is %s, want \"%s\" in %s", pairs[i],
+                      jstr(o, pairs[i]) ? jstr(o, pairs[i]) : "(not a string)", pairs[i + 1],
+                      json_object_to_json_string(o));
+}
+
+/* ---- fixture-time helpers ------------------------------------------------------------ */
+
+int setup_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int try_post_id(struct emu *e, const struct tenant *t, const char *path, const char *body,
+                char id[64])
+{
+    struct http_response r;
+    long status = admin_call(e, t, "POST", path, body, &r);
+    int ok = status == 201 && json_str(&r, "id") != NULL;
+
+    if (ok)
+        snprintf(id, 64, "%s", json_str(&r, "id"));
+    else
+        setup_fail("POST %s %s: %ld %s", path, body, status, r.body);
+    http_response_free(&r);
+    return ok ? 0 : -1;
+}
+
+int try_claim_gateway(struct emu *e, const struct tenant *t, char id[64])
+{
+    struct http_response r;
+    char body[128];
+    int ok = control_call(e, "POST", "/hardware/gateway-devices", NULL, &r) == 201 &&
+             json_str(&r, "claimingCode") != NULL;
+
+    if (ok)
+        snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", json_str(&r, "claimingCode"));
+    http_response_free(&r);
+    return ok ? try_post_id(e, t, "/gateway-device", body, id) : setup_fail("no gateway hardware");
+}
+
+/* ---- running a suite ------------------------------------------------------------------ */
+
+static int run(Suite *s, enum fork_status fork)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+
+    if (fork == CK_NOFORK)
+        srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int run_suite(Suite *s)
+{
+    return run(s, CK_FORK);
+}
+
+int run_suite_nofork(Suite *s)
+{
+    return run(s, CK_NOFORK);
+}
+
+/* ---- checked helpers ----------------------------------------------------------------- */
+
+struct emu emu;
+int emu_ok;
+
+void emu_setup_with(const char *const *args)
+{
+    emu_ok = emu_start(&emu, args) == 0;
+    if (!emu_ok)
+        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
+}
+
+void emu_setup(void)
+{
+    emu_setup_with(NULL);
+}
+
+void emu_must_start(void)
+{
+    emu_setup();
+    ck_assert_msg(emu_ok, "the emulator did not start; see %s/stderr.log", emu.dir);
+}
+
+void emu_teardown(void)
+{
+    emu_stop(&emu);
+}
+
+void new_tenant_from(struct tenant *t, const char *body)
+{
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    ck_assert_int_eq(tenant_create(&emu, t, body), 0);
+}
+
+void new_tenant(struct tenant *t)
+{
+    new_tenant_from(t, NULL);
+}
+
+void relogin_admin(struct tenant *t)
+{
+    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
+                     200);
+}
+
+const char *header(const struct http_response *r, const char *name)
+{
+    static char buf[4][512];
+    static int next;
+
+    next = (next + 1) % 4;
+    return http_header(r, name, buf[next], sizeof(buf[next]));
+}
+
+/* The reason phrase the emulator gives for status ("?" for one it does not use). */
+static const char *reason_phrase(long status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "?";
+    }
+}
+
+void assert_problem(const struct http_response *r, long status, const char *instance)
+{
+    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
+                  status, r->body);
+    ck_assert_pstr_eq(header(r, "Content-Type"), "application/problem+json");
+    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
+    ck_assert_pstr_eq(json_str(r, "type"), "about:blank");
+    ck_assert_pstr_eq(json_str(r, "title"), reason_phrase(status));
+    ck_assert_msg(json_object_is_type(member(r->json, "status"), json_type_int), "no status: %s",
+                  r->body);
+    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
+    ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
+                  "problem without detail: %s", r->body);
+    ck_assert_pstr_eq(json_str(r, "instance"), instance);
+}
+
+void assert_admin_problem(const struct http_response *r, long status, const char *path)
+{
+    char instance[1100];
+
+    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
+    assert_problem(r, status, instance);
+}
+
+void assert_control_problem(const struct http_response *r, long status, const char *path)
+{
+    char instance[1100];
+
+    snprintf(instance, sizeof(instance), "/_emulator/v1%s", path);
+    assert_problem(r, status, instance);
+}
+
+const char *invalid_reason(const struct http_response *r, const char *name)
+{
+    json_object *list = member(r->json, "invalidParams");
+
+    for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
+        json_object *p = json_object_array_get_idx(list, i);
+        const char *reason = json_object_get_string(member(p, "reason"));
+        if (strcmp(json_object_get_string(member(p, "name")), name) == 0 && reason != NULL &&
+            reason[0] != '\0')
+            return reason;
+    }
+    return NULL;
+}
+
+void assert_invalid_params(const struct http_response *r, const char *const *names)
+{
+    json_object *list = member(r->json, "invalidParams");
+    size_t expected = 0;
+
+    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
+    for (; names[expected] != NULL; expected++)
+        ck_assert_msg(invalid_reason(r, names[expected]) != NULL, "'%s' not named: %s",
+                      names[expected], r->body);
+    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
+                  r->body);
+}
+
+void admin_expect_on(struct emu *e, const struct tenant *t, const char *method, const char *path,
+                     const char *body, long want, struct http_response *r)
+{
+    long got = admin_call(e, t, method, path, body, r);
+
+    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
+                  body ? body : "", want, got, r->body);
+}
+
+/* admin_expect_on on emu, which must be running. */
+static void admin_expect(const struct tenant *t, const char *method, const char *path,
+                         const char *body, long want, struct http_response *r)
+{
+    ck_assert_msg(emu.pid > 0, "the emulator is not running");
+    admin_expect_on(&emu, t, method, path, body, want, r);
+}
+
+void admin_strict(const struct tenant *t, const char *method, const char *path, const char *body,
+                  long want, struct http_response *r)
+{
+    admin_expect(t, method, path, body, want, r);
+    if (want >= 400) {
+        assert_admin_problem(r, want, path);
+    } else if (want == 204) {
+        ck_assert_msg(r->body[0] == '\0', "204 with a body: %s", r->body);
+    } else {
+        ck_assert_pstr_eq(header(r, "Content-Type"), VENDOR_TYPE);
+    }
+}
+
+void expect_status(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want)
+{
+    struct http_response r;
+
+    admin_strict(t, method, path, body, want, &r);
+    http_response_free(&r);
+}
+
+long admin_status(struct emu *e, const struct tenant *t, const char *method, const char *path,
+                  const char *body)
+{
+    struct http_response r;
+    long status = admin_call(e, t, method, path, body, &r);
+
+    http_response_free(&r);
+    return status;
+}
+
+long control_status(struct emu *e, const char *method, const char *path, const char *body)
+{
+    struct http_response r;
+    long status = control_call(e, method, path, body, &r);
+
+    http_response_free(&r);
+    return status;
+}
+
+void expect_not_found(const struct tenant *t, const char *method, const char *path,
+                      const char *body)
+{
+    expect_problem(t, method, path, body, 404, "Resource not found");
+}
+
+void expect_problem(const struct tenant *t, const char *method, const char *path, const char *body,
+                    long status, const char *detail_is)
+{
+    struct http_response r;
+
+    admin_strict(t, method, path, body, status, &r);
+    if (detail_is != NULL)
+        ck_assert_pstr_eq(json_str(&r, "detail"), detail_is);
+    http_response_free(&r);
+}
+
+void expect_invalid(const struct tenant *t, const char *method, const char *path, const char *body,
+                    const char *const *names)
+{
+    struct http_response r;
+
+    admin_strict(t, method, path, body, 400, &r);
+    assert_invalid_params(&r, names);
+    http_response_free(&r);
+}
+
+void expect_invalid_bodies(const struct tenant *t, const char *method, const char *path,
+                           const struct invalid_body *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        expect_invalid(t, method, path, cases[i].body, cases[i].names);
+}
+
+void expect_control_problem(const char *method, const char *path, const char *body, long status)
+{
+    struct http_response r;
+
+    control_expect(method, path, body, status, &r);
+    assert_control_problem(&r, status, path);
+    http_response_free(&r);
+}
+
+void expect_control_invalid_bodies(const char *path, const struct invalid_body *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct http_response r;
+
+        control_expect("POST", path, cases[i].body, 400, &r);
+        assert_control_problem(&r, 400, path);
+        assert_invalid_params(&r, cases[i].names);
+        http_response_free(&r);
+    }
+}
+
+void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+{
+    struct http_response r;
+
+    admin_strict(t, "POST", path, body, 201, &r);
+    ck_assert_msg(json_str(&r, "id") != NULL, "POST %s %s: no id in %s", path, body, r.body);
+    snprintf(id, 64, "%s", json_str(&r, "id"));
+    http_response_free(&r);
+}
+
+void new_user(const struct tenant *t, char id[64])
+{
+    post_id(t, "/user", "{\"role\":\"USER\"}", id);
+}
+
+void new_lock(const struct tenant *t, const char *name, char id[64])
+{
+    char body[256];
+
+    snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+    post_id(t, "/locking-device", body, id);
+}
+
+void new_gateway(const struct tenant *t, char id[64], char serial[64])
+{
+    char body[128];
+    json_object *hw = control("POST", "/hardware/gateway-devices", NULL, 201);
+
+    ck_assert_msg(jstr(hw, "claimingCode") != NULL, "no claiming code: %s",
+                  json_object_to_json_string(hw));
+    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", jstr(hw, "claimingCode"));
+    if (serial != NULL)
+        snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
+    json_object_put(hw);
+    post_id(t, "/gateway-device", body, id);
+}
+
+/* A control API call on e that must answer want; the caller frees r. */
+static void control_expect_on(struct emu *e, const char *method, const char *path, const char *body,
+                              long want, struct http_response *r)
+{
+    long got = control_call(e, method, path, body, r);
+
+    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
+                  body ? body : "", want, got, r->body);
+}
+
+void control_expect(const char *method, const char *path, const char *body, long want,
+                    struct http_response *r)
+{
+    ck_assert_msg(emu.pid > 0, "the emulator is not running");
+    control_expect_on(&emu, method, path, body, want, r);
+}
+
+json_object *control(const char *method, const char *path, const char *body, long want)
+{
+    struct http_response r;
+    json_object *o;
+
+    control_expect(method, path, body, want, &r);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+json_object *admin(const struct tenant *t, const char *method, const char *path, const char *body,
+                   long want)
+{
+    struct http_response r;
+    json_object *o;
+
+    admin_strict(t, method, path, body, want, &r);
+    o = json_object_get(r.json);
+    http_response_free(&r);
+    return o;
+}
+
+void make_phone(const struct tenant *t, char user_id[64], char phone_id[64], char invitation_id[64])
+{
+    char body[256];
+    json_object *inv, *accepted;
+
+    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
+    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
+    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
+    ck_assert_ptr_nonnull(jstr(inv, "invitationCode"));
+    if (invitation_id != NULL)
+        snprintf(invitation_id, 64, "%s", jstr(inv, "id"));
+    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
+    accepted = control("POST", "/invitations/accept", body, 201);
+    ck_assert_ptr_nonnull(jstr(accepted, "operatingDeviceId"));
+    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
+    json_object_put(inv);
+    json_object_put(accepted);
+}
+
+json_object *claim_new_lock(const char *phone_id, const char *lock_id, const char *hardware,
+                            char serial[64])
+{
+    char body[256], path[128];
+    json_object *hw = control("POST", "/hardware/locking-devices", hardware, 201);
+
+    ck_assert_msg(jstr(hw, "serialNumber") != NULL, "no serial number: %s",
+                  json_object_to_json_string(hw));
+    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
+             jstr(hw, "serialNumber"));
+    if (serial != NULL)
+        snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
+    json_object_put(hw);
+    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
+    return control("POST", path, body, 200);
+}
+
+json_object *admin_list_pages(const struct tenant *t, const char *path, size_t *pages)
+{
+    json_object *all = json_object_new_array();
+    const char *limit = strstr(path, "limit=");
+    char page_path[2048], token[512] = "";
+
+    for (size_t n = 1; n <= 100; n++) {
+        struct http_response r;
+        json_object *items;
+        const char *next;
+
+        snprintf(page_path, sizeof(page_path), "%s%s%s%s", path,
+                 token[0] ? (strchr(path, '?') ? "&" : "?") : "",
+                 token[0] ? "next-page-token=" : "", token);
+        admin_strict(t, "GET", page_path, NULL, 200, &r);
+        items = member(r.json, "items");
+        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
+        if (limit != NULL)
+            ck_assert_int_le(json_object_array_length(items), atoi(limit + 6));
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
+        next = json_str(&r, "nextPageToken");
+        if (next != NULL && limit != NULL) /* only the last page may be short */
+            ck_assert_int_eq(json_object_array_length(items), atoi(limit + 6));
+        snprintf(token, sizeof(token), "%s", next ? next : "");
+        if (token[0] == '\0')
+            ck_assert_msg(json_object_object_length(r.json) == 1, "last page: %s", r.body);
+        http_response_free(&r);
+        if (token[0] == '\0') {
+            if (pages != NULL)
+                *pages = n;
+            return all;
+        }
+    }
+    ck_abort_msg("GET %s never reached its last page", path);
+    return all;
+}
+
+json_object *admin_list_all(const struct tenant *t, const char *path)
+{
+    return admin_list_pages(t, path, NULL);
+}
+
+size_t admin_list_ids(const struct tenant *t, const char *path, char ids[][64], size_t cap,
+                      size_t *pages)
+{
+    json_object *all = admin_list_pages(t, path, pages);
+    size_t n = json_object_array_length(all);
+
+    ck_assert_msg(n <= cap, "GET %s: %zu items, room for %zu", path, n, cap);
+    for (size_t i = 0; i < n; i++)
+        snprintf(ids[i], 64, "%s",
+                 json_object_get_string(member(json_object_array_get_idx(all, i), "id")));
+    json_object_put(all);
+    return n;
+}
+
+size_t admin_count(const struct tenant *t, const char *path)
+{
+    json_object *all = admin_list_all(t, path);
+    size_t n = json_object_array_length(all);
+
+    json_object_put(all);
+    return n;
 }

@@ -20,110 +20,18 @@
 #define LIMIT 6
 #define MAX_ITEMS 32
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static json_object *member(json_object *o, const char *key)
+/* A system whose clock stands still at FROZEN_TEXT. */
+static void frozen_tenant(struct tenant *t)
 {
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static void new_tenant(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-}
-
-/* A problem of status for path; detail_has (may be NULL) must occur in its detail. */
-static void expect_problem(const struct tenant *t, const char *method, const char *path,
-                           const char *body, long status, const char *detail_has)
-{
-    struct http_response r;
-    char instance[512], ct[128];
-
-    call(t, method, path, body, status, &r);
-    ck_assert_ptr_nonnull(http_header(&r, "Content-Type", ct, sizeof(ct)));
-    ck_assert_str_eq(ct, "application/problem+json");
-    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-    ck_assert_str_eq(json_str(&r, "instance"), instance);
-    ck_assert_msg(json_str(&r, "detail") && json_str(&r, "detail")[0], "no detail: %s", r.body);
-    if (detail_has != NULL)
-        ck_assert_msg(strstr(json_str(&r, "detail"), detail_has) != NULL, "detail lacks '%s': %s",
-                      detail_has, r.body);
-    http_response_free(&r);
-}
-
-/* A 400 from POST whose invalidParams names exactly the fields in names. */
-static void expect_invalid(const struct tenant *t, const char *body, const char *const *names)
-{
-    struct http_response r;
-    json_object *list;
-    size_t n = 0;
-
-    call(t, "POST", "/gateway-device-association", body, 400, &r);
-    list = member(r.json, "invalidParams");
-    for (; names[n] != NULL; n++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++)
-            found |=
-                strcmp(json_object_get_string(member(json_object_array_get_idx(list, i), "name")),
-                       names[n]) == 0;
-        ck_assert_msg(found, "'%s' not named: %s", names[n], r.body);
-    }
-    ck_assert_msg(json_object_array_length(list) == n, "expected %zu entries: %s", n, r.body);
-    http_response_free(&r);
-}
-
-/* An unclaimed placeholder lock of t. */
-static void new_lock(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-
-    call(t, "POST", "/locking-device", "{\"name\":\"Door\"}", 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
-}
-
-/* A gateway claimed into t (pending activation). */
-static void new_gateway(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-    char body[64];
-
-    ck_assert_int_eq(control_call(&emu, "POST", "/hardware/gateway-devices", NULL, &r), 201);
-    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", json_str(&r, "claimingCode"));
-    http_response_free(&r);
-    call(t, "POST", "/gateway-device", body, 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
+    new_tenant_from(t, FROZEN);
 }
 
 static void pair_body(char *out, size_t cap, const char *gateway, const char *lock)
 {
-    snprintf(out, cap, "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", gateway, lock);
+    snprintf(out, cap, "{\"gatewayDeviceId\":\"%.63s\",\"lockingDeviceId\":\"%.63s\"}", gateway,
+             lock);
 }
 
 /* POSTs the pair and expects status; copies the new id on 201 (id may be NULL). */
@@ -134,7 +42,7 @@ static void associate(const struct tenant *t, const char *gateway, const char *l
     char body[256];
 
     pair_body(body, sizeof(body), gateway, lock);
-    call(t, "POST", "/gateway-device-association", body, status, &r);
+    admin_strict(t, "POST", "/gateway-device-association", body, status, &r);
     if (status == 201 && id != NULL)
         snprintf(id, 64, "%s", json_str(&r, "id"));
     http_response_free(&r);
@@ -151,47 +59,33 @@ static void assert_association(json_object *a, const char *id, const char *gatew
     ck_assert_str_eq(json_object_get_string(member(a, "creationDatetime")), FROZEN_TEXT);
 }
 
+/* A problem of status for path; detail_has (may be NULL) must occur in its detail. */
+static void expect_detail_has(const struct tenant *t, const char *method, const char *path,
+                              const char *body, long status, const char *detail_has)
+{
+    struct http_response r;
+
+    admin_strict(t, method, path, body, status, &r);
+    if (detail_has != NULL)
+        ck_assert_msg(strstr(json_str(&r, "detail"), detail_has) != NULL, "detail lacks '%s': %s",
+                      detail_has, r.body);
+    http_response_free(&r);
+}
+
 /* Reads every page of the list (query: extra parameters, "" for none) with limit; copies
  * the ids and returns the count. */
 static size_t list_ids(const struct tenant *t, const char *query, int limit, char ids[][64],
-                       int *pages)
+                       size_t *pages)
 {
     char path[1024];
-    size_t n = 0;
 
     snprintf(path, sizeof(path), "/gateway-device-association?limit=%d%s", limit, query);
-    for (*pages = 1; *pages < 50; (*pages)++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", path, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_int_le(json_object_array_length(items), (size_t)limit);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_int_lt(n, MAX_ITEMS);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL)
-            snprintf(path, sizeof(path),
-                     "/gateway-device-association?limit=%d%s&next-page-token=%s", limit, query,
-                     next);
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("the association list never reached its last page");
-    return n;
+    return admin_list_ids(t, path, ids, MAX_ITEMS, pages);
 }
 
 static size_t count_all(const struct tenant *t)
 {
-    char ids[MAX_ITEMS][64];
-    int pages;
-
-    return list_ids(t, "", 100, ids, &pages);
+    return admin_count(t, "/gateway-device-association?limit=100");
 }
 
 /* ---- tests -------------------------------------------------------------------------- */
@@ -202,22 +96,22 @@ START_TEST(create_get_and_list)
     struct http_response r;
     char gateway[64], lock[64], body[256], id[64], path[128];
 
-    new_tenant(&t);
-    new_gateway(&t, gateway); /* pending activation, and the lock is unclaimed: both fine */
-    new_lock(&t, lock);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL); /* pending activation, and the lock is unclaimed: both fine */
+    new_lock(&t, "Door", lock);
     pair_body(body, sizeof(body), gateway, lock);
-    call(&t, "POST", "/gateway-device-association", body, 201, &r);
+    admin_strict(&t, "POST", "/gateway-device-association", body, 201, &r);
     ck_assert_msg(json_str(&r, "id") && strlen(json_str(&r, "id")) == 36, "id: %s", r.body);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
     assert_association(r.json, id, gateway, lock);
     http_response_free(&r);
 
     snprintf(path, sizeof(path), "/gateway-device-association/%s", id);
-    call(&t, "GET", path, NULL, 200, &r);
+    admin_strict(&t, "GET", path, NULL, 200, &r);
     assert_association(r.json, id, gateway, lock);
     http_response_free(&r);
 
-    call(&t, "GET", "/gateway-device-association", NULL, 200, &r);
+    admin_strict(&t, "GET", "/gateway-device-association", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 1);
     assert_association(json_object_array_get_idx(member(r.json, "items"), 0), id, gateway, lock);
     ck_assert_ptr_null(member(r.json, "nextPageToken"));
@@ -234,22 +128,23 @@ START_TEST(create_rejects_invalid_bodies)
     struct tenant t;
     char gateway[64], lock[64], body[256];
 
-    new_tenant(&t);
-    new_gateway(&t, gateway);
-    new_lock(&t, lock);
-    expect_invalid(&t, "{}", both);
-    expect_invalid(&t, "{\"gatewayDeviceId\":\"gw\",\"lockingDeviceId\":7}", both);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL);
+    new_lock(&t, "Door", lock);
+    expect_invalid(&t, "POST", "/gateway-device-association", "{}", both);
+    expect_invalid(&t, "POST", "/gateway-device-association",
+                   "{\"gatewayDeviceId\":\"gw\",\"lockingDeviceId\":7}", both);
     snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\"}", lock);
-    expect_invalid(&t, body, gateway_only);
+    expect_invalid(&t, "POST", "/gateway-device-association", body, gateway_only);
     snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":null}", gateway);
-    expect_invalid(&t, body, lock_only);
+    expect_invalid(&t, "POST", "/gateway-device-association", body, lock_only);
     snprintf(body, sizeof(body),
              "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\","
              "\"name\":\"x\"}",
              gateway, lock);
-    expect_invalid(&t, body, extra);
-    expect_problem(&t, "POST", "/gateway-device-association", NULL, 400, NULL);
-    expect_problem(&t, "POST", "/gateway-device-association", "[]", 400, NULL);
+    expect_invalid(&t, "POST", "/gateway-device-association", body, extra);
+    expect_detail_has(&t, "POST", "/gateway-device-association", NULL, 400, NULL);
+    expect_detail_has(&t, "POST", "/gateway-device-association", "[]", 400, NULL);
     ck_assert_int_eq(count_all(&t), 0);
 }
 END_TEST
@@ -259,19 +154,19 @@ START_TEST(devices_must_exist_in_the_system)
     struct tenant a, b;
     char gateway[64], lock[64], other_gateway[64], other_lock[64], body[256];
 
-    new_tenant(&a);
-    new_tenant(&b);
-    new_gateway(&a, gateway);
-    new_lock(&a, lock);
-    new_gateway(&b, other_gateway);
-    new_lock(&b, other_lock);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
+    new_gateway(&a, gateway, NULL);
+    new_lock(&a, "Door", lock);
+    new_gateway(&b, other_gateway, NULL);
+    new_lock(&b, "Door", other_lock);
 
     pair_body(body, sizeof(body), UNKNOWN_ID, lock);
-    expect_problem(&a, "POST", "/gateway-device-association", body, 404,
-                   "gateway device '" UNKNOWN_ID "' not found");
+    expect_detail_has(&a, "POST", "/gateway-device-association", body, 404,
+                      "gateway device '" UNKNOWN_ID "' not found");
     pair_body(body, sizeof(body), gateway, UNKNOWN_ID);
-    expect_problem(&a, "POST", "/gateway-device-association", body, 404,
-                   "locking device '" UNKNOWN_ID "' not found");
+    expect_detail_has(&a, "POST", "/gateway-device-association", body, 404,
+                      "locking device '" UNKNOWN_ID "' not found");
     associate(&a, lock, gateway, 404, NULL); /* ids of the wrong kind */
     associate(&a, other_gateway, lock, 404, NULL);
     associate(&a, gateway, other_lock, 404, NULL);
@@ -286,13 +181,13 @@ START_TEST(duplicate_pair_conflicts)
     struct tenant t;
     char gateway[64], other[64], lock[64], body[256];
 
-    new_tenant(&t);
-    new_gateway(&t, gateway);
-    new_gateway(&t, other);
-    new_lock(&t, lock);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL);
+    new_gateway(&t, other, NULL);
+    new_lock(&t, "Door", lock);
     associate(&t, gateway, lock, 201, NULL);
     pair_body(body, sizeof(body), gateway, lock);
-    expect_problem(&t, "POST", "/gateway-device-association", body, 409, "already associated");
+    expect_detail_has(&t, "POST", "/gateway-device-association", body, 409, "already associated");
     associate(&t, other, lock, 201, NULL); /* one lock may serve under two gateways */
     ck_assert_int_eq(count_all(&t), 2);
 }
@@ -304,20 +199,20 @@ START_TEST(seventh_association_conflicts)
     struct http_response r;
     char gateway[64], other[64], locks[LIMIT + 1][64], ids[LIMIT][64], body[256], path[128];
 
-    new_tenant(&t);
-    new_gateway(&t, gateway);
-    new_gateway(&t, other);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL);
+    new_gateway(&t, other, NULL);
     for (int i = 0; i <= LIMIT; i++)
-        new_lock(&t, locks[i]);
+        new_lock(&t, "Door", locks[i]);
     for (int i = 0; i < LIMIT; i++)
         associate(&t, gateway, locks[i], 201, ids[i]);
     pair_body(body, sizeof(body), gateway, locks[LIMIT]);
-    expect_problem(&t, "POST", "/gateway-device-association", body, 409, "6 associations");
+    expect_detail_has(&t, "POST", "/gateway-device-association", body, 409, "6 associations");
     ck_assert_int_eq(count_all(&t), LIMIT);
     associate(&t, other, locks[LIMIT], 201, NULL); /* the limit is per gateway */
 
     snprintf(path, sizeof(path), "/gateway-device-association/%s", ids[0]);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     associate(&t, gateway, locks[LIMIT], 201, NULL);
 }
@@ -328,20 +223,20 @@ START_TEST(delete_removes_the_association)
     struct tenant t;
     struct http_response r;
     char gateway[64], lock[64], id[64], keep[64], path[128], ids[MAX_ITEMS][64];
-    int pages;
+    size_t pages;
 
-    new_tenant(&t);
-    new_gateway(&t, gateway);
-    new_lock(&t, lock);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL);
+    new_lock(&t, "Door", lock);
     associate(&t, gateway, lock, 201, id);
-    new_lock(&t, lock);
+    new_lock(&t, "Door", lock);
     associate(&t, gateway, lock, 201, keep);
     snprintf(path, sizeof(path), "/gateway-device-association/%s", id);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
-    expect_problem(&t, "GET", path, NULL, 404, "Resource not found");
-    expect_problem(&t, "DELETE", path, NULL, 404, "Resource not found");
+    expect_detail_has(&t, "GET", path, NULL, 404, "Resource not found");
+    expect_detail_has(&t, "DELETE", path, NULL, 404, "Resource not found");
     ck_assert_int_eq(list_ids(&t, "", 50, ids, &pages), 1);
     ck_assert_str_eq(ids[0], keep);
 }
@@ -353,19 +248,19 @@ START_TEST(deleting_a_lock_removes_its_associations)
     struct http_response r;
     char gateway[64], lock[64], other[64], id[64], keep[64], path[128];
 
-    new_tenant(&t);
-    new_gateway(&t, gateway);
-    new_lock(&t, lock);
-    new_lock(&t, other);
+    frozen_tenant(&t);
+    new_gateway(&t, gateway, NULL);
+    new_lock(&t, "Door", lock);
+    new_lock(&t, "Door", other);
     associate(&t, gateway, lock, 201, id);
     associate(&t, gateway, other, 201, keep);
     snprintf(path, sizeof(path), "/locking-device/%s", lock);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     snprintf(path, sizeof(path), "/gateway-device-association/%s", id);
-    expect_problem(&t, "GET", path, NULL, 404, "Resource not found");
+    expect_detail_has(&t, "GET", path, NULL, 404, "Resource not found");
     snprintf(path, sizeof(path), "/gateway-device-association/%s", keep);
-    call(&t, "GET", path, NULL, 200, &r);
+    admin_strict(&t, "GET", path, NULL, 200, &r);
     http_response_free(&r);
 }
 END_TEST
@@ -374,11 +269,11 @@ START_TEST(unknown_ids_are_not_found)
 {
     struct tenant t;
 
-    new_tenant(&t);
-    expect_problem(&t, "GET", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
-                   "Resource not found");
-    expect_problem(&t, "DELETE", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
-                   "Resource not found");
+    frozen_tenant(&t);
+    expect_detail_has(&t, "GET", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
+                      "Resource not found");
+    expect_detail_has(&t, "DELETE", "/gateway-device-association/" UNKNOWN_ID, NULL, 404,
+                      "Resource not found");
 }
 END_TEST
 
@@ -387,15 +282,15 @@ START_TEST(filter_by_gateway)
     struct tenant a, b;
     struct http_response r;
     char g1[64], g2[64], foreign[64], lock[64], ids1[3][64], ids[MAX_ITEMS][64], query[128];
-    int pages;
+    size_t pages;
 
-    new_tenant(&a);
-    new_tenant(&b);
-    new_gateway(&a, g1);
-    new_gateway(&a, g2);
-    new_gateway(&b, foreign);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
+    new_gateway(&a, g1, NULL);
+    new_gateway(&a, g2, NULL);
+    new_gateway(&b, foreign, NULL);
     for (int i = 0; i < 3; i++) {
-        new_lock(&a, lock);
+        new_lock(&a, "Door", lock);
         associate(&a, g1, lock, 201, ids1[i]);
         associate(&a, g2, lock, 201, NULL);
     }
@@ -403,15 +298,16 @@ START_TEST(filter_by_gateway)
     ck_assert_int_eq(list_ids(&a, query, 50, ids, &pages), 3);
     for (int i = 0; i < 3; i++)
         ck_assert_str_eq(ids[i], ids1[i]);
-    call(&a, "GET", "/gateway-device-association?gateway-device-id=" UNKNOWN_ID, NULL, 200, &r);
+    admin_strict(&a, "GET", "/gateway-device-association?gateway-device-id=" UNKNOWN_ID, NULL, 200,
+                 &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     http_response_free(&r);
     snprintf(query, sizeof(query), "&gateway-device-id=%s", foreign);
     ck_assert_int_eq(list_ids(&a, query, 50, ids, &pages), 0);
     snprintf(query, sizeof(query), "&gateway-device-id=%s", g1);
     ck_assert_int_eq(list_ids(&b, query, 50, ids, &pages), 0);
-    expect_problem(&a, "GET", "/gateway-device-association?gateway-device-id=nope", NULL, 400,
-                   NULL);
+    expect_detail_has(&a, "GET", "/gateway-device-association?gateway-device-id=nope", NULL, 400,
+                      NULL);
 }
 END_TEST
 
@@ -421,13 +317,14 @@ START_TEST(lists_page_in_creation_order)
     struct http_response r;
     char g1[64], g2[64], lock[64], created[9][64], of_g1[6][64], ids[MAX_ITEMS][64];
     char query[128], path[1024];
-    int pages, n1 = 0;
+    size_t pages;
+    int n1 = 0;
 
-    new_tenant(&t);
-    new_gateway(&t, g1);
-    new_gateway(&t, g2);
+    frozen_tenant(&t);
+    new_gateway(&t, g1, NULL);
+    new_gateway(&t, g2, NULL);
     for (int i = 0; i < 9; i++) {
-        new_lock(&t, lock);
+        new_lock(&t, "Door", lock);
         associate(&t, i % 3 == 2 ? g2 : g1, lock, 201, created[i]);
         if (i % 3 != 2)
             snprintf(of_g1[n1++], 64, "%s", created[i]);
@@ -443,18 +340,18 @@ START_TEST(lists_page_in_creation_order)
     for (int i = 0; i < 6; i++)
         ck_assert_str_eq(ids[i], of_g1[i]);
 
-    expect_problem(&t, "GET", "/gateway-device-association?limit=0", NULL, 400, NULL);
-    expect_problem(&t, "GET", "/gateway-device-association?limit=101", NULL, 400, NULL);
-    expect_problem(&t, "GET", "/gateway-device-association?next-page-token=x", NULL, 400, NULL);
+    expect_detail_has(&t, "GET", "/gateway-device-association?limit=0", NULL, 400, NULL);
+    expect_detail_has(&t, "GET", "/gateway-device-association?limit=101", NULL, 400, NULL);
+    expect_detail_has(&t, "GET", "/gateway-device-association?next-page-token=x", NULL, 400, NULL);
 
     /* A token is bound to its filter. */
-    call(&t, "GET", "/gateway-device-association?limit=2", NULL, 200, &r);
+    admin_strict(&t, "GET", "/gateway-device-association?limit=2", NULL, 200, &r);
     snprintf(path, sizeof(path),
              "/gateway-device-association?gateway-device-id=%s"
              "&next-page-token=%s",
              g1, json_str(&r, "nextPageToken"));
     http_response_free(&r);
-    expect_problem(&t, "GET", path, NULL, 400, NULL);
+    expect_detail_has(&t, "GET", path, NULL, 400, NULL);
 }
 END_TEST
 
@@ -463,23 +360,23 @@ START_TEST(systems_never_see_each_others_associations)
     struct tenant a, b;
     struct http_response r;
     char gateway[64], lock[64], id[64], mine[64], path[128], ids[MAX_ITEMS][64];
-    int pages;
+    size_t pages;
 
-    new_tenant(&a);
-    new_tenant(&b);
-    new_gateway(&a, gateway);
-    new_lock(&a, lock);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
+    new_gateway(&a, gateway, NULL);
+    new_lock(&a, "Door", lock);
     associate(&a, gateway, lock, 201, id);
-    new_gateway(&b, gateway);
-    new_lock(&b, lock);
+    new_gateway(&b, gateway, NULL);
+    new_lock(&b, "Door", lock);
     associate(&b, gateway, lock, 201, mine);
 
     snprintf(path, sizeof(path), "/gateway-device-association/%s", id);
-    expect_problem(&b, "GET", path, NULL, 404, "Resource not found");
-    expect_problem(&b, "DELETE", path, NULL, 404, "Resource not found");
+    expect_detail_has(&b, "GET", path, NULL, 404, "Resource not found");
+    expect_detail_has(&b, "DELETE", path, NULL, 404, "Resource not found");
     ck_assert_int_eq(list_ids(&b, "", 50, ids, &pages), 1);
     ck_assert_str_eq(ids[0], mine);
-    call(&a, "GET", path, NULL, 200, &r);
+    admin_strict(&a, "GET", path, NULL, 200, &r);
     http_response_free(&r);
     ck_assert_int_eq(list_ids(&a, "", 50, ids, &pages), 1);
     ck_assert_str_eq(ids[0], id);
@@ -510,11 +407,5 @@ static Suite *associations_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(associations_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(associations_suite());
 }

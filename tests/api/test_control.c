@@ -35,87 +35,15 @@
          "\u00e9"
 #define ACCENTED_256 E240 E16
 
-static struct emu emu;
-
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
 
-static const char *header(const struct http_response *r, const char *name)
+/* r is a 400 for instance whose invalidParams name exactly the fields in names
+ * (NULL-terminated), each with a reason. */
+static void assert_invalid_request(const struct http_response *r, const char *instance,
+                                   const char *const *names)
 {
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    default:
-        return "?";
-    }
-}
-
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    json_object *code;
-
-    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
-                  status, r->body);
-    ck_assert_str_eq(header(r, "Content-Type"), "application/problem+json");
-    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert(json_object_object_get_ex(r->json, "status", &code));
-    ck_assert_int_eq(json_object_get_int(code), status);
-    ck_assert_ptr_nonnull(json_str(r, "detail"));
-    ck_assert_uint_gt(strlen(json_str(r, "detail")), 0);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
-
-/* r is a 400 whose invalidParams name exactly the fields in names (NULL-terminated), each
- * with a reason. */
-static void assert_invalid_params(const struct http_response *r, const char *instance,
-                                  const char *const *names)
-{
-    json_object *params;
-    size_t want = 0;
-
     assert_problem(r, 400, instance);
-    ck_assert_msg(json_object_object_get_ex(r->json, "invalidParams", &params) &&
-                      json_object_is_type(params, json_type_array),
-                  "no invalidParams: %s", r->body);
-    for (; names[want] != NULL; want++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(params); i++) {
-            json_object *p = json_object_array_get_idx(params, i), *name, *reason;
-            found |= json_object_object_get_ex(p, "name", &name) &&
-                     json_object_object_get_ex(p, "reason", &reason) &&
-                     strcmp(json_object_get_string(name), names[want]) == 0 &&
-                     json_object_get_string_len(reason) > 0;
-        }
-        ck_assert_msg(found, "invalidParams lacks '%s': %s", names[want], r->body);
-    }
-    ck_assert_msg(json_object_array_length(params) == want, "want %zu invalidParams: %s", want,
-                  r->body);
+    assert_invalid_params(r, names);
 }
 
 static long int_member(const struct http_response *r, const char *key)
@@ -397,7 +325,7 @@ START_TEST(create_system_rejects_bad_fields_and_writes_nothing)
     struct http_response r;
 
     control_call(&emu, "POST", "/systems", bad_systems[_i].body, &r);
-    assert_invalid_params(&r, "/_emulator/v1/systems", bad_systems[_i].invalid);
+    assert_invalid_request(&r, "/_emulator/v1/systems", bad_systems[_i].invalid);
     http_response_free(&r);
     ck_assert_uint_eq(read_all_pages("/systems", 100, "id", after, N(after)), n_before);
 }
@@ -457,7 +385,7 @@ START_TEST(list_rejects_bad_limits)
         snprintf(path, sizeof(path), "%s?limit=%s", lists[i], bad_limits[_i]);
         snprintf(instance, sizeof(instance), "/_emulator/v1%s", lists[i]);
         control_call(&emu, "GET", path, NULL, &r);
-        assert_invalid_params(&r, instance, names);
+        assert_invalid_request(&r, instance, names);
         http_response_free(&r);
     }
 }
@@ -475,10 +403,9 @@ START_TEST(get_system_by_id)
                      0);
     snprintf(path, sizeof(path), "/systems/%s", t.system_id);
     ck_assert_int_eq(control_call(&emu, "GET", path, NULL, &r), 200);
-    ck_assert_str_eq(json_str(&r, "id"), t.system_id);
-    ck_assert_str_eq(json_str(&r, "name"), "Fetched");
-    ck_assert_str_eq(json_str(&r, "clock.mode"), "frozen");
-    ck_assert_str_eq(json_str(&r, "clock.now"), "2031-05-06T07:08:09Z");
+    assert_strings(r.json,
+                   (const char *const[]){"id", t.system_id, "name", "Fetched", "clock.mode",
+                                         "frozen", "clock.now", "2031-05-06T07:08:09Z", NULL});
     http_response_free(&r);
 
     control_call(&emu, "GET", "/systems/" NO_ID, NULL, &r);
@@ -580,7 +507,7 @@ START_TEST(create_api_key_rejects_bad_fields)
     struct http_response r;
 
     control_call(&emu, "POST", "/api-keys", bad_keys[_i].body, &r);
-    assert_invalid_params(&r, "/_emulator/v1/api-keys", bad_keys[_i].invalid);
+    assert_invalid_request(&r, "/_emulator/v1/api-keys", bad_keys[_i].invalid);
     http_response_free(&r);
 }
 END_TEST
@@ -674,16 +601,6 @@ struct run {
     int started;   /* it wrote its ready file: it began serving instead of exiting */
     char out[16384], err[16384];
 };
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-
-    buf[n] = '\0';
-    if (f != NULL)
-        fclose(f);
-}
 
 /* Runs the binary with "--db :memory: --ready-file F" and args (NULL-terminated), with env
  * ("NAME=value", or NULL) added to the environment, until it exits. If it starts serving
@@ -1014,9 +931,8 @@ START_TEST(fixture_system_has_its_fixed_id_and_clock)
     struct http_response r;
 
     ck_assert_int_eq(control_call(&fixtured, "GET", "/systems/" FX_SYSTEM, NULL, &r), 200);
-    ck_assert_str_eq(json_str(&r, "name"), "Fixture One");
-    ck_assert_str_eq(json_str(&r, "clock.mode"), "frozen");
-    ck_assert_str_eq(json_str(&r, "clock.now"), "2030-01-01T00:00:00Z");
+    assert_strings(r.json, (const char *const[]){"name", "Fixture One", "clock.mode", "frozen",
+                                                 "clock.now", "2030-01-01T00:00:00Z", NULL});
     http_response_free(&r);
     ck_assert_int_eq(control_call(&fixtured, "GET", "/systems/" FX_SYSTEM2, NULL, &r), 200);
     ck_assert_str_eq(json_str(&r, "name"), "Fixture Two");
@@ -1145,7 +1061,7 @@ static TCase *tcase_with(const char *name, void (*setup)(void), void (*teardown)
 static Suite *control_suite(void)
 {
     Suite *s = suite_create("control");
-    TCase *api = tcase_with("control_api", suite_setup, suite_teardown);
+    TCase *api = tcase_with("control_api", emu_must_start, emu_teardown);
     TCase *token = tcase_with("control_token", guarded_setup, guarded_teardown);
     TCase *cli = tcase_with("command_line", NULL, NULL);
     TCase *fx = tcase_with("fixtures", fixtured_setup, fixtured_teardown);
@@ -1187,11 +1103,5 @@ static Suite *control_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(control_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(control_suite());
 }

@@ -26,7 +26,6 @@
 #define ROUNDS 4
 #define MAX_WRITES 20000
 
-static struct emu emu;
 static char db_arg[320];
 static const char *args[] = {"--db", db_arg, NULL};
 static struct tenant tenants[SYSTEMS];
@@ -52,12 +51,6 @@ static uint64_t next_random(void)
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return rng_state;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
 }
 
 /* ---- the writers ------------------------------------------------------------------------ */
@@ -256,10 +249,7 @@ static void teardown(void)
 
 START_TEST(acknowledged_writes_and_their_events_survive_sigkill)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0); /* only for the scratch folder */
-    emu_stop(&emu);
-    snprintf(db_arg, sizeof(db_arg), "%s/crash.db", emu.dir);
-    ck_assert_int_eq(emu_restart(&emu, args), 0);
+    ck_assert_int_eq(emu_start_file(&emu, "crash.db", db_arg, sizeof(db_arg)), 0);
     for (size_t s = 0; s < SYSTEMS; s++)
         ck_assert_int_eq(tenant_create(&emu, &tenants[s], FROZEN), 0);
     for (size_t i = 0; i < CLIENTS; i++)
@@ -301,12 +291,6 @@ static Suite *crash_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(crash_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* threads, and a teardown that stops the server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: threads, and a teardown that stops the server. */
+    return run_suite_nofork(crash_suite());
 }

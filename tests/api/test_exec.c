@@ -74,23 +74,6 @@ struct run {
     char out[8192], err[16384];
 };
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
 /* Starts `keyless-emulator exec ARGS...` in dir with stdout and stderr to files there. */
 static pid_t start_exec(const char *const *args, const char *dir)
 {

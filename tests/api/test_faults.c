@@ -20,36 +20,7 @@
 #define NO_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
-static struct emu emu;
-
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static json_object *member(json_object *o, const char *name)
-{
-    json_object *v = NULL;
-
-    json_object_object_get_ex(o, name, &v);
-    return v;
-}
 
 /* Deletes every rule of e. */
 static void clear_rules(struct emu *e)
@@ -120,24 +91,6 @@ static int64_t fired(const char *id)
     return n;
 }
 
-static long admin_status(const struct tenant *t, const char *method, const char *path,
-                         const char *body)
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, method, path, body, &r);
-
-    http_response_free(&r);
-    return status;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void assert_injected(const struct http_response *r, long status, const char *title,
                             const char *rule_id, const char *instance)
 {
@@ -169,9 +122,9 @@ START_TEST(create_renders_every_field)
     ck_assert_int_eq(control_call(&emu, "POST", "/faults", body, &r), 201);
     ck_assert_str_eq(header(&r, "Content-Type"), "application/json");
     ck_assert_int_eq(strlen(json_str(&r, "id")), 36);
-    ck_assert_str_eq(json_str(&r, "method"), "GET");
-    ck_assert_str_eq(json_str(&r, "path"), "/administration/user/{user-id}");
-    ck_assert_str_eq(json_str(&r, "systemId"), t.system_id);
+    assert_strings(r.json,
+                   (const char *const[]){"method", "GET", "path", "/administration/user/{user-id}",
+                                         "systemId", t.system_id, NULL});
     ck_assert_int_eq(json_object_get_int(member(r.json, "status")), 503);
     ck_assert_int_eq(json_object_get_int(member(r.json, "latencyMs")), 5);
     ck_assert_int_eq(json_object_get_boolean(member(r.json, "reset")), 0);
@@ -336,7 +289,7 @@ START_TEST(injected_status_replaces_the_answer_and_writes_nothing)
     ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 503);
     assert_injected(&r, 503, "Service Unavailable", id, "/administration/user/" NO_ID);
     http_response_free(&r);
-    ck_assert_int_eq(admin_status(&t, "GET", "/locking-device", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device", NULL), 200);
     ck_assert_int_eq(fired(id), 2);
     clear_rules(&emu);
     ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user", NULL, &r), 200);
@@ -394,12 +347,12 @@ START_TEST(method_must_match_exactly)
     ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
     add_rule("{\"method\":\"DELETE\",\"status\":409,\"probability\":1}", id);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
-    ck_assert_int_eq(admin_status(&t, "GET", path, NULL), 200);
-    ck_assert_int_eq(admin_status(&t, "HEAD", path, NULL), 200);
-    ck_assert_int_eq(admin_status(&t, "DELETE", path, NULL), 409);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", path, NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "HEAD", path, NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "DELETE", path, NULL), 409);
     ck_assert_int_eq(fired(id), 1);
     clear_rules(&emu);
-    ck_assert_int_eq(admin_status(&t, "GET", path, NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", path, NULL), 200);
 }
 END_TEST
 
@@ -411,10 +364,10 @@ START_TEST(template_matches_the_route_only)
     ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
     add_rule("{\"path\":\"/administration/user/{user-id}\",\"status\":500,\"probability\":1}", id);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
-    ck_assert_int_eq(admin_status(&t, "GET", path, NULL), 500);
-    ck_assert_int_eq(admin_status(&t, "DELETE", "/user/" NO_ID, NULL), 500);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 200);
-    ck_assert_int_eq(admin_status(&t, "GET", "/operating-device", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", path, NULL), 500);
+    ck_assert_int_eq(admin_status(&emu, &t, "DELETE", "/user/" NO_ID, NULL), 500);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/operating-device", NULL), 200);
     ck_assert_int_eq(fired(id), 2);
 }
 END_TEST
@@ -426,24 +379,24 @@ START_TEST(prefix_ends_at_a_segment_boundary)
 
     ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
     add_rule("{\"path\":\"/administration/locking-device\",\"status\":507,\"probability\":1}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/locking-device", NULL), 507);
-    ck_assert_int_eq(admin_status(&t, "GET", "/locking-device/" NO_ID, NULL), 507);
-    ck_assert_int_ne(admin_status(&t, "GET", "/locking-device-audit-log", NULL), 507);
-    ck_assert_int_ne(admin_status(&t, "GET", "/locking-device-system-log", NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device", NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device/" NO_ID, NULL), 507);
+    ck_assert_int_ne(admin_status(&emu, &t, "GET", "/locking-device-audit-log", NULL), 507);
+    ck_assert_int_ne(admin_status(&emu, &t, "GET", "/locking-device-system-log", NULL), 507);
     ck_assert_int_eq(fired(id), 2);
     clear_rules(&emu);
     /* Half a segment matches nothing... */
     add_rule("{\"path\":\"/administration/locking-device-\",\"status\":507,\"probability\":1}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/locking-device", NULL), 200);
-    ck_assert_int_ne(admin_status(&t, "GET", "/locking-device-audit-log", NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device", NULL), 200);
+    ck_assert_int_ne(admin_status(&emu, &t, "GET", "/locking-device-audit-log", NULL), 507);
     ck_assert_int_eq(fired(id), 0);
     clear_rules(&emu);
     /* ...but a path ending in '/' is a plain prefix, and the bare prefix matches all. */
     add_rule("{\"path\":\"/administration/\",\"status\":507,\"probability\":1}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/operating-device", NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/operating-device", NULL), 507);
     clear_rules(&emu);
     add_rule("{\"path\":\"/administration\",\"status\":507,\"probability\":1}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 507);
 }
 END_TEST
 
@@ -457,9 +410,9 @@ START_TEST(system_id_isolates_one_tenant)
     snprintf(body, sizeof(body), "{\"systemId\":\"%s\",\"status\":503,\"probability\":1}",
              a.system_id);
     add_rule(body, id);
-    ck_assert_int_eq(admin_status(&a, "GET", "/user", NULL), 503);
-    ck_assert_int_eq(admin_status(&b, "GET", "/user", NULL), 200);
-    ck_assert_int_eq(admin_status(&b, "POST", "/user", "{\"role\":\"USER\"}"), 201);
+    ck_assert_int_eq(admin_status(&emu, &a, "GET", "/user", NULL), 503);
+    ck_assert_int_eq(admin_status(&emu, &b, "GET", "/user", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &b, "POST", "/user", "{\"role\":\"USER\"}"), 201);
     /* Login has no token yet, so no system to match. */
     ck_assert_int_eq(tenant_login(&emu, &a, a.admin_id, a.access_key, token, sizeof(token)), 200);
     ck_assert_int_eq(fired(id), 1);
@@ -474,10 +427,10 @@ START_TEST(count_limits_the_firings)
 
     ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
     add_rule("{\"status\":503,\"probability\":1,\"count\":2}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 503);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 503);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 200);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
     rule = listed(id);
     ck_assert_int_eq(json_object_get_int(member(rule, "fired")), 2);
     ck_assert_int_eq(json_object_get_int(member(rule, "count")), 2);
@@ -494,8 +447,8 @@ START_TEST(first_firing_rule_wins)
     add_rule("{\"status\":500,\"probability\":0}", never);
     add_rule("{\"status\":502,\"probability\":1,\"count\":1}", first);
     add_rule("{\"status\":504,\"probability\":1}", second);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 502);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 504);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 502);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 504);
     ck_assert_int_eq(fired(never), 0);
     ck_assert_int_eq(fired(first), 1);
     ck_assert_int_eq(fired(second), 1);
@@ -519,7 +472,7 @@ START_TEST(latency_delays_the_real_answer)
     clear_rules(&emu);
     add_rule("{\"latencyMs\":200,\"status\":503,\"probability\":1}", id);
     start = now_s();
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 503);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
     ck_assert_double_ge(now_s() - start, 0.2);
 }
 END_TEST
@@ -535,10 +488,10 @@ START_TEST(reset_drops_the_connection)
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 0);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 200);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
     ck_assert_int_eq(fired(id), 1);
     clear_rules(&emu);
-    ck_assert_int_eq(admin_status(&t, "POST", "/user", "{\"role\":\"USER\"}"), 201);
+    ck_assert_int_eq(admin_status(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}"), 201);
 }
 END_TEST
 
@@ -609,7 +562,7 @@ START_TEST(probability_zero_never_fires)
     ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
     add_rule("{\"status\":503,\"probability\":0}", id);
     for (int i = 0; i < 10; i++)
-        ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 200);
+        ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
     ck_assert_int_eq(fired(id), 0);
 }
 END_TEST
@@ -643,8 +596,8 @@ START_TEST(firings_are_counted_in_metrics)
     add_rule("{\"method\":\"GET\",\"status\":503,\"latencyMs\":1,\"probability\":1,\"count\":1}",
              id);
     add_rule("{\"method\":\"POST\",\"reset\":true,\"probability\":1,\"count\":1}", id);
-    ck_assert_int_eq(admin_status(&t, "GET", "/user", NULL), 503);
-    ck_assert_int_eq(admin_status(&t, "POST", "/user", "{\"role\":\"USER\"}"), 0);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
+    ck_assert_int_eq(admin_status(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}"), 0);
     ck_assert_int_eq(control_call(&emu, "GET", "/metrics", NULL, &after), 200);
     ck_assert(sample(after.body, status) - sample(before.body, status) == 1);
     ck_assert(sample(after.body, latency) - sample(before.body, latency) == 1);
@@ -762,7 +715,7 @@ static Suite *faults_suite(void)
     TCase *rules = tcase_create("rules");
     TCase *own = tcase_create("own_emulator");
 
-    tcase_add_unchecked_fixture(rules, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(rules, emu_must_start, emu_teardown);
     tcase_add_checked_fixture(rules, test_setup, NULL);
     tcase_set_timeout(rules, 120);
     tcase_add_test(rules, create_renders_every_field);
@@ -797,11 +750,5 @@ static Suite *faults_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(faults_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(faults_suite());
 }

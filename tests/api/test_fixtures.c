@@ -39,48 +39,12 @@
 #define KEY1 "YmFkLWZpeHR1cmUta2V5LTAwMDAwMDAwMDAwMDAx"
 #define KEY2 "YmFkLWZpeHR1cmUta2V5LTAwMDAwMDAwMDAwMDAy"
 
-static struct emu emu;
 static struct tenant demo;
 static char *demo_doc;
 static json_object *loaded; /* the answer to POST /fixtures of demo.json */
 static double load_ms;
 
 /* ---- helpers --------------------------------------------------------------------------- */
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *text;
-    long len;
-
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = calloc(1, (size_t)len + 1);
-    if (text != NULL && fread(text, 1, (size_t)len, f) != (size_t)len) {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
-}
-
-static void source_path(const char *rel, char *out, size_t cap)
-{
-    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
-
-    snprintf(out, cap, "%s/%s", root ? root : ".", rel);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static char *read_demo(void)
 {
@@ -676,11 +640,5 @@ static Suite *fixtures_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(fixtures_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(fixtures_suite());
 }

@@ -20,81 +20,21 @@
 #define FROZEN_TEXT "2024-01-01T08:00:00Z"
 #define MAX_ITEMS 32
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static void new_tenant(struct emu *e, struct tenant *t)
+/* A system on e whose clock stands still at FROZEN_TEXT. */
+static void frozen_tenant(struct emu *e, struct tenant *t)
 {
     ck_assert_int_eq(tenant_create(e, t, FROZEN), 0);
 }
 
-/* An Administration API call as t on e that must answer want; the caller frees r. */
-static void call_on(struct emu *e, const struct tenant *t, const char *method, const char *path,
-                    const char *body, long want, struct http_response *r)
-{
-    long got = admin_call(e, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-}
-
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    call_on(&emu, t, method, path, body, want, r);
-}
-
-/* A problem of status for path with a detail (detail_is: the exact text, or NULL). */
-static void expect_problem(const struct tenant *t, const char *method, const char *path,
-                           const char *body, long status, const char *detail_is)
-{
-    struct http_response r;
-    char instance[512], ct[128];
-
-    call(t, method, path, body, status, &r);
-    ck_assert_ptr_nonnull(http_header(&r, "Content-Type", ct, sizeof(ct)));
-    ck_assert_str_eq(ct, "application/problem+json");
-    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-    ck_assert_str_eq(json_str(&r, "instance"), instance);
-    ck_assert_msg(json_str(&r, "detail") && json_str(&r, "detail")[0], "no detail: %s", r.body);
-    if (detail_is != NULL)
-        ck_assert_str_eq(json_str(&r, "detail"), detail_is);
-    http_response_free(&r);
-}
-
 /* A 400 whose invalidParams names exactly name. */
-static void expect_invalid(const struct tenant *t, const char *path, const char *body,
-                           const char *name)
+static void expect_invalid_one(const struct tenant *t, const char *path, const char *body,
+                               const char *name)
 {
-    struct http_response r;
-    json_object *list;
+    const char *names[] = {name, NULL};
 
-    call(t, "POST", path, body, 400, &r);
-    list = member(r.json, "invalidParams");
-    ck_assert_msg(json_object_array_length(list) == 1, "one entry expected: %s", r.body);
-    ck_assert_str_eq(json_object_get_string(member(json_object_array_get_idx(list, 0), "name")),
-                     name);
-    http_response_free(&r);
+    expect_invalid(t, "POST", path, body, names);
 }
 
 /* A physical gateway from the control API on e; copies its serial and code. */
@@ -146,43 +86,17 @@ static void assert_pending(const struct http_response *r, const char *id, const 
 }
 
 /* Reads every page of GET /gateway-device with limit; copies ids, returns the count. */
-static size_t list_ids(const struct tenant *t, int limit, char ids[][64], int *pages)
+static size_t list_ids(const struct tenant *t, int limit, char ids[][64], size_t *pages)
 {
-    char path[1024];
-    size_t n = 0;
+    char path[64];
 
     snprintf(path, sizeof(path), "/gateway-device?limit=%d", limit);
-    for (*pages = 1; *pages < 50; (*pages)++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", path, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_int_le(json_object_array_length(items), (size_t)limit);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_int_lt(n, MAX_ITEMS);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL)
-            snprintf(path, sizeof(path), "/gateway-device?limit=%d&next-page-token=%s", limit,
-                     next);
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("GET /gateway-device never reached its last page");
-    return n;
+    return admin_list_ids(t, path, ids, MAX_ITEMS, pages);
 }
 
 static size_t count_gateways(const struct tenant *t)
 {
-    char ids[MAX_ITEMS][64];
-    int pages;
-
-    return list_ids(t, 100, ids, &pages);
+    return admin_count(t, "/gateway-device?limit=100");
 }
 
 static void path_of(char *out, size_t cap, const char *id)
@@ -198,21 +112,21 @@ START_TEST(claim_answers_pending_gateway)
     struct http_response r;
     char serial[64], code[16], body[64], path[128], id[64];
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     make_hardware(&emu, serial, code);
     snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
-    call(&t, "POST", "/gateway-device", body, 201, &r);
+    admin_strict(&t, "POST", "/gateway-device", body, 201, &r);
     ck_assert_msg(json_str(&r, "id") && strlen(json_str(&r, "id")) == 36, "id: %s", r.body);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
     assert_pending(&r, id, serial);
     http_response_free(&r);
 
     path_of(path, sizeof(path), id);
-    call(&t, "GET", path, NULL, 200, &r);
+    admin_strict(&t, "GET", path, NULL, 200, &r);
     assert_pending(&r, id, serial);
     http_response_free(&r);
 
-    call(&t, "GET", "/gateway-device", NULL, 200, &r);
+    admin_strict(&t, "GET", "/gateway-device", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 1);
     ck_assert_ptr_null(member(r.json, "nextPageToken"));
     http_response_free(&r);
@@ -224,7 +138,7 @@ START_TEST(claim_accepts_lower_case_code)
     struct tenant t;
     char serial[64], code[16], id[64];
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     make_hardware(&emu, serial, code);
     for (char *c = code; *c; c++)
         *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
@@ -238,19 +152,19 @@ START_TEST(claim_rejects_invalid_bodies)
     struct http_response r;
     char long_code[128];
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     snprintf(long_code, sizeof(long_code), "{\"claimingCode\":\"%065d\"}", 0);
-    expect_invalid(&t, "/gateway-device", "{}", "claimingCode");
-    expect_invalid(&t, "/gateway-device", "{\"claimingCode\":\"\"}", "claimingCode");
-    expect_invalid(&t, "/gateway-device", "{\"claimingCode\":42}", "claimingCode");
-    expect_invalid(&t, "/gateway-device", "{\"claimingCode\":null}", "claimingCode");
-    expect_invalid(&t, "/gateway-device", long_code, "claimingCode");
-    expect_invalid(&t, "/gateway-device", "{\"claimingCode\":\"2K7H-ASR3\",\"serialNumber\":\"x\"}",
-                   "serialNumber");
+    expect_invalid_one(&t, "/gateway-device", "{}", "claimingCode");
+    expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":\"\"}", "claimingCode");
+    expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":42}", "claimingCode");
+    expect_invalid_one(&t, "/gateway-device", "{\"claimingCode\":null}", "claimingCode");
+    expect_invalid_one(&t, "/gateway-device", long_code, "claimingCode");
+    expect_invalid_one(&t, "/gateway-device",
+                       "{\"claimingCode\":\"2K7H-ASR3\",\"serialNumber\":\"x\"}", "serialNumber");
     expect_problem(&t, "POST", "/gateway-device", NULL, 400, NULL);
     expect_problem(&t, "POST", "/gateway-device", "[\"2K7H-ASR3\"]", 400, NULL);
     expect_problem(&t, "POST", "/gateway-device", "{\"claimingCode\":", 400, NULL);
-    call(&t, "GET", "/gateway-device", NULL, 200, &r);
+    admin_strict(&t, "GET", "/gateway-device", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     http_response_free(&r);
 }
@@ -261,7 +175,7 @@ START_TEST(unknown_code_is_not_found)
     struct tenant t;
     char serial[64], code[16];
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     make_hardware(&emu, serial, code);
     /* "1" is never drawn, and a serial is not a code. */
     expect_problem(&t, "POST", "/gateway-device", "{\"claimingCode\":\"1111-1111\"}", 404,
@@ -276,8 +190,8 @@ START_TEST(claimed_code_conflicts_in_every_system)
     struct tenant a, b;
     char id[64], code[16], body[64], detail[128];
 
-    new_tenant(&emu, &a);
-    new_tenant(&emu, &b);
+    frozen_tenant(&emu, &a);
+    frozen_tenant(&emu, &b);
     claimed_gateway(&a, id, NULL, code);
     snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
     snprintf(detail, sizeof(detail),
@@ -295,11 +209,11 @@ START_TEST(delete_frees_the_gateway_for_another_system)
     struct http_response r;
     char id[64], id_b[64], serial[64], code[16], path[128];
 
-    new_tenant(&emu, &a);
-    new_tenant(&emu, &b);
+    frozen_tenant(&emu, &a);
+    frozen_tenant(&emu, &b);
     claimed_gateway(&a, id, serial, code);
     path_of(path, sizeof(path), id);
-    call(&a, "DELETE", path, NULL, 204, &r);
+    admin_strict(&a, "DELETE", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
     expect_problem(&a, "GET", path, NULL, 404, "Resource not found");
@@ -309,7 +223,7 @@ START_TEST(delete_frees_the_gateway_for_another_system)
     ck_assert_int_eq(claim(&emu, &b, code, id_b), 201);
     ck_assert_str_ne(id_b, id); /* a new claim is a new gateway device */
     path_of(path, sizeof(path), id_b);
-    call(&b, "GET", path, NULL, 200, &r);
+    admin_strict(&b, "GET", path, NULL, 200, &r);
     assert_pending(&r, id_b, serial);
     http_response_free(&r);
     ck_assert_int_eq(claim(&emu, &a, code, NULL), 409);
@@ -322,22 +236,22 @@ START_TEST(delete_removes_the_associations)
     struct http_response r;
     char id[64], body[160], path[128], association[128];
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     claimed_gateway(&t, id, NULL, NULL);
-    call(&t, "POST", "/locking-device", "{\"name\":\"Gate\"}", 201, &r);
+    admin_strict(&t, "POST", "/locking-device", "{\"name\":\"Gate\"}", 201, &r);
     snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", id,
              json_str(&r, "id"));
     http_response_free(&r);
-    call(&t, "POST", "/gateway-device-association", body, 201, &r);
+    admin_strict(&t, "POST", "/gateway-device-association", body, 201, &r);
     snprintf(association, sizeof(association), "/gateway-device-association/%s",
              json_str(&r, "id"));
     http_response_free(&r);
 
     path_of(path, sizeof(path), id);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     expect_problem(&t, "GET", association, NULL, 404, "Resource not found");
-    call(&t, "GET", "/gateway-device-association", NULL, 200, &r);
+    admin_strict(&t, "GET", "/gateway-device-association", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     http_response_free(&r);
 }
@@ -347,7 +261,7 @@ START_TEST(unknown_ids_are_not_found)
 {
     struct tenant t;
 
-    new_tenant(&emu, &t);
+    frozen_tenant(&emu, &t);
     expect_problem(&t, "GET", "/gateway-device/" UNKNOWN_ID, NULL, 404, "Resource not found");
     expect_problem(&t, "DELETE", "/gateway-device/" UNKNOWN_ID, NULL, 404, "Resource not found");
     expect_problem(&t, "GET", "/gateway-device/not-a-uuid", NULL, 404, "Resource not found");
@@ -359,10 +273,10 @@ START_TEST(systems_never_see_each_others_gateways)
     struct tenant a, b;
     struct http_response r;
     char id[64], mine[64], path[128], ids[MAX_ITEMS][64];
-    int pages;
+    size_t pages;
 
-    new_tenant(&emu, &a);
-    new_tenant(&emu, &b);
+    frozen_tenant(&emu, &a);
+    frozen_tenant(&emu, &b);
     claimed_gateway(&a, id, NULL, NULL);
     claimed_gateway(&b, mine, NULL, NULL);
     path_of(path, sizeof(path), id);
@@ -371,7 +285,7 @@ START_TEST(systems_never_see_each_others_gateways)
     ck_assert_int_eq(list_ids(&b, 50, ids, &pages), 1);
     ck_assert_str_eq(ids[0], mine);
 
-    call(&a, "GET", path, NULL, 200, &r); /* B's attempt changed nothing */
+    admin_strict(&a, "GET", path, NULL, 200, &r); /* B's attempt changed nothing */
     http_response_free(&r);
     ck_assert_int_eq(list_ids(&a, 50, ids, &pages), 1);
     ck_assert_str_eq(ids[0], id);
@@ -384,10 +298,10 @@ START_TEST(list_pages_in_claim_order)
     struct tenant a, b;
     struct http_response r;
     char created[N][64], ids[MAX_ITEMS][64], path[1024];
-    int pages;
+    size_t pages;
 
-    new_tenant(&emu, &a);
-    new_tenant(&emu, &b);
+    frozen_tenant(&emu, &a);
+    frozen_tenant(&emu, &b);
     for (int i = 0; i < N; i++)
         claimed_gateway(&a, created[i], NULL, NULL);
     ck_assert_int_eq(list_ids(&a, 2, ids, &pages), N);
@@ -403,7 +317,7 @@ START_TEST(list_pages_in_claim_order)
     expect_problem(&a, "GET", "/gateway-device?next-page-token=garbage", NULL, 400, NULL);
 
     /* A token belongs to its system's list. */
-    call(&a, "GET", "/gateway-device?limit=2", NULL, 200, &r);
+    admin_strict(&a, "GET", "/gateway-device?limit=2", NULL, 200, &r);
     snprintf(path, sizeof(path), "/gateway-device?limit=2&next-page-token=%s",
              json_str(&r, "nextPageToken"));
     http_response_free(&r);
@@ -432,11 +346,8 @@ START_TEST(activated_gateway_shows_activation_and_hardware)
     char db_path[320], serial[2][64], code[2][16], id[2][64], sql[512], path[128];
     const char *args[] = {"--db", db_path, NULL};
 
-    ck_assert_int_eq(emu_start(&e, NULL), 0); /* only for its scratch folder */
-    emu_stop(&e);
-    snprintf(db_path, sizeof(db_path), "%s/gw.db", e.dir);
-    ck_assert_int_eq(emu_restart(&e, args), 0);
-    new_tenant(&e, &t);
+    ck_assert_int_eq(emu_start_file(&e, "gw.db", db_path, sizeof(db_path)), 0);
+    frozen_tenant(&e, &t);
     for (int i = 0; i < 2; i++) {
         make_hardware(&e, serial[i], code[i]);
         ck_assert_int_eq(claim(&e, &t, code[i], id[i]), 201);
@@ -453,19 +364,17 @@ START_TEST(activated_gateway_shows_activation_and_hardware)
     ck_assert_int_eq(emu_restart(&e, args), 0);
 
     path_of(path, sizeof(path), id[0]);
-    call_on(&e, &t, "GET", path, NULL, 200, &r);
+    admin_expect_on(&e, &t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 8);
-    ck_assert_str_eq(json_str(&r, "serialNumber"), serial[0]);
-    ck_assert_str_eq(json_str(&r, "activationStatus"), "ACTIVATED");
-    ck_assert_str_eq(json_str(&r, "creationDatetime"), FROZEN_TEXT);
-    ck_assert_str_eq(json_str(&r, "activationDatetime"), "2024-01-01T09:00:00Z");
-    ck_assert_str_eq(json_str(&r, "hardwareModel"), "BEAT_GW_A1");
-    ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1.0.0");
-    ck_assert_str_eq(json_str(&r, "firmwareVersion"), "0.7.0");
+    assert_strings(r.json, (const char *const[]){"serialNumber", serial[0], "activationStatus",
+                                                 "ACTIVATED", "creationDatetime", FROZEN_TEXT,
+                                                 "activationDatetime", "2024-01-01T09:00:00Z",
+                                                 "hardwareModel", "BEAT_GW_A1", "hardwareVersion",
+                                                 "1.0.0", "firmwareVersion", "0.7.0", NULL});
     http_response_free(&r);
 
     /* The reference's second example: activated, with nothing reported yet. */
-    call_on(&e, &t, "GET", "/gateway-device", NULL, 200, &r);
+    admin_expect_on(&e, &t, "GET", "/gateway-device", NULL, 200, &r);
     json_object *second = json_object_array_get_idx(member(r.json, "items"), 1);
     ck_assert_int_eq(json_object_object_length(second), 5);
     ck_assert_str_eq(json_object_get_string(member(second, "activationDatetime")),
@@ -501,11 +410,5 @@ static Suite *gateway_devices_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(gateway_devices_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(gateway_devices_suite());
 }

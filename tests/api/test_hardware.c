@@ -15,73 +15,7 @@
 #define CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define MANY 40
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-/* A control API call that must answer want; the caller frees r. */
-static void control(const char *method, const char *path, const char *body, long want,
-                    struct http_response *r)
-{
-    long got;
-
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    got = control_call(&emu, method, path, body, r);
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-}
-
-/* A problem+json answer of status for path, with a detail. */
-static void assert_problem(const struct http_response *r, long status, const char *path)
-{
-    char instance[512], ct[128];
-
-    ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-    ck_assert_str_eq(ct, "application/problem+json");
-    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
-    ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
-                  "no detail: %s", r->body);
-    snprintf(instance, sizeof(instance), "/_emulator/v1%s", path);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
-
-/* Asserts invalidParams names exactly the fields in names (NULL-terminated). */
-static void assert_invalid_params(const struct http_response *r, const char *const *names)
-{
-    json_object *list = member(r->json, "invalidParams");
-    size_t expected = 0;
-
-    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
-    for (; names[expected] != NULL; expected++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            json_object *p = json_object_array_get_idx(list, i);
-            found |= strcmp(json_object_get_string(member(p, "name")), names[expected]) == 0 &&
-                     json_object_get_string(member(p, "reason"))[0] != '\0';
-        }
-        ck_assert_msg(found, "'%s' not named: %s", names[expected], r->body);
-    }
-    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
-                  r->body);
-}
 
 static void assert_gateway_serial(const char *s)
 {
@@ -121,7 +55,7 @@ static void make_gateway(const char *body, char serial[64], char code[16])
 {
     struct http_response r;
 
-    control("POST", "/hardware/gateway-devices", body, 201, &r);
+    control_expect("POST", "/hardware/gateway-devices", body, 201, &r);
     snprintf(serial, 64, "%s", json_str(&r, "serialNumber") ? json_str(&r, "serialNumber") : "");
     snprintf(code, 16, "%s", json_str(&r, "claimingCode") ? json_str(&r, "claimingCode") : "");
     http_response_free(&r);
@@ -132,7 +66,7 @@ static void get_gateway(const char *serial, struct http_response *r)
     char path[128];
 
     snprintf(path, sizeof(path), "/hardware/gateway-devices/%s", serial);
-    control("GET", path, NULL, 200, r);
+    control_expect("GET", path, NULL, 200, r);
 }
 
 /* ---- gateways ----------------------------------------------------------------------- */
@@ -142,7 +76,7 @@ START_TEST(gateway_without_body_gets_defaults)
     struct http_response r;
     char serial[64], code[16];
 
-    control("POST", "/hardware/gateway-devices", NULL, 201, &r);
+    control_expect("POST", "/hardware/gateway-devices", NULL, 201, &r);
     assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
     snprintf(serial, sizeof(serial), "%s", json_str(&r, "serialNumber"));
     snprintf(code, sizeof(code), "%s", json_str(&r, "claimingCode"));
@@ -154,7 +88,7 @@ START_TEST(gateway_without_body_gets_defaults)
     ck_assert_str_eq(json_str(&r, "claimingCode"), code);
     http_response_free(&r);
 
-    control("POST", "/hardware/gateway-devices", "{}", 201, &r);
+    control_expect("POST", "/hardware/gateway-devices", "{}", 201, &r);
     assert_gateway(&r, "1.0.0", "1.0.0", NULL, NULL);
     http_response_free(&r);
 }
@@ -165,7 +99,7 @@ START_TEST(gateway_keeps_given_versions)
     struct http_response r;
     char serial[64];
 
-    control("POST", "/hardware/gateway-devices",
+    control_expect("POST", "/hardware/gateway-devices",
             "{\"hardwareVersion\":\"2.1.0\",\"firmwareVersion\":\"0.7.0\"}", 201, &r);
     assert_gateway(&r, "2.1.0", "0.7.0", NULL, NULL);
     snprintf(serial, sizeof(serial), "%s", json_str(&r, "serialNumber"));
@@ -174,7 +108,7 @@ START_TEST(gateway_keeps_given_versions)
     assert_gateway(&r, "2.1.0", "0.7.0", NULL, NULL);
     http_response_free(&r);
 
-    control("POST", "/hardware/gateway-devices", "{\"firmwareVersion\":\"3.0.0\"}", 201, &r);
+    control_expect("POST", "/hardware/gateway-devices", "{\"firmwareVersion\":\"3.0.0\"}", 201, &r);
     assert_gateway(&r, "1.0.0", "3.0.0", NULL, NULL);
     http_response_free(&r);
 }
@@ -182,10 +116,7 @@ END_TEST
 
 START_TEST(gateway_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{\"hardwareVersion\":\"\"}", {"hardwareVersion"}},
         {"{\"firmwareVersion\":7}", {"firmwareVersion"}},
         {"{\"hardwareVersion\":\"12345678901234567890123456789012\"}", {"hardwareVersion"}},
@@ -193,20 +124,11 @@ START_TEST(gateway_rejects_invalid_bodies)
         {"{\"claimingCode\":\"2K7H-ASR3\",\"firmwareVersion\":\"\"}",
          {"claimingCode", "firmwareVersion"}},
     };
-    struct http_response r;
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        control("POST", "/hardware/gateway-devices", cases[i].body, 400, &r);
-        assert_problem(&r, 400, "/hardware/gateway-devices");
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
-    control("POST", "/hardware/gateway-devices", "[]", 400, &r);
-    assert_problem(&r, 400, "/hardware/gateway-devices");
-    http_response_free(&r);
-    control("POST", "/hardware/gateway-devices", "{\"hardwareVersion\":", 400, &r);
-    assert_problem(&r, 400, "/hardware/gateway-devices");
-    http_response_free(&r);
+    expect_control_invalid_bodies("/hardware/gateway-devices", cases,
+                                  sizeof(cases) / sizeof(cases[0]));
+    expect_control_problem("POST", "/hardware/gateway-devices", "[]", 400);
+    expect_control_problem("POST", "/hardware/gateway-devices", "{\"hardwareVersion\":", 400);
 }
 END_TEST
 
@@ -232,7 +154,7 @@ START_TEST(gateway_shows_its_claim)
     struct http_response r;
     char serial[64], code[16], body[64], id[64], path[128];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, NULL), 0);
+    new_tenant(&t);
     make_gateway(NULL, serial, code);
     snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/gateway-device", body, &r), 201);
@@ -259,13 +181,13 @@ START_TEST(deleting_the_system_frees_the_gateway)
     struct http_response r;
     char serial[64], code[16], body[64], path[128];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, NULL), 0);
+    new_tenant(&t);
     make_gateway(NULL, serial, code);
     snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", code);
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/gateway-device", body, &r), 201);
     http_response_free(&r);
     snprintf(path, sizeof(path), "/systems/%s", t.system_id);
-    control("DELETE", path, NULL, 204, &r);
+    control_expect("DELETE", path, NULL, 204, &r);
     http_response_free(&r);
 
     get_gateway(serial, &r);
@@ -294,7 +216,7 @@ START_TEST(locking_device_of_each_model)
         const char *s;
 
         snprintf(body, sizeof(body), "{\"hardwareModel\":\"%s\"}", models[i].model);
-        control("POST", "/hardware/locking-devices", body, 201, &r);
+        control_expect("POST", "/hardware/locking-devices", body, 201, &r);
         /* The four label fields, plus what the factory put inside: two certificates, no
          * re-keying under way, an empty log. */
         ck_assert_int_eq(json_object_object_length(r.json), 8);
@@ -310,19 +232,18 @@ START_TEST(locking_device_of_each_model)
         ck_assert_msg(s != NULL && strlen(s) == 11 && strncmp(s, models[i].prefix, 5) == 0 &&
                           strspn(s + 5, "0123456789") == 6,
                       "serial of %s: %s", models[i].model, s ? s : "(null)");
-        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
-        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
-        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        assert_strings(r.json,
+                       (const char *const[]){"hardwareModel", models[i].model, "hardwareVersion",
+                                             "1", "firmwareVersion", "1.0.0", NULL});
         snprintf(serial, sizeof(serial), "%s", s);
         http_response_free(&r);
 
         snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
-        control("GET", path, NULL, 200, &r);
+        control_expect("GET", path, NULL, 200, &r);
         ck_assert_int_eq(json_object_object_length(r.json), 8);
-        ck_assert_str_eq(json_str(&r, "serialNumber"), serial);
-        ck_assert_str_eq(json_str(&r, "hardwareModel"), models[i].model);
-        ck_assert_str_eq(json_str(&r, "hardwareVersion"), "1");
-        ck_assert_str_eq(json_str(&r, "firmwareVersion"), "1.0.0");
+        assert_strings(r.json, (const char *const[]){"serialNumber", serial, "hardwareModel",
+                                                     models[i].model, "hardwareVersion", "1",
+                                                     "firmwareVersion", "1.0.0", NULL});
         http_response_free(&r);
     }
 }
@@ -333,26 +254,22 @@ START_TEST(locking_device_keeps_given_versions)
     struct http_response r;
     char path[128];
 
-    control("POST", "/hardware/locking-devices",
+    control_expect("POST", "/hardware/locking-devices",
             "{\"hardwareModel\":\"PADLOCK\",\"hardwareVersion\":\"3\","
             "\"firmwareVersion\":\"2.4.1\"}",
             201, &r);
     snprintf(path, sizeof(path), "/hardware/locking-devices/%s", json_str(&r, "serialNumber"));
     http_response_free(&r);
-    control("GET", path, NULL, 200, &r);
-    ck_assert_str_eq(json_str(&r, "hardwareModel"), "PADLOCK");
-    ck_assert_str_eq(json_str(&r, "hardwareVersion"), "3");
-    ck_assert_str_eq(json_str(&r, "firmwareVersion"), "2.4.1");
+    control_expect("GET", path, NULL, 200, &r);
+    assert_strings(r.json, (const char *const[]){"hardwareModel", "PADLOCK", "hardwareVersion", "3",
+                                                 "firmwareVersion", "2.4.1", NULL});
     http_response_free(&r);
 }
 END_TEST
 
 START_TEST(locking_device_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[4];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{}", {"hardwareModel"}},
         {"{\"hardwareModel\":\"padlock\"}", {"hardwareModel"}},
         {"{\"hardwareModel\":\"BEAT_GW_A1\"}", {"hardwareModel"}},
@@ -362,17 +279,11 @@ START_TEST(locking_device_rejects_invalid_bodies)
         {"{\"hardwareVersion\":[],\"firmwareVersion\":\"\"}",
          {"hardwareModel", "hardwareVersion", "firmwareVersion"}},
     };
-    struct http_response r;
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        control("POST", "/hardware/locking-devices", cases[i].body, 400, &r);
-        assert_problem(&r, 400, "/hardware/locking-devices");
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
-    control("POST", "/hardware/locking-devices", NULL, 400, &r); /* the model is required */
-    assert_problem(&r, 400, "/hardware/locking-devices");
-    http_response_free(&r);
+    expect_control_invalid_bodies("/hardware/locking-devices", cases,
+                                  sizeof(cases) / sizeof(cases[0]));
+    /* The model is required. */
+    expect_control_problem("POST", "/hardware/locking-devices", NULL, 400);
 }
 END_TEST
 
@@ -381,20 +292,20 @@ START_TEST(unknown_serials_are_not_found)
     struct http_response r;
     char serial[64], code[16], path[128];
 
-    control("GET", "/hardware/gateway-devices/BGWA1000000000", NULL, 404, &r);
-    assert_problem(&r, 404, "/hardware/gateway-devices/BGWA1000000000");
+    control_expect("GET", "/hardware/gateway-devices/BGWA1000000000", NULL, 404, &r);
+    assert_control_problem(&r, 404, "/hardware/gateway-devices/BGWA1000000000");
     http_response_free(&r);
-    control("GET", "/hardware/locking-devices/BPLAD000000", NULL, 404, &r);
-    assert_problem(&r, 404, "/hardware/locking-devices/BPLAD000000");
+    control_expect("GET", "/hardware/locking-devices/BPLAD000000", NULL, 404, &r);
+    assert_control_problem(&r, 404, "/hardware/locking-devices/BPLAD000000");
     http_response_free(&r);
 
     /* A gateway is no locking device, and a claiming code is no serial. */
     make_gateway(NULL, serial, code);
     snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
-    control("GET", path, NULL, 404, &r);
+    control_expect("GET", path, NULL, 404, &r);
     http_response_free(&r);
     snprintf(path, sizeof(path), "/hardware/gateway-devices/%s", code);
-    control("GET", path, NULL, 404, &r);
+    control_expect("GET", path, NULL, 404, &r);
     http_response_free(&r);
 }
 END_TEST
@@ -469,11 +380,5 @@ static Suite *hardware_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(hardware_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(hardware_suite());
 }

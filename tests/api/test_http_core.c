@@ -16,18 +16,12 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NO_USER_ID "00000000-0000-4000-8000-000000000000"
 
-static struct emu emu;
 static struct tenant tenant;
 
 static void suite_setup(void)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &tenant, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
+    emu_must_start();
+    new_tenant(&tenant);
 }
 
 /* A request to emu with the tenant's API key, vendor Accept and token, plus extra headers
@@ -46,53 +40,6 @@ static long call(const char *method, const char *path, const char *const *extra,
         headers[n++] = extra[i];
     headers[n] = NULL;
     return http_call(method, url, headers, body, r);
-}
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[4][512];
-    static int next;
-
-    next = (next + 1) % 4;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Content Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    default:
-        return "?";
-    }
-}
-
-/* r is an application/problem+json answer with status for the request path instance. */
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    json_object *code;
-
-    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
-                  status, r->body);
-    ck_assert_str_eq(header(r, "Content-Type"), "application/problem+json");
-    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert(json_object_object_get_ex(r->json, "status", &code));
-    ck_assert_int_eq(json_object_get_int(code), status);
-    ck_assert_ptr_nonnull(json_str(r, "detail"));
-    ck_assert_uint_gt(strlen(json_str(r, "detail")), 0);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
 }
 
 /* ---- surfaces ---------------------------------------------------------------------- */
@@ -483,7 +430,7 @@ static Suite *http_core_suite(void)
     TCase *tc = tcase_create("core");
     TCase *life = tcase_create("lifecycle");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, suite_setup, emu_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, index_page_is_html);
     tcase_add_loop_test(tc, unknown_path_is_404, 0, N(unknown_paths));
@@ -509,11 +456,5 @@ static Suite *http_core_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(http_core_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(http_core_suite());
 }

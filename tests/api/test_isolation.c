@@ -17,19 +17,6 @@
 #define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define RENAME "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"Taken\"}]"
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
 
 /* System A with a user and two devices, and an empty system B. */
@@ -38,50 +25,6 @@ struct world {
     char a_user[64];
     char a_devices[2][64];
 };
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static void assert_content_type(const struct http_response *r, const char *want)
-{
-    char ct[256];
-    size_t n = strlen(want);
-
-    ck_assert_msg(http_header(r, "Content-Type", ct, sizeof(ct)) != NULL, "no Content-Type");
-    ck_assert_msg(strncmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';'),
-                  "Content-Type is '%s', expected '%s'", ct, want);
-}
-
-/* Performs an Administration API call as t and asserts its status; the caller frees r. */
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-    if (want < 300 && want != 204)
-        assert_content_type(r, VENDOR_TYPE);
-}
-
-/* A call that must fail with a problem of status (400 or 404); the caller frees r. */
-static void call_problem(const struct tenant *t, const char *method, const char *path,
-                         const char *body, long status, struct http_response *r)
-{
-    char instance[1024];
-
-    call(t, method, path, body, status, r);
-    assert_content_type(r, "application/problem+json");
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), status == 404 ? "Not Found" : "Bad Request");
-    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
-    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
 
 /* Asserts invalidParams names exactly the one field name. */
 static void assert_invalid_param(const struct http_response *r, const char *name)
@@ -94,55 +37,20 @@ static void assert_invalid_param(const struct http_response *r, const char *name
                      name);
 }
 
-static void create_into(const struct tenant *t, const char *path, const char *body, char *id)
-{
-    struct http_response r;
-
-    call(t, "POST", path, body, 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id") ? json_str(&r, "id") : "");
-    http_response_free(&r);
-}
-
 static void world_init(struct world *w)
 {
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, &w->a, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &w->b, NULL), 0);
-    create_into(&w->a, "/user", "{\"role\":\"USER\"}", w->a_user);
-    create_into(&w->a, "/locking-device", "{\"name\":\"A0\"}", w->a_devices[0]);
-    create_into(&w->a, "/locking-device", "{\"name\":\"A1\"}", w->a_devices[1]);
+    new_tenant(&w->a);
+    new_tenant(&w->b);
+    post_id(&w->a, "/user", "{\"role\":\"USER\"}", w->a_user);
+    post_id(&w->a, "/locking-device", "{\"name\":\"A0\"}", w->a_devices[0]);
+    post_id(&w->a, "/locking-device", "{\"name\":\"A1\"}", w->a_devices[1]);
 }
 
-/* Reads every page of path (a list route, with a query of at least one parameter); copies
- * the item ids in order and returns the count. */
+/* Reads every page of path (a list route); copies the item ids in order and returns the
+ * count. */
 static size_t list_ids(const struct tenant *t, const char *path, char ids[][64])
 {
-    char page[1024];
-    size_t n = 0;
-
-    snprintf(page, sizeof(page), "%s", path);
-    for (int pages = 0; pages < 100; pages++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", page, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_int_lt(n, MAX_ITEMS);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL)
-            snprintf(page, sizeof(page), "%s&next-page-token=%s", path, next);
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("%s never reached its last page", path);
-    return n;
+    return admin_list_ids(t, path, ids, MAX_ITEMS, NULL);
 }
 
 /* Asserts that the list at path shows exactly want (n ids, in order) to t. */
@@ -167,12 +75,12 @@ static void assert_a_unchanged(const struct world *w)
     assert_list(&w->a, "/user?limit=100", users, 2);
     assert_list(&w->a, "/locking-device?limit=100", devices, 2);
     snprintf(path, sizeof(path), "/user/%s", w->a_user);
-    call(&w->a, "GET", path, NULL, 200, &r);
+    admin_strict(&w->a, "GET", path, NULL, 200, &r);
     ck_assert_str_eq(json_str(&r, "role"), "USER");
     http_response_free(&r);
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "/locking-device/%s", w->a_devices[i]);
-        call(&w->a, "GET", path, NULL, 200, &r);
+        admin_strict(&w->a, "GET", path, NULL, 200, &r);
         ck_assert_str_eq(json_str(&r, "name"), i == 0 ? "A0" : "A1");
         http_response_free(&r);
     }
@@ -183,7 +91,7 @@ static void first_page_token(const struct tenant *t, const char *path, char *tok
 {
     struct http_response r;
 
-    call(t, "GET", path, NULL, 200, &r);
+    admin_strict(t, "GET", path, NULL, 200, &r);
     ck_assert_msg(json_str(&r, "nextPageToken") != NULL, "%s: no nextPageToken", path);
     snprintf(token, cap, "%s", json_str(&r, "nextPageToken"));
     http_response_free(&r);
@@ -194,12 +102,7 @@ static void first_page_token(const struct tenant *t, const char *path, char *tok
 START_TEST(other_systems_ids_are_not_found)
 {
     enum target { A_USER, A_ADMIN, A_DEVICE };
-    static const struct {
-        const char *method;
-        const char *prefix;
-        enum target target;
-        const char *body;
-    } routes[] = {
+    static const struct route routes[] = {
         {"GET", "/user/", A_USER, NULL},
         {"GET", "/user/", A_ADMIN, NULL},
         {"DELETE", "/user/", A_USER, NULL},
@@ -222,12 +125,12 @@ START_TEST(other_systems_ids_are_not_found)
         char path[128];
 
         snprintf(path, sizeof(path), "%s%s", routes[i].prefix, ids[routes[i].target]);
-        call_problem(&w.b, routes[i].method, path, routes[i].body, 404, &r);
+        admin_strict(&w.b, routes[i].method, path, routes[i].body, 404, &r);
         ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
 
         /* Word for word what an id that exists nowhere gets. */
         snprintf(path, sizeof(path), "%s%s", routes[i].prefix, UNKNOWN_ID);
-        call_problem(&w.b, routes[i].method, path, routes[i].body, 404, &unknown);
+        admin_strict(&w.b, routes[i].method, path, routes[i].body, 404, &unknown);
         json_object_object_del(r.json, "instance");
         json_object_object_del(unknown.json, "instance");
         ck_assert_msg(json_object_equal(r.json, unknown.json), "%s %s: %s differs from %s",
@@ -256,7 +159,7 @@ START_TEST(lists_show_only_own_items)
     char b_device[64];
 
     world_init(&w);
-    create_into(&w.b, "/locking-device", "{\"name\":\"B0\"}", b_device);
+    post_id(&w.b, "/locking-device", "{\"name\":\"B0\"}", b_device);
 
     const char *const b_users[] = {w.b.admin_id};
     const char *const b_devices[] = {b_device};
@@ -277,9 +180,9 @@ START_TEST(paging_tokens_stay_with_their_system)
 
     world_init(&w);
     /* B has enough items for a second page of its own. */
-    create_into(&w.b, "/user", "{\"role\":\"USER\"}", scratch);
-    create_into(&w.b, "/locking-device", "{\"name\":\"B0\"}", scratch);
-    create_into(&w.b, "/locking-device", "{\"name\":\"B1\"}", scratch);
+    post_id(&w.b, "/user", "{\"role\":\"USER\"}", scratch);
+    post_id(&w.b, "/locking-device", "{\"name\":\"B0\"}", scratch);
+    post_id(&w.b, "/locking-device", "{\"name\":\"B1\"}", scratch);
 
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
         const char *a_second = strncmp(lists[i], "/user", 5) == 0 ? w.a_user : w.a_devices[1];
@@ -288,12 +191,12 @@ START_TEST(paging_tokens_stay_with_their_system)
 
         first_page_token(&w.a, lists[i], token, sizeof(token));
         snprintf(path, sizeof(path), "%s&next-page-token=%s", lists[i], token);
-        call_problem(&w.b, "GET", path, NULL, 400, &r);
+        admin_strict(&w.b, "GET", path, NULL, 400, &r);
         assert_invalid_param(&r, "next-page-token");
         http_response_free(&r);
 
         /* The token still works for A: A's second item, nothing of B's. */
-        call(&w.a, "GET", path, NULL, 200, &r);
+        admin_strict(&w.a, "GET", path, NULL, 200, &r);
         ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 1);
         ck_assert_str_eq(json_object_get_string(
                              member(json_object_array_get_idx(member(r.json, "items"), 0), "id")),
@@ -318,14 +221,14 @@ START_TEST(the_token_decides_the_system_not_the_api_key)
     const char *const a_users[] = {w.a.admin_id, w.a_user};
     assert_list(&a_with_b_key, "/user?limit=100", a_users, 2);
     snprintf(path, sizeof(path), "/user/%s", w.a_user);
-    call(&a_with_b_key, "GET", path, NULL, 200, &r);
+    admin_strict(&a_with_b_key, "GET", path, NULL, 200, &r);
     http_response_free(&r);
     snprintf(path, sizeof(path), "/user/%s", w.b.admin_id);
-    call_problem(&a_with_b_key, "GET", path, NULL, 404, &r);
+    admin_strict(&a_with_b_key, "GET", path, NULL, 404, &r);
     http_response_free(&r);
 
     /* A write lands in A. */
-    create_into(&a_with_b_key, "/locking-device", "{\"name\":\"A2\"}", made);
+    post_id(&a_with_b_key, "/locking-device", "{\"name\":\"A2\"}", made);
     const char *const a_devices[] = {w.a_devices[0], w.a_devices[1], made};
     assert_list(&w.a, "/locking-device?limit=100", a_devices, 3);
     assert_list(&w.b, "/locking-device?limit=100", NULL, 0);
@@ -333,7 +236,7 @@ START_TEST(the_token_decides_the_system_not_the_api_key)
     /* A's paging token is A's whichever key carries it. */
     first_page_token(&w.a, "/locking-device?limit=2", token, sizeof(token));
     snprintf(page, sizeof(page), "/locking-device?limit=2&next-page-token=%s", token);
-    call(&a_with_b_key, "GET", page, NULL, 200, &r);
+    admin_strict(&a_with_b_key, "GET", page, NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 1);
     ck_assert_str_eq(
         json_object_get_string(member(json_object_array_get_idx(member(r.json, "items"), 0), "id")),
@@ -359,11 +262,5 @@ static Suite *isolation_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(isolation_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(isolation_suite());
 }

@@ -23,8 +23,6 @@
 #define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
 
-static struct emu emu;
-
 /* What A owns. */
 struct world {
     struct tenant t;
@@ -83,15 +81,12 @@ static void control_ok(const char *method, const char *path, const char *body, l
     http_response_free(&r);
 }
 
-static void make_phone(struct world *w)
+/* A user with a phone, and a second user with an invitation still pending. */
+static void make_phones(struct world *w)
 {
-    char body[256], code[64];
+    char body[256];
 
-    admin_ok(&w->t, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", w->user);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", w->user);
-    admin_ok(&w->t, "POST", "/operating-device-invitation", body, 201, "invitationCode", code);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", code);
-    control_ok("POST", "/invitations/accept", body, 201, "operatingDeviceId", w->phone);
+    make_phone(&w->t, w->user, w->phone, NULL);
     /* A second user with an invitation still pending. */
     admin_ok(&w->t, "POST", "/user", "{\"role\":\"USER\"}", 201, "id", w->spare);
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", w->spare);
@@ -100,16 +95,9 @@ static void make_phone(struct world *w)
 
 static void make_locks(struct world *w)
 {
-    char body[256], path[160];
-
-    admin_ok(&w->t, "POST", "/locking-device", "{\"name\":\"Front\"}", 201, "id", w->lock);
-    admin_ok(&w->t, "POST", "/locking-device", "{\"name\":\"Shed\"}", 201, "id", w->loose_lock);
-    control_ok("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201,
-               "serialNumber", w->serial);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", w->lock,
-             w->serial);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", w->phone);
-    control_ok("POST", path, body, 200, NULL, NULL);
+    new_lock(&w->t, "Front", w->lock);
+    new_lock(&w->t, "Shed", w->loose_lock);
+    json_object_put(claim_new_lock(w->phone, w->lock, PADLOCK, w->serial));
 }
 
 static void make_keys(struct world *w)
@@ -176,7 +164,7 @@ static void assert_has_items(const struct tenant *t, const char *fmt, const char
 static void make_world(struct world *w, struct own *b)
 {
     ck_assert_int_eq(tenant_create(&emu, &w->t, FROZEN), 0);
-    make_phone(w);
+    make_phones(w);
     make_locks(w);
     make_keys(w);
     make_gateways(w);
@@ -382,21 +370,9 @@ static void probe(const struct own *b, const char *method, const char *fmt, cons
  * each {param} written as %s; read from the source so that a new route cannot be missed. */
 static size_t routes_with_ids(char rows[][160], size_t cap)
 {
-    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
-    char path[1024], defs[16][2][128], *text;
+    char defs[16][2][128], *text = read_source("src/admin/routes.c");
     size_t ndefs = 0, n = 0;
-    FILE *f;
-    long size;
 
-    snprintf(path, sizeof(path), "%s/src/admin/routes.c", root ? root : ".");
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)size + 1);
-    ck_assert(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size);
-    fclose(f);
     /* #define LD "/locking-device/{locking-device-id}" */
     for (char *at = strstr(text, "#define "); at && ndefs < 16; at = strstr(at + 1, "#define "))
         if (sscanf(at, "#define %127s \"%127[^\"]\"", defs[ndefs][0], defs[ndefs][1]) == 2)
@@ -450,11 +426,23 @@ static int probed(const char *row, const char *method, const char *path)
 
 /* ---- the sweep ------------------------------------------------------------------------ */
 
+/* Asserts that A's world reads as before (which it frees), then stops the emulator. */
+static void expect_unchanged(struct world *w, char *before)
+{
+    char *after = snapshot(w);
+
+    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
+                  after);
+    free(before);
+    free(after);
+    ck_assert_int_eq(emu_stop(&emu), 0);
+}
+
 START_TEST(path_ids_of_another_system_are_404_and_change_nothing)
 {
     static struct world w;
     static struct own b;
-    char *before, *after, patch[] = "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"mine\"}]";
+    char *before, patch[] = "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"mine\"}]";
     char put[512];
 
     start();
@@ -512,12 +500,7 @@ START_TEST(path_ids_of_another_system_are_404_and_change_nothing)
         probe(&b, probes[i].method, probes[i].path, probes[i].body ? body_fmt : NULL, probes[i].id,
               1);
     }
-    after = snapshot(&w);
-    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
-                  after);
-    free(before);
-    free(after);
-    ck_assert_int_eq(emu_stop(&emu), 0);
+    expect_unchanged(&w, before);
 }
 END_TEST
 
@@ -525,7 +508,7 @@ START_TEST(query_and_body_ids_of_another_system_leak_nothing)
 {
     static struct world w;
     static struct own b;
-    char *before, *after, lock_body[600], gateway_body[600];
+    char *before, lock_body[600], gateway_body[600];
 
     start();
     make_world(&w, &b);
@@ -600,12 +583,7 @@ START_TEST(query_and_body_ids_of_another_system_leak_nothing)
     control_call(&emu, "POST", path, lock_body, &r);
     ck_assert_msg(r.status >= 400 && r.status < 500, "claim of A's lock: %ld %s", r.status, r.body);
     http_response_free(&r);
-    after = snapshot(&w);
-    ck_assert_msg(strcmp(before, after) == 0, "A changed:\n--- before\n%s\n--- after\n%s", before,
-                  after);
-    free(before);
-    free(after);
-    ck_assert_int_eq(emu_stop(&emu), 0);
+    expect_unchanged(&w, before);
 }
 END_TEST
 
@@ -624,12 +602,6 @@ static Suite *sweep_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(sweep_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* the teardown then stops a failed test's server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: the teardown then stops a failed test's server. */
+    return run_suite_nofork(sweep_suite());
 }

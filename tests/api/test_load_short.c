@@ -57,12 +57,6 @@ static Suite *load_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(load_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* the teardown then stops a failed test's server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: the teardown then stops a failed test's server. */
+    return run_suite_nofork(load_suite());
 }

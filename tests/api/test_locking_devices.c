@@ -37,136 +37,7 @@ static const struct {
 };
 #define CHARACTERS (sizeof(characters) / sizeof(characters[0]))
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static void new_tenant(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, NULL), 0);
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 404:
-        return "Not Found";
-    case 409:
-        return "Conflict";
-    case 415:
-        return "Unsupported Media Type";
-    default:
-        return "?";
-    }
-}
-
-static void assert_content_type(const struct http_response *r, const char *want)
-{
-    char ct[256];
-    size_t n = strlen(want);
-
-    ck_assert_msg(http_header(r, "Content-Type", ct, sizeof(ct)) != NULL, "no Content-Type");
-    ck_assert_msg(strncmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';'),
-                  "Content-Type is '%s', expected '%s'", ct, want);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-/* Performs an Administration API call as t and asserts its status; the caller frees r. */
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-    if (want < 300 && want != 204)
-        assert_content_type(r, VENDOR_TYPE);
-    if (want == 204)
-        ck_assert_msg(r->body[0] == '\0', "204 with a body: %s", r->body);
-}
-
-/* Asserts r is the problem+json document of status for the request path. */
-static void assert_problem(const struct http_response *r, long status, const char *path)
-{
-    char instance[1024];
-
-    assert_content_type(r, "application/problem+json");
-    ck_assert_msg(r->json != NULL, "problem body is not JSON: %s", r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert_int_eq(json_object_get_int(member(r->json, "status")), status);
-    ck_assert_msg(json_str(r, "detail") != NULL && json_str(r, "detail")[0] != '\0',
-                  "problem without detail: %s", r->body);
-    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
-
-/* A call that must fail with a problem of status; the caller frees r. */
-static void call_problem(const struct tenant *t, const char *method, const char *path,
-                         const char *body, long status, struct http_response *r)
-{
-    call(t, method, path, body, status, r);
-    assert_problem(r, status, path);
-}
-
-static void expect_not_found(const struct tenant *t, const char *method, const char *path,
-                             const char *body)
-{
-    struct http_response r;
-
-    call_problem(t, method, path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
-}
-
-/* The reason given for field name in invalidParams, or NULL if it is not named. */
-static const char *invalid_reason(const struct http_response *r, const char *name)
-{
-    json_object *list = member(r->json, "invalidParams");
-
-    for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
-        json_object *p = json_object_array_get_idx(list, i);
-        if (strcmp(json_object_get_string(member(p, "name")), name) == 0)
-            return json_object_get_string(member(p, "reason"));
-    }
-    return NULL;
-}
-
-/* Asserts invalidParams names exactly the fields in names (NULL-terminated). */
-static void assert_invalid_params(const struct http_response *r, const char *const *names)
-{
-    json_object *list = member(r->json, "invalidParams");
-    size_t expected = 0;
-
-    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
-    for (; names[expected] != NULL; expected++) {
-        const char *reason = invalid_reason(r, names[expected]);
-        ck_assert_msg(reason != NULL && reason[0] != '\0', "'%s' not named: %s", names[expected],
-                      r->body);
-    }
-    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
-                  r->body);
-}
 
 /* prefix, unit repeated n times, suffix: in memory the caller frees. */
 static char *repeat(const char *prefix, const char *unit, size_t n, const char *suffix)
@@ -189,7 +60,7 @@ static void create_device(const struct tenant *t, const char *json_name, char *i
     struct http_response r;
     char *body = repeat("{\"name\":\"", json_name, 1, "\"}");
 
-    call(t, "POST", "/locking-device", body, 201, &r);
+    admin_strict(t, "POST", "/locking-device", body, 201, &r);
     snprintf(id, 64, "%s", json_str(&r, "id") ? json_str(&r, "id") : "");
     http_response_free(&r);
     free(body);
@@ -220,7 +91,7 @@ static void assert_device_bytes(const struct tenant *t, const char *id, const ch
     char path[128];
 
     device_path(path, sizeof(path), id);
-    call(t, "GET", path, NULL, 200, &r);
+    admin_strict(t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 3);
     ck_assert_str_eq(json_str(&r, "id"), id);
     assert_name(r.json, name, len);
@@ -239,34 +110,21 @@ static size_t list_devices(const struct tenant *t, const char *query, char ids[]
                            char names[][64])
 {
     char path[1024];
-    size_t n = 0;
+    json_object *all;
+    size_t n;
 
     snprintf(path, sizeof(path), "/locking-device?limit=100%s", query);
-    for (int pages = 0; pages < 100; pages++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", path, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            json_object *d = json_object_array_get_idx(items, i);
-            ck_assert_int_lt(n, MAX_DEVICES);
-            snprintf(ids[n], 64, "%s", json_object_get_string(member(d, "id")));
-            snprintf(names[n], 64, "%s", json_object_get_string(member(d, "name")));
-            ck_assert_str_eq(json_object_get_string(member(d, "claimingStatus")), "UNCLAIMED");
-            ck_assert_ptr_null(member(d, "serialNumber"));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL)
-            snprintf(path, sizeof(path), "/locking-device?limit=100%s&next-page-token=%s", query,
-                     next);
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
+    all = admin_list_all(t, path);
+    n = json_object_array_length(all);
+    ck_assert_uint_le(n, MAX_DEVICES);
+    for (size_t i = 0; i < n; i++) {
+        json_object *d = json_object_array_get_idx(all, i);
+        snprintf(ids[i], 64, "%s", json_object_get_string(member(d, "id")));
+        snprintf(names[i], 64, "%s", json_object_get_string(member(d, "name")));
+        ck_assert_str_eq(json_object_get_string(member(d, "claimingStatus")), "UNCLAIMED");
+        ck_assert_ptr_null(member(d, "serialNumber"));
     }
-    ck_abort_msg("GET /locking-device never reached its last page");
+    json_object_put(all);
     return n;
 }
 
@@ -285,7 +143,7 @@ static void expect_patch_refused(const struct tenant *t, const char *id, const c
     char path[128];
 
     device_path(path, sizeof(path), id);
-    call_problem(t, "PATCH", path, patch, status, &r);
+    admin_strict(t, "PATCH", path, patch, status, &r);
     http_response_free(&r);
     assert_device(t, id, name);
 }
@@ -297,7 +155,7 @@ static void expect_patch_ok(const struct tenant *t, const char *id, const char *
     char path[128];
 
     device_path(path, sizeof(path), id);
-    call(t, "PATCH", path, patch, 204, &r);
+    admin_strict(t, "PATCH", path, patch, 204, &r);
     http_response_free(&r);
     assert_device(t, id, name);
 }
@@ -311,7 +169,7 @@ START_TEST(create_makes_an_unclaimed_device)
     json_object *created;
 
     new_tenant(&t);
-    call(&t, "POST", "/locking-device", "{\"name\":\"Front Gate\"}", 201, &r);
+    admin_strict(&t, "POST", "/locking-device", "{\"name\":\"Front Gate\"}", 201, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 3); /* no serial number yet */
     ck_assert_int_eq((int)strlen(json_str(&r, "id")), 36);
     ck_assert_str_eq(json_str(&r, "name"), "Front Gate");
@@ -368,7 +226,7 @@ START_TEST(names_are_kept_exactly)
         create_device(&t, "Before", id);
         device_path(path, sizeof(path), id);
         patch = repeat(REPLACE_NAME_WITH, names[i].json, 1, "\"}]");
-        call(&t, "PATCH", path, patch, 204, &r);
+        admin_strict(&t, "PATCH", path, patch, 204, &r);
         http_response_free(&r);
         free(patch);
         assert_device_bytes(&t, id, names[i].text, names[i].len);
@@ -378,10 +236,7 @@ END_TEST
 
 START_TEST(create_rejects_invalid_bodies)
 {
-    static const struct {
-        const char *body;
-        const char *names[3];
-    } cases[] = {
+    static const struct invalid_body cases[] = {
         {"{\"name\":\"\"}", {"name"}},
         {"{}", {"name"}},
         {"{\"name\":5}", {"name"}},
@@ -397,20 +252,14 @@ START_TEST(create_rejects_invalid_bodies)
     struct http_response r;
 
     new_tenant(&t);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        call_problem(&t, "POST", "/locking-device", cases[i].body, 400, &r);
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
-    }
+    expect_invalid_bodies(&t, "POST", "/locking-device", cases, sizeof(cases) / sizeof(cases[0]));
     for (size_t i = 0; i < CHARACTERS; i++) { /* 256 characters */
         char *body = repeat("{\"name\":\"", characters[i].json, 256, "\"}");
 
-        call_problem(&t, "POST", "/locking-device", body, 400, &r);
-        assert_invalid_params(&r, name_only);
-        http_response_free(&r);
+        expect_invalid(&t, "POST", "/locking-device", body, name_only);
         free(body);
     }
-    call_problem(&t, "POST", "/locking-device", "{\"name\":\"x\",\"colour\":1}", 400, &r);
+    admin_strict(&t, "POST", "/locking-device", "{\"name\":\"x\",\"colour\":1}", 400, &r);
     ck_assert_str_eq(invalid_reason(&r, "colour"), "unknown field 'colour'");
     http_response_free(&r);
 
@@ -442,7 +291,7 @@ START_TEST(delete_removes_the_device)
     create_device(&t, "Kept", kept);
     device_path(path, sizeof(path), gone);
 
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     expect_not_found(&t, "GET", path, NULL);
     expect_not_found(&t, "PATCH", path, REPLACE_NAME_WITH "Back\"}]");
@@ -496,13 +345,10 @@ START_TEST(list_rejects_unknown_claiming_status)
 
     new_tenant(&t);
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-        struct http_response r;
         char path[128];
 
         snprintf(path, sizeof(path), "/locking-device?claiming-status=%s", values[i]);
-        call_problem(&t, "GET", path, NULL, 400, &r);
-        assert_invalid_params(&r, names);
-        http_response_free(&r);
+        expect_invalid(&t, "GET", path, NULL, names);
     }
 }
 END_TEST
@@ -636,7 +482,7 @@ START_TEST(patch_requires_the_json_patch_media_type)
                                    "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"New\"}]",
                                    &r),
                          415);
-        assert_problem(&r, 415, path);
+        assert_admin_problem(&r, 415, path);
         http_response_free(&r);
     }
     assert_device(&t, id, "Old");
@@ -668,11 +514,5 @@ static Suite *locking_devices_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(locking_devices_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(locking_devices_suite());
 }

@@ -16,71 +16,24 @@
 #include <time.h>
 
 #include "harness.h"
+#include "jwt.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NO_USER_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN_CLOCK "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define FROZEN_IAT 1893456000L /* 2030-01-01T00:00:00Z */
 
-static struct emu emu;
 static struct tenant tenant, other, frozen;
 
 static void suite_setup(void)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &tenant, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &other, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &frozen, FROZEN_CLOCK), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
+    emu_must_start();
+    new_tenant(&tenant);
+    new_tenant(&other);
+    new_tenant_from(&frozen, FROZEN_CLOCK);
 }
 
 /* ---- small helpers ----------------------------------------------------------------- */
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
-
-static const char *reason_phrase(long status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 406:
-        return "Not Acceptable";
-    default:
-        return "?";
-    }
-}
-
-static void assert_problem(const struct http_response *r, long status, const char *instance)
-{
-    json_object *code;
-
-    ck_assert_msg(r->status == status, "%s: status %ld, want %ld; body %s", instance, r->status,
-                  status, r->body);
-    ck_assert_str_eq(header(r, "Content-Type"), "application/problem+json");
-    ck_assert_msg(r->json != NULL, "%s: body is not JSON: %s", instance, r->body);
-    ck_assert_str_eq(json_str(r, "type"), "about:blank");
-    ck_assert_str_eq(json_str(r, "title"), reason_phrase(status));
-    ck_assert(json_object_object_get_ex(r->json, "status", &code));
-    ck_assert_int_eq(json_object_get_int(code), status);
-    ck_assert_ptr_nonnull(json_str(r, "detail"));
-    ck_assert_uint_gt(strlen(json_str(r, "detail")), 0);
-    ck_assert_str_eq(json_str(r, "instance"), instance);
-}
 
 /* A request to the Administration API with exactly the headers given (NULL entries are
  * skipped, so a table can leave any of them out). */
@@ -138,78 +91,6 @@ static void create_user(const struct tenant *t, const char *role, char *id, char
 
 /* ---- JWT plumbing ------------------------------------------------------------------ */
 
-static size_t b64url_encode(const unsigned char *in, size_t n, char *out)
-{
-    int len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
-
-    for (int i = 0; i < len; i++)
-        out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
-    while (len > 0 && out[len - 1] == '=')
-        len--;
-    out[len] = '\0';
-    return (size_t)len;
-}
-
-/* Decodes len characters of unpadded base64url; returns the byte count or -1. */
-static long b64url_decode(const char *in, size_t len, unsigned char *out, size_t cap)
-{
-    char *padded = malloc(len + 4);
-    size_t plen = len;
-    int n;
-
-    ck_assert_ptr_nonnull(padded);
-    for (size_t i = 0; i < len; i++)
-        padded[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
-    while (plen % 4 != 0)
-        padded[plen++] = '=';
-    if (plen / 4 * 3 > cap) {
-        free(padded);
-        return -1;
-    }
-    n = EVP_DecodeBlock(out, (unsigned char *)padded, (int)plen);
-    free(padded);
-    return n < 0 ? -1 : n - (long)(plen - len);
-}
-
-struct jwt {
-    json_object *header, *claims;
-    char signing_input[4096]; /* "header.payload" exactly as received */
-    unsigned char sig[1024];
-    size_t sig_len;
-};
-
-static json_object *decode_json_segment(const char *seg, size_t len)
-{
-    unsigned char text[4096];
-    long n = b64url_decode(seg, len, text, sizeof(text) - 1);
-
-    ck_assert_int_ge(n, 0);
-    text[n] = '\0';
-    return json_tokener_parse((const char *)text);
-}
-
-static void jwt_split(const char *token, struct jwt *j)
-{
-    const char *dot1 = strchr(token, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-    long n;
-
-    ck_assert_msg(dot2 != NULL && strchr(dot2 + 1, '.') == NULL, "not a JWS: %s", token);
-    j->header = decode_json_segment(token, (size_t)(dot1 - token));
-    j->claims = decode_json_segment(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-    ck_assert_ptr_nonnull(j->header);
-    ck_assert_ptr_nonnull(j->claims);
-    snprintf(j->signing_input, sizeof(j->signing_input), "%.*s", (int)(dot2 - token), token);
-    n = b64url_decode(dot2 + 1, strlen(dot2 + 1), j->sig, sizeof(j->sig));
-    ck_assert_int_gt(n, 0);
-    j->sig_len = (size_t)n;
-}
-
-static void jwt_release(struct jwt *j)
-{
-    json_object_put(j->header);
-    json_object_put(j->claims);
-}
-
 static const char *member_str(json_object *o, const char *key)
 {
     json_object *v;
@@ -226,12 +107,6 @@ static long member_int(json_object *o, const char *key)
     ck_assert_msg(json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int),
                   "claim '%s' missing or not an integer", key);
     return (long)json_object_get_int64(v);
-}
-
-/* One JWS segment: base64url of a JSON text. */
-static void segment(const char *json_text, char *out)
-{
-    b64url_encode((const unsigned char *)json_text, strlen(json_text), out);
 }
 
 /* The emulator's signing key, rebuilt from its JWKS entry. */
@@ -295,8 +170,8 @@ static int rs256_verifies(EVP_PKEY *key, const struct jwt *j)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int ok = md != NULL && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-             EVP_DigestVerify(md, j->sig, j->sig_len, (const unsigned char *)j->signing_input,
-                              strlen(j->signing_input)) == 1;
+             EVP_DigestVerify(md, j->sig, j->sig_len, (const unsigned char *)j->input,
+                              strlen(j->input)) == 1;
 
     EVP_MD_CTX_free(md);
     return ok;
@@ -602,26 +477,26 @@ static void forge(enum forgery f, const struct jwk *jwk, char *out, size_t cap)
         snprintf(out, cap, "Bearer a.b.c");
         break;
     case TWO_PARTS:
-        snprintf(out, cap, "Bearer %s", j.signing_input);
+        snprintf(out, cap, "Bearer %s", j.input);
         break;
     case FLIPPED_SIGNATURE:
         j.sig[j.sig_len / 2] ^= 0x01;
         b64url_encode(j.sig, j.sig_len, sig);
-        snprintf(out, cap, "Bearer %s.%s", j.signing_input, sig);
+        snprintf(out, cap, "Bearer %s.%s", j.input, sig);
         break;
     case NO_SIGNATURE:
-        snprintf(out, cap, "Bearer %s.", j.signing_input);
+        snprintf(out, cap, "Bearer %s.", j.input);
         break;
     case ALG_NONE:
         snprintf(head_json, sizeof(head_json), "{\"alg\":\"none\",\"kid\":\"%s\"}", jwk->kid);
-        segment(head_json, head);
-        segment(valid_claims, body);
+        jws_segment(head_json, head);
+        jws_segment(valid_claims, body);
         snprintf(out, cap, "Bearer %s.%s.", head, body);
         break;
     case HS256_WITH_PUBLIC_KEY:
         snprintf(head_json, sizeof(head_json), "{\"alg\":\"HS256\",\"kid\":\"%s\"}", jwk->kid);
-        segment(head_json, head);
-        segment(valid_claims, body);
+        jws_segment(head_json, head);
+        jws_segment(valid_claims, body);
         snprintf(input, sizeof(input), "%s.%s", head, body);
         sign_hs256_with_public_pem(jwk->key, input, sig);
         snprintf(out, cap, "Bearer %s.%s", input, sig);
@@ -636,14 +511,14 @@ static void forge(enum forgery f, const struct jwk *jwk, char *out, size_t cap)
         claims = claims_with(&j, "exp", json_object_new_int64(4102444800)); /* year 2100 */
         break;
     case FOREIGN_RSA_KEY:
-        sign_rs256_with_fresh_key(j.signing_input, sig);
-        snprintf(out, cap, "Bearer %s.%s", j.signing_input, sig);
+        sign_rs256_with_fresh_key(j.input, sig);
+        snprintf(out, cap, "Bearer %s.%s", j.input, sig);
         break;
     case FORGERY_COUNT:
         break;
     }
     if (claims != NULL) {
-        segment(claims, body);
+        jws_segment(claims, body);
         snprintf(out, cap, "Bearer %s.%s.%s", head, body, sig);
     }
     free(claims);
@@ -744,7 +619,7 @@ static Suite *login_suite(void)
     Suite *s = suite_create("login");
     TCase *tc = tcase_create("login");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, suite_setup, emu_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, login_answers_a_token);
     tcase_add_test(tc, token_is_rs256_with_the_jwks_kid_and_signature);
@@ -765,11 +640,5 @@ static Suite *login_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(login_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(login_suite());
 }

@@ -105,51 +105,11 @@ static const struct gateway_entry gateway_entries[] = {
 static const int g1_system_order[] = {101, 100, 103, 104, 102, -1};
 static const int g1_audit_order[] = {7, 5, 6, -1};
 
-static struct emu emu;
 static struct tenant a, b;
 static char ids[NDEVICES][64];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
-
-static int setup_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-static int post_id(const struct tenant *t, const char *path, const char *body, char id[64])
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, "POST", path, body, &r);
-    int ok = status == 201 && json_str(&r, "id") != NULL;
-
-    if (ok)
-        snprintf(id, 64, "%s", json_str(&r, "id"));
-    else
-        setup_fail("POST %s %s: %ld %s", path, body, status, r.body);
-    http_response_free(&r);
-    return ok ? 0 : -1;
-}
-
-static int make_gateway(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-    char body[128];
-    int ok = control_call(&emu, "POST", "/hardware/gateway-devices", NULL, &r) == 201 &&
-             json_str(&r, "claimingCode") != NULL;
-
-    if (ok)
-        snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", json_str(&r, "claimingCode"));
-    http_response_free(&r);
-    return ok ? post_id(t, "/gateway-device", body, id) : setup_fail("no gateway hardware");
-}
 
 static const char *system_of(enum device d)
 {
@@ -218,17 +178,14 @@ static int build_world(void)
     const char *args[] = {"--db", db_path, NULL};
     int rc;
 
-    if (emu_start(&emu, NULL) != 0) /* only for its scratch folder */
-        return setup_fail("the emulator did not start");
-    emu_stop(&emu);
-    snprintf(db_path, sizeof(db_path), "%s/logs.db", emu.dir);
-    if (emu_restart(&emu, args) != 0)
+    if (emu_start_file(&emu, "logs.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
     rc = tenant_create(&emu, &a, FROZEN) | tenant_create(&emu, &b, FROZEN);
-    rc |= post_id(&a, "/locking-device", "{\"name\":\"One\"}", ids[L1]);
-    rc |= post_id(&a, "/locking-device", "{\"name\":\"Two\"}", ids[L2]);
-    rc |= post_id(&b, "/locking-device", "{\"name\":\"Bee\"}", ids[LB]);
-    rc |= make_gateway(&a, ids[G1]) | make_gateway(&a, ids[G2]) | make_gateway(&b, ids[GB]);
+    rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"One\"}", ids[L1]);
+    rc |= try_post_id(&emu, &a, "/locking-device", "{\"name\":\"Two\"}", ids[L2]);
+    rc |= try_post_id(&emu, &b, "/locking-device", "{\"name\":\"Bee\"}", ids[LB]);
+    rc |= try_claim_gateway(&emu, &a, ids[G1]) | try_claim_gateway(&emu, &a, ids[G2]) |
+          try_claim_gateway(&emu, &b, ids[GB]);
     if (emu_stop(&emu) != 0 || rc != 0 || write_entries() != 0)
         return -1;
     return emu_restart(&emu, args);
@@ -236,68 +193,33 @@ static int build_world(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_world() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_world() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
 
 static const char *text_of(json_object *o, const char *key)
 {
     return json_object_get_string(member(o, key));
 }
 
+/* A GET as t on the fixture's world that must answer want (admin_strict). */
 static void call(const struct tenant *t, const char *path, long want, struct http_response *r)
 {
-    char ct[128];
-    long got;
-
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
-    got = admin_call(&emu, t, "GET", path, NULL, r);
-    ck_assert_msg(got == want, "GET %s: expected %ld, got %ld: %s", path, want, got, r->body);
-    ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-    ck_assert_str_eq(ct, want < 300 ? VENDOR_TYPE : "application/problem+json");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
+    admin_strict(t, "GET", path, NULL, want, r);
 }
 
-static void expect_not_found(const struct tenant *t, const char *path)
+static void expect_get_not_found(const struct tenant *t, const char *path)
 {
-    struct http_response r;
-
-    call(t, path, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
+    expect_not_found(t, "GET", path, NULL);
 }
 
-/* A 400 whose invalidParams names exactly the fields in names (NULL-terminated). */
-static void expect_invalid(const struct tenant *t, const char *path, const char *const *names)
+static void expect_get_invalid(const struct tenant *t, const char *path, const char *const *names)
 {
-    struct http_response r;
-    json_object *list;
-    size_t n = 0;
-
-    call(t, path, 400, &r);
-    list = member(r.json, "invalidParams");
-    for (; names[n] != NULL; n++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            json_object *p = json_object_array_get_idx(list, i);
-            found |= strcmp(text_of(p, "name"), names[n]) == 0 && text_of(p, "reason")[0];
-        }
-        ck_assert_msg(found, "'%s' not named: %s", names[n], r.body);
-    }
-    ck_assert_msg(json_object_array_length(list) == n, "expected %zu entries: %s", n, r.body);
-    http_response_free(&r);
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
+    expect_invalid(t, "GET", path, NULL, names);
 }
 
 static void datetime_of(int at, char out[32])
@@ -312,36 +234,21 @@ static void datetime_of(int at, char out[32])
 /* The items of every page of path (which has a query) read with limit, as copies; *pages
  * gets the count of pages. The caller puts each item. */
 static size_t read_all(const struct tenant *t, const char *path, int limit,
-                       json_object *items[MAX_ITEMS], int *pages)
+                       json_object *items[MAX_ITEMS], size_t *pages)
 {
     const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
     char url[1024];
-    size_t n = 0;
+    json_object *all;
+    size_t n;
 
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     snprintf(url, sizeof(url), "%s%slimit=%d", path, sep, limit);
-    for (*pages = 1; *pages <= MAX_ITEMS + 1; (*pages)++) {
-        struct http_response r;
-        json_object *page;
-        const char *next;
-
-        call(t, url, 200, &r);
-        page = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(page, json_type_array), "no items: %s", r.body);
-        ck_assert_int_le(json_object_array_length(page), limit);
-        for (size_t i = 0; i < json_object_array_length(page); i++, n++) {
-            ck_assert_uint_lt(n, MAX_ITEMS);
-            items[n] = json_object_get(json_object_array_get_idx(page, i));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL) {
-            ck_assert_int_eq(json_object_array_length(page), limit);
-            snprintf(url, sizeof(url), "%s%slimit=%d&next-page-token=%s", path, sep, limit, next);
-        }
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("%s never reached its last page", path);
+    all = admin_list_pages(t, url, pages);
+    n = json_object_array_length(all);
+    ck_assert_uint_le(n, MAX_ITEMS);
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_object_get(json_object_array_get_idx(all, i));
+    json_object_put(all);
     return n;
 }
 
@@ -361,7 +268,7 @@ static void expect_lock_ids(const char *path, const char *const *want, int rever
         count++;
     for (int limit = 1; limit <= 9; limit++) {
         json_object *items[MAX_ITEMS];
-        int pages;
+        size_t pages;
         size_t n = read_all(&a, path, limit, items, &pages);
 
         ck_assert_msg(n == count, "%s limit %d: %zu items, want %zu", path, limit, n, count);
@@ -380,7 +287,7 @@ static void expect_gateway_seqs(const char *path, const int *want, int reverse)
         count++;
     for (int limit = 1; limit <= 6; limit++) {
         json_object *items[MAX_ITEMS];
-        int pages;
+        size_t pages;
         size_t n = read_all(&a, path, limit, items, &pages);
 
         ck_assert_msg(n == count, "%s limit %d: %zu items, want %zu", path, limit, n, count);
@@ -406,16 +313,15 @@ START_TEST(lock_system_log_renders_entries_in_time_then_id_order)
 {
     json_object *items[MAX_ITEMS];
     char when[32];
-    int pages;
+    size_t pages;
     size_t n = read_all(&a, "/locking-device-system-log?sort-direction=ASC", 50, items, &pages);
 
     ck_assert_uint_eq(n, 8);
     for (size_t i = 0; i < n; i++) {
         const struct lock_entry *e = lock_entry(a_system_order[i]);
         ck_assert_int_eq(json_object_object_length(items[i]), 5);
-        ck_assert_str_eq(text_of(items[i], "id"), e->id);
-        ck_assert_str_eq(text_of(items[i], "lockingDeviceId"), ids[e->lock]);
-        ck_assert_str_eq(text_of(items[i], "eventName"), e->event);
+        assert_strings(items[i], (const char *const[]){"id", e->id, "lockingDeviceId", ids[e->lock],
+                                                       "eventName", e->event, NULL});
         datetime_of(e->at, when);
         ck_assert_str_eq(text_of(items[i], "occurrenceDatetime"), when);
         ck_assert_int_eq(json_object_get_int(member(items[i], "sequenceNumber")), e->seq);
@@ -430,7 +336,7 @@ END_TEST
 START_TEST(lock_audit_log_renders_clients_and_grants)
 {
     json_object *items[MAX_ITEMS], *client;
-    int pages;
+    size_t pages;
     size_t n = read_all(&a, "/locking-device-audit-log?", 50, items, &pages);
 
     ck_assert_uint_eq(n, 4);
@@ -441,9 +347,8 @@ START_TEST(lock_audit_log_renders_clients_and_grants)
     ck_assert_int_eq(json_object_get_boolean(member(items[0], "granted")), 1);
     client = member(items[0], "client");
     ck_assert_int_eq(json_object_object_length(client), 3);
-    ck_assert_str_eq(text_of(client, "type"), "OPERATING_DEVICE");
-    ck_assert_str_eq(text_of(client, "operatingDeviceId"), OPERATING_DEVICE);
-    ck_assert_str_eq(text_of(client, "userId"), PHONE_USER);
+    assert_strings(client, (const char *const[]){"type", "OPERATING_DEVICE", "operatingDeviceId",
+                                                 OPERATING_DEVICE, "userId", PHONE_USER, NULL});
 
     ck_assert_str_eq(text_of(items[1], "lockingDeviceId"), ids[L2]);
     ck_assert(json_object_is_type(member(items[1], "granted"), json_type_boolean));
@@ -451,9 +356,8 @@ START_TEST(lock_audit_log_renders_clients_and_grants)
 
     client = member(items[2], "client");
     ck_assert_int_eq(json_object_object_length(client), 3);
-    ck_assert_str_eq(text_of(client, "type"), "GATEWAY_DEVICE");
-    ck_assert_str_eq(text_of(client, "gatewayDeviceId"), ids[G1]);
-    ck_assert_str_eq(text_of(client, "remoteCommandId"), COMMAND);
+    assert_strings(client, (const char *const[]){"type", "GATEWAY_DEVICE", "gatewayDeviceId",
+                                                 ids[G1], "remoteCommandId", COMMAND, NULL});
 
     client = member(items[3], "client");
     ck_assert_int_eq(json_object_object_length(client), 2);
@@ -524,29 +428,29 @@ START_TEST(lock_logs_reject_bad_parameters)
 
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s?sort-direction=UP", paths[i]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?sort-direction=asc", paths[i]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?sequence-number-greater-than=-1", paths[i]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path), "%s?sequence-number-greater-than=1.5", paths[i]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path), "%s?after-datetime=yesterday", paths[i]);
-        expect_invalid(&a, path, after);
+        expect_get_invalid(&a, path, after);
         snprintf(path, sizeof(path), "%s?after-datetime=2024-01-01", paths[i]);
-        expect_invalid(&a, path, after);
+        expect_get_invalid(&a, path, after);
         snprintf(path, sizeof(path), "%s?locking-device-id=front", paths[i]);
-        expect_invalid(&a, path, lock);
+        expect_get_invalid(&a, path, lock);
         snprintf(path, sizeof(path),
                  "%s?locking-device-id=x&sequence-number-greater-than=-5&after-datetime=now&"
                  "sort-direction=&limit=0",
                  paths[i]);
-        expect_invalid(&a, path, every);
+        expect_get_invalid(&a, path, every);
         /* An unknown lock, or one of another system, is not found rather than empty. */
         snprintf(path, sizeof(path), "%s?locking-device-id=%s", paths[i], UNKNOWN_ID);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?locking-device-id=%s", paths[i], ids[LB]);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
     }
 }
 END_TEST
@@ -573,7 +477,7 @@ static void expect_token_refused(const struct tenant *owner, const struct tenant
     char path[1024];
 
     snprintf(path, sizeof(path), "%s&next-page-token=%s", second, token);
-    expect_invalid(reader, path, token_name);
+    expect_get_invalid(reader, path, token_name);
     free(token);
 }
 
@@ -612,7 +516,7 @@ END_TEST
 START_TEST(lock_logs_show_only_the_callers_system)
 {
     json_object *items[MAX_ITEMS];
-    int pages;
+    size_t pages;
     size_t n = read_all(&b, "/locking-device-system-log?", 50, items, &pages);
 
     ck_assert_uint_eq(n, 1);
@@ -632,7 +536,7 @@ START_TEST(gateway_system_log_merges_details)
 {
     json_object *items[MAX_ITEMS];
     char path[256];
-    int pages;
+    size_t pages;
     size_t n;
 
     snprintf(path, sizeof(path), "/gateway-device-system-log?gateway-device-id=%s", ids[G1]);
@@ -641,14 +545,11 @@ START_TEST(gateway_system_log_merges_details)
     /* The reference's example entry, field for field. */
     ck_assert_int_eq(json_object_object_length(items[0]), 9);
     ck_assert_int_eq(json_object_get_int(member(items[0], "sequenceNumber")), 101);
-    ck_assert_str_eq(text_of(items[0], "datetime"), "2024-01-01T08:00:00Z");
-    ck_assert_str_eq(text_of(items[0], "eventName"), "BOOT");
-    ck_assert_str_eq(text_of(items[0], "bootReason"), "POWER_ON");
-    ck_assert_str_eq(text_of(items[0], "hardwareModel"), "BEAT_GW_A1");
-    ck_assert_str_eq(text_of(items[0], "hardwareVersion"), "1.0.0");
-    ck_assert_str_eq(text_of(items[0], "firmwareVersion"), "0.7.0");
-    ck_assert_str_eq(text_of(items[0], "door1State"), "CLOSED");
-    ck_assert_str_eq(text_of(items[0], "door2State"), "CLOSED");
+    assert_strings(items[0],
+                   (const char *const[]){"datetime", "2024-01-01T08:00:00Z", "eventName", "BOOT",
+                                         "bootReason", "POWER_ON", "hardwareModel", "BEAT_GW_A1",
+                                         "hardwareVersion", "1.0.0", "firmwareVersion", "0.7.0",
+                                         "door1State", "CLOSED", "door2State", "CLOSED", NULL});
     /* An entry without details has the three common fields only. */
     ck_assert_int_eq(json_object_object_length(items[1]), 3);
     ck_assert_str_eq(text_of(items[1], "eventName"), "SHUTDOWN");
@@ -670,7 +571,7 @@ START_TEST(gateway_audit_log_renders_conversations)
 {
     json_object *items[MAX_ITEMS];
     char path[256];
-    int pages;
+    size_t pages;
     size_t n;
 
     snprintf(path, sizeof(path), "/gateway-device-audit-log?gateway-device-id=%s", ids[G1]);
@@ -678,9 +579,9 @@ START_TEST(gateway_audit_log_renders_conversations)
     ck_assert_uint_eq(n, 3);
     ck_assert_int_eq(json_object_object_length(items[0]), 4);
     ck_assert_int_eq(json_object_get_int(member(items[0], "sequenceNumber")), 7);
-    ck_assert_str_eq(text_of(items[0], "datetime"), "2024-01-01T08:00:10Z");
-    ck_assert_str_eq(text_of(items[0], "conversationName"), "update-time");
-    ck_assert_str_eq(text_of(items[0], "lockingDeviceId"), ids[L1]);
+    assert_strings(items[0],
+                   (const char *const[]){"datetime", "2024-01-01T08:00:10Z", "conversationName",
+                                         "update-time", "lockingDeviceId", ids[L1], NULL});
     ck_assert_int_eq(json_object_object_length(items[1]), 5);
     ck_assert_str_eq(text_of(items[1], "conversationName"), "open");
     ck_assert_str_eq(text_of(items[1], "remoteCommandId"), COMMAND);
@@ -739,24 +640,24 @@ START_TEST(gateway_logs_reject_bad_parameters)
 
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s", paths[i]);
-        expect_invalid(&a, path, gateway);
+        expect_get_invalid(&a, path, gateway);
         snprintf(path, sizeof(path), "%s?gateway-device-id=gw", paths[i]);
-        expect_invalid(&a, path, gateway);
+        expect_get_invalid(&a, path, gateway);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s&sort-direction=SIDEWAYS", paths[i],
                  ids[G1]);
-        expect_invalid(&a, path, direction);
+        expect_get_invalid(&a, path, direction);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s&sequence-number-greater-than=-1",
                  paths[i], ids[G1]);
-        expect_invalid(&a, path, seq);
+        expect_get_invalid(&a, path, seq);
         snprintf(path, sizeof(path),
                  "%s?sequence-number-greater-than=x&sort-direction=desc&limit=101", paths[i]);
-        expect_invalid(&a, path, every);
+        expect_get_invalid(&a, path, every);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], UNKNOWN_ID);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], ids[GB]);
-        expect_not_found(&a, path);
+        expect_get_not_found(&a, path);
         snprintf(path, sizeof(path), "%s?gateway-device-id=%s", paths[i], ids[G1]);
-        expect_not_found(&b, path);
+        expect_get_not_found(&b, path);
     }
 }
 END_TEST
@@ -766,7 +667,7 @@ static Suite *logs_suite(void)
     Suite *s = suite_create("logs");
     TCase *tc = tcase_create("logs");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, lock_system_log_renders_entries_in_time_then_id_order);
     tcase_add_test(tc, lock_audit_log_renders_clients_and_grants);
@@ -784,11 +685,5 @@ static Suite *logs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(logs_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(logs_suite());
 }

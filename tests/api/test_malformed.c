@@ -35,7 +35,6 @@
 #define MAX_ROWS 128
 #define PROBLEM_TYPE "application/problem+json"
 
-static struct emu emu;
 static struct tenant tenant, victim; /* victim's system id fills {system-id} */
 
 /* ---- known findings ------------------------------------------------------------------ */
@@ -339,26 +338,6 @@ struct define {
     char name[32];
     char value[256];
 };
-
-static char *read_source(const char *relative)
-{
-    const char *root = getenv("KEYLESS_EMULATOR_SOURCE_ROOT");
-    char path[1024];
-    FILE *f;
-    char *text;
-    long size;
-
-    snprintf(path, sizeof(path), "%s/%s", root ? root : ".", relative);
-    f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)size + 1);
-    ck_assert(text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size);
-    fclose(f);
-    return text;
-}
 
 /* Reads a C string literal at *s into out (appending); advances past it. */
 static int take_literal(const char **s, char *out, size_t cap)
@@ -998,12 +977,6 @@ Suite *malformed_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(malformed_suite());
-    int failed;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* the teardown then stops a failed test's server */
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: the teardown then stops a failed test's server. */
+    return run_suite_nofork(malformed_suite());
 }

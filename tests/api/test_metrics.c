@@ -31,28 +31,7 @@
 #define REQS "keyless_emulator_http_requests_total"
 #define DUR "keyless_emulator_http_request_duration_seconds"
 
-static struct emu emu;
-
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ----------------------------------------------------------------------- */
-
-static const char *header(const struct http_response *r, const char *name)
-{
-    static char buf[2][512];
-    static int next;
-
-    next = !next;
-    return http_header(r, name, buf[next], sizeof(buf[next]));
-}
 
 /* Cuts the next line off *cursor (in place); NULL at the end. */
 static char *next_line(char **cursor)
@@ -633,7 +612,7 @@ static Suite *metrics_suite(void)
     TCase *hooks = tcase_create("webhooks");
     TCase *logs = tcase_create("logs");
 
-    tcase_add_unchecked_fixture(scrape_tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(scrape_tc, emu_must_start, emu_teardown);
     tcase_set_timeout(scrape_tc, 120);
     tcase_add_test(scrape_tc, scrape_is_prometheus_text);
     tcase_add_test(scrape_tc, process_version_start_time_and_uptime);
@@ -647,7 +626,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(scrape_tc, emulator_time_on_login);
     suite_add_tcase(s, scrape_tc);
 
-    tcase_add_unchecked_fixture(hooks, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(hooks, emu_must_start, emu_teardown);
     tcase_add_checked_fixture(hooks, rx_start, rx_stop);
     tcase_set_timeout(hooks, 120);
     tcase_add_test(hooks, webhook_deliveries_by_result_and_pending);
@@ -662,11 +641,5 @@ static Suite *metrics_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(metrics_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(metrics_suite());
 }

@@ -31,21 +31,19 @@
 #define VALUE_LEN 196
 #define DEFAULT_LINK "https://keyless.assaabloy.com"
 
-static struct emu emu;
-static int emu_ok;
 static char db_dir[64] = "/tmp/ke-offline-XXXXXX", db_path[128];
 
-static void emu_setup(void)
+static void file_db_setup(void)
 {
     const char *args[] = {"--db", db_path, NULL};
 
     if (mkdtemp(db_dir) == NULL)
         return;
     snprintf(db_path, sizeof(db_path), "%s/offline.db", db_dir);
-    emu_ok = emu_start(&emu, args) == 0;
+    emu_setup_with(args);
 }
 
-static void emu_teardown(void)
+static void file_db_teardown(void)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     char path[160];
@@ -60,17 +58,10 @@ static void emu_teardown(void)
 
 /* ---- HTTP helpers ------------------------------------------------------------------- */
 
-static void new_tenant(struct tenant *t)
+/* A system whose clock stands still at NOW. */
+static void frozen_tenant(struct tenant *t)
 {
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+    new_tenant_from(t, FROZEN);
 }
 
 static const char *string_of(json_object *o, const char *key)
@@ -80,72 +71,24 @@ static const char *string_of(json_object *o, const char *key)
     return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-    if (want >= 400)
-        ck_assert_int_eq(json_object_get_int(member(r->json, "status")), want);
-}
-
-static void control(const char *method, const char *path, const char *body, long want,
-                    struct http_response *r)
-{
-    long got = control_call(&emu, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-}
-
-static void create(const struct tenant *t, const char *path, const char *body, char *id)
-{
-    struct http_response r;
-
-    call(t, "POST", path, body, 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
-}
-
 /* A user with an accepted (and so activated) operating device; the device id goes to phone. */
 static void create_phone(const struct tenant *t, char *phone)
 {
-    struct http_response r;
-    char user[64], body[256];
+    char user[64];
 
-    create(t, "/user", "{\"role\":\"USER\"}", user);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    call(t, "POST", "/operating-device-invitation", body, 201, &r);
-    ck_assert_ptr_nonnull(json_str(&r, "invitationCode"));
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", json_str(&r, "invitationCode"));
-    http_response_free(&r);
-    control("POST", "/invitations/accept", body, 201, &r);
-    ck_assert_ptr_nonnull(json_str(&r, "operatingDeviceId"));
-    snprintf(phone, 64, "%s", json_str(&r, "operatingDeviceId"));
-    http_response_free(&r);
+    make_phone(t, user, phone, NULL);
 }
 
 static void create_lock(const struct tenant *t, char *lock)
 {
-    create(t, "/locking-device", "{\"name\":\"Gate\"}", lock);
+    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock);
 }
 
 /* A lock that phone claimed from factory-fresh hardware. */
 static void create_claimed_lock(const struct tenant *t, const char *phone, char *lock)
 {
-    struct http_response r;
-    char path[160], body[256];
-
     create_lock(t, lock);
-    control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201, &r);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock,
-             json_str(&r, "serialNumber"));
-    http_response_free(&r);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone);
-    control("POST", path, body, 200, &r);
-    http_response_free(&r);
+    json_object_put(claim_new_lock(phone, lock, PADLOCK, NULL));
 }
 
 /* A key request body; extra members are appended (may be ""). */
@@ -166,32 +109,7 @@ static void issue(const struct tenant *t, const char *phone, const char *lock,
 
     key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "NONE", "");
-    call(t, "POST", "/offline-key", body, 201, r);
-}
-
-static const char *invalid_reason(const struct http_response *r, const char *name)
-{
-    json_object *list = member(r->json, "invalidParams");
-
-    for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
-        json_object *p = json_object_array_get_idx(list, i);
-        if (strcmp(json_object_get_string(member(p, "name")), name) == 0)
-            return json_object_get_string(member(p, "reason"));
-    }
-    return NULL;
-}
-
-static void assert_invalid_params(const struct http_response *r, const char *const *names)
-{
-    json_object *list = member(r->json, "invalidParams");
-    size_t expected = 0;
-
-    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
-    for (; names[expected] != NULL; expected++)
-        ck_assert_msg(invalid_reason(r, names[expected]) != NULL, "'%s' not named: %s",
-                      names[expected], r->body);
-    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
-                  r->body);
+    admin_strict(t, "POST", "/offline-key", body, 201, r);
 }
 
 /* Items of one page of a list at path (control API when t is NULL); caller frees r. */
@@ -200,9 +118,9 @@ static json_object *page(const struct tenant *t, const char *path, struct http_r
     json_object *items;
 
     if (t != NULL)
-        call(t, "GET", path, NULL, 200, r);
+        admin_strict(t, "GET", path, NULL, 200, r);
     else
-        control("GET", path, NULL, 200, r);
+        control_expect("GET", path, NULL, 200, r);
     items = member(r->json, "items");
     ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r->body);
     return items;
@@ -364,13 +282,13 @@ START_TEST(issue_returns_a_signed_primary_key)
     char phone[64], lock[64], body[512], *pem;
     json_object *primary;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
     ck_assert_ptr_null(system_pem(t.system_id)); /* made on first use */
     key_body(body, sizeof(body), phone, lock, "2030-01-02T10:00:00+02:00",
              "2030-01-02T16:30:00.999Z", "NONE", "");
-    call(&t, "POST", "/offline-key", body, 201, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 201, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 3);
     ck_assert_str_eq(json_str(&r, "startDatetime"), "2030-01-02T08:00:00Z");
     ck_assert_str_eq(json_str(&r, "endDatetime"), "2030-01-02T16:30:00Z");
@@ -397,8 +315,8 @@ START_TEST(each_system_signs_with_its_own_key)
     char phone_a[64], lock_a[64], phone_b[64], lock_b[64], *pem_a, *pem_b;
     unsigned char blob[BLOB_LEN];
 
-    new_tenant(&a);
-    new_tenant(&b);
+    frozen_tenant(&a);
+    frozen_tenant(&b);
     create_phone(&a, phone_a);
     create_lock(&a, lock_a);
     create_phone(&b, phone_b);
@@ -450,7 +368,7 @@ START_TEST(window_rules_follow_the_system_clock)
     char phone[64], lock[64];
     size_t created = 0;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -458,7 +376,7 @@ START_TEST(window_rules_follow_the_system_clock)
         char body[512];
 
         key_body(body, sizeof(body), phone, lock, cases[i].start, cases[i].end, "NONE", "");
-        call(&t, "POST", "/offline-key", body, cases[i].status, &r);
+        admin_strict(&t, "POST", "/offline-key", body, cases[i].status, &r);
         if (cases[i].status == 400)
             assert_invalid_params(&r, cases[i].names);
         else
@@ -500,7 +418,7 @@ START_TEST(body_rules_name_every_bad_field)
     struct http_response r;
     char phone[64], lock[64];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -509,19 +427,16 @@ START_TEST(body_rules_name_every_bad_field)
         snprintf(extra, sizeof(extra), cases[i].extra, link43);
         key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
                  cases[i].mechanism, extra);
-        call(&t, "POST", "/offline-key", body, 400, &r);
-        assert_invalid_params(&r, cases[i].names);
-        http_response_free(&r);
+        expect_invalid(&t, "POST", "/offline-key", body, cases[i].names);
     }
-    call(&t, "POST", "/offline-key", "{}", 400, &r);
-    assert_invalid_params(&r, (const char *const[]){"operatingDeviceId", "lockingDeviceId",
-                                                    "startDatetime", "endDatetime",
-                                                    "deliveryMechanism", NULL});
-    http_response_free(&r);
-    call(&t, "POST", "/offline-key",
-         "{\"operatingDeviceId\":\"x\",\"lockingDeviceId\":\"\",\"startDatetime\":\"today\","
-         "\"endDatetime\":1,\"deliveryMechanism\":\"NONE\"}",
-         400, &r);
+    expect_invalid(&t, "POST", "/offline-key", "{}",
+                   (const char *const[]){"operatingDeviceId", "lockingDeviceId", "startDatetime",
+                                         "endDatetime", "deliveryMechanism", NULL});
+    admin_strict(
+        &t, "POST", "/offline-key",
+        "{\"operatingDeviceId\":\"x\",\"lockingDeviceId\":\"\",\"startDatetime\":\"today\","
+        "\"endDatetime\":1,\"deliveryMechanism\":\"NONE\"}",
+        400, &r);
     assert_invalid_params(&r, (const char *const[]){"operatingDeviceId", "lockingDeviceId",
                                                     "startDatetime", "endDatetime", NULL});
     http_response_free(&r);
@@ -561,12 +476,12 @@ START_TEST(sms_without_app_link_sends_the_raw_value)
     struct http_response r;
     char phone[64], lock[64], body[512], text[1024];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
     key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "SMS_WITHOUT_APP_LINK", ",\"phoneNumber\":\"+358506722871\"");
-    call(&t, "POST", "/offline-key", body, 201, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 201, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 3);
     message_for(&t, json_str(&r, "primaryKey.id"), "+358506722871", text, sizeof(text));
     ck_assert_str_eq(text, json_str(&r, "primaryKey.value"));
@@ -586,7 +501,7 @@ START_TEST(sms_with_app_link_sends_a_link)
     const char *bases[] = {DEFAULT_LINK, base42};
 
     ck_assert_int_eq(strlen(base42), 42);
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
     for (int i = 0; i < 2; i++) {
@@ -595,7 +510,7 @@ START_TEST(sms_with_app_link_sends_a_link)
 
         key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
                  "SMS_WITH_APP_LINK", extras[i]);
-        call(&t, "POST", "/offline-key", body, 201, &r);
+        admin_strict(&t, "POST", "/offline-key", body, 201, &r);
         message_for(&t, json_str(&r, "primaryKey.id"), "+12025550123", text, sizeof(text));
         percent_encode(json_str(&r, "primaryKey.value"), encoded, sizeof(encoded));
         snprintf(want, sizeof(want), "%s?eo=%s", bases[i], encoded);
@@ -610,7 +525,7 @@ START_TEST(sms_with_app_link_sends_a_link)
 
         key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
                  "NONE", ",\"appLinkBaseUrl\":\"https://example.com\"");
-        call(&t, "POST", "/offline-key", body, 201, &r);
+        admin_strict(&t, "POST", "/offline-key", body, 201, &r);
         http_response_free(&r);
     }
     ck_assert_int_eq(count_messages(&t), 2);
@@ -623,8 +538,8 @@ START_TEST(unknown_devices_are_named_in_404)
     struct http_response r;
     char phone[64], lock[64], other_phone[64], other_lock[64], body[512], detail[256];
 
-    new_tenant(&t);
-    new_tenant(&other);
+    frozen_tenant(&t);
+    frozen_tenant(&other);
     create_phone(&t, phone);
     create_lock(&t, lock);
     create_phone(&other, other_phone);
@@ -632,29 +547,27 @@ START_TEST(unknown_devices_are_named_in_404)
 
     key_body(body, sizeof(body), UNKNOWN_ID, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "NONE", "");
-    call(&t, "POST", "/offline-key", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown operating device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/offline-key", body, 404,
+                   "unknown operating device '" UNKNOWN_ID "'");
     key_body(body, sizeof(body), phone, UNKNOWN_ID, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "NONE", "");
-    call(&t, "POST", "/offline-key", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown locking device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/offline-key", body, 404,
+                   "unknown locking device '" UNKNOWN_ID "'");
     /* Ids swapped, and another system's devices: unknown here. */
     key_body(body, sizeof(body), lock, phone, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "NONE", "");
-    call(&t, "POST", "/offline-key", body, 404, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 404, &r);
     snprintf(detail, sizeof(detail), "unknown operating device '%s' and locking device '%s'", lock,
              phone);
     ck_assert_str_eq(json_str(&r, "detail"), detail);
     http_response_free(&r);
     key_body(body, sizeof(body), other_phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "SMS_WITHOUT_APP_LINK", ",\"phoneNumber\":\"+4930123456\"");
-    call(&t, "POST", "/offline-key", body, 404, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 404, &r);
     http_response_free(&r);
     key_body(body, sizeof(body), phone, other_lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "NONE", "");
-    call(&t, "POST", "/offline-key", body, 404, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 404, &r);
     http_response_free(&r);
 
     ck_assert_int_eq(count_keys(&t), 0);
@@ -670,7 +583,7 @@ START_TEST(eligible_lock_gets_an_alternative_key)
     char phone[64], lock[64], plain_lock[64], path[160], body[512], text[1024], *pem;
     json_object *primary, *alternative;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_claimed_lock(&t, phone, lock);
     create_lock(&t, plain_lock);
@@ -681,11 +594,11 @@ START_TEST(eligible_lock_gets_an_alternative_key)
     http_response_free(&r);
 
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
-    call(&t, "POST", path, NULL, 204, &r);
+    admin_strict(&t, "POST", path, NULL, 204, &r);
     http_response_free(&r);
     key_body(body, sizeof(body), phone, lock, "2030-01-01T00:00:00Z", "2030-01-01T01:00:00Z",
              "SMS_WITHOUT_APP_LINK", ",\"phoneNumber\":\"+358506722871\"");
-    call(&t, "POST", "/offline-key", body, 201, &r);
+    admin_strict(&t, "POST", "/offline-key", body, 201, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 4);
     primary = member(r.json, "primaryKey");
     alternative = member(r.json, "alternativeKey");
@@ -728,8 +641,8 @@ START_TEST(list_shows_metadata_only_in_pages)
     char phone[64], lock[64], ids[N][64], values[N][VALUE_LEN + 1], path[1024];
     size_t seen = 0;
 
-    new_tenant(&t);
-    new_tenant(&other);
+    frozen_tenant(&t);
+    frozen_tenant(&other);
     create_phone(&t, phone);
     create_lock(&t, lock);
     for (int i = 0; i < N; i++) {
@@ -739,7 +652,7 @@ START_TEST(list_shows_metadata_only_in_pages)
         snprintf(end, sizeof(end), "2030-01-0%dT12:00:00Z", i + 1);
         key_body(body, sizeof(body), phone, lock, start, end, mechanisms[i],
                  strcmp(mechanisms[i], "NONE") ? ",\"phoneNumber\":\"+358506722871\"" : "");
-        call(&t, "POST", "/offline-key", body, 201, &r);
+        admin_strict(&t, "POST", "/offline-key", body, 201, &r);
         snprintf(ids[i], 64, "%s", json_str(&r, "primaryKey.id"));
         snprintf(values[i], sizeof(values[i]), "%s", json_str(&r, "primaryKey.value"));
         http_response_free(&r);
@@ -777,13 +690,13 @@ START_TEST(list_shows_metadata_only_in_pages)
     ck_assert_int_eq(seen, N);
 
     /* This list's token means nothing to another system, nor garbage to this one. */
-    call(&other, "GET", path, NULL, 400, &r);
+    admin_strict(&other, "GET", path, NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "next-page-token"));
     http_response_free(&r);
-    call(&t, "GET", "/offline-key?next-page-token=garbage", NULL, 400, &r);
+    admin_strict(&t, "GET", "/offline-key?next-page-token=garbage", NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "next-page-token"));
     http_response_free(&r);
-    call(&t, "GET", "/offline-key?limit=0", NULL, 400, &r);
+    admin_strict(&t, "GET", "/offline-key?limit=0", NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "limit"));
     http_response_free(&r);
     ck_assert_int_eq(count_keys(&other), 0);
@@ -796,10 +709,10 @@ START_TEST(issuer_is_the_calling_admin)
     struct http_response r;
     char phone[64], lock[64];
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_lock(&t, lock);
-    call(&t, "POST", "/user", "{\"role\":\"ADMIN\"}", 201, &r);
+    admin_strict(&t, "POST", "/user", "{\"role\":\"ADMIN\"}", 201, &r);
     admin2 = t;
     snprintf(admin2.admin_id, sizeof(admin2.admin_id), "%s", json_str(&r, "id"));
     ck_assert_int_eq(tenant_login(&emu, &t, json_str(&r, "id"), json_str(&r, "accessKey"),
@@ -808,7 +721,7 @@ START_TEST(issuer_is_the_calling_admin)
     http_response_free(&r);
     issue(&admin2, phone, lock, &r);
     http_response_free(&r);
-    call(&t, "GET", "/offline-key", NULL, 200, &r);
+    admin_strict(&t, "GET", "/offline-key", NULL, 200, &r);
     ck_assert_str_eq(
         string_of(json_object_array_get_idx(member(r.json, "items"), 0), "issuerUserId"),
         admin2.admin_id);
@@ -830,7 +743,7 @@ static int visit(const char *phone, const char *lock, const char *value, char *r
              "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":false,"
              "\"offlineKey\":\"%s\"}",
              lock, value);
-    control("POST", path, body, 200, &r);
+    control_expect("POST", path, body, 200, &r);
     granted = json_object_get_boolean(member(r.json, "granted"));
     snprintf(reason, cap, "%s", json_str(&r, "reason") ? json_str(&r, "reason") : "");
     http_response_free(&r);
@@ -844,7 +757,7 @@ START_TEST(simulated_lock_checks_devices_and_window)
     char phone[64], other_phone[64], lock[64], path[160], value[VALUE_LEN + 1], reason[256];
     char original;
 
-    new_tenant(&t);
+    frozen_tenant(&t);
     create_phone(&t, phone);
     create_phone(&t, other_phone);
     create_claimed_lock(&t, phone, lock);
@@ -863,7 +776,7 @@ START_TEST(simulated_lock_checks_devices_and_window)
     ck_assert(visit(phone, lock, value, reason, sizeof(reason)));
 
     snprintf(path, sizeof(path), "/systems/%s/clock/advance", t.system_id);
-    control("POST", path, "{\"by\":\"PT1H\"}", 200, &r);
+    control_expect("POST", path, "{\"by\":\"PT1H\"}", 200, &r);
     http_response_free(&r);
     ck_assert(!visit(phone, lock, value, reason, sizeof(reason)));
     ck_assert_str_eq(reason, "offline key: expired");
@@ -875,7 +788,7 @@ static Suite *offline_keys_suite(void)
     Suite *s = suite_create("offline_keys");
     TCase *tc = tcase_create("api");
 
-    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_add_unchecked_fixture(tc, file_db_setup, file_db_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, issue_returns_a_signed_primary_key);
     tcase_add_test(tc, each_system_signs_with_its_own_key);
@@ -894,11 +807,5 @@ static Suite *offline_keys_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(offline_keys_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(offline_keys_suite());
 }

@@ -22,16 +22,9 @@
 #define LEGACY_ID "6c1b6a3e-0c0a-4a51-9d55-0d6b4e1f2a10"
 #define MAX_DEVICES 16
 
-static struct emu emu;
-static int emu_ok;
 static char file_dir[64];
 static char file_db[128];
 static const char *file_args[] = {"--db", file_db, NULL};
-
-static void memory_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
 
 static void file_setup(void)
 {
@@ -39,11 +32,6 @@ static void file_setup(void)
     emu_ok = mkdtemp(file_dir) != NULL;
     snprintf(file_db, sizeof(file_db), "%s/x.db", file_dir);
     emu_ok = emu_ok && emu_start(&emu, file_args) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
 }
 
 static void file_teardown(void)
@@ -61,60 +49,13 @@ static void file_teardown(void)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void new_tenant(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, NULL), 0);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *str_of(json_object *o, const char *key)
-{
-    json_object *v = member(o, key);
-
-    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s: expected %ld, got %ld: %s", method, path, want, got,
-                  r->body);
-    if (want >= 400) {
-        char ct[256], instance[1100];
-        ck_assert_msg(http_header(r, "Content-Type", ct, sizeof(ct)) != NULL &&
-                          strncmp(ct, "application/problem+json", 24) == 0,
-                      "not a problem: %s", r->body);
-        ck_assert_int_eq(json_object_get_int(member(r->json, "status")), want);
-        snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-        ck_assert_str_eq(json_str(r, "instance"), instance);
-    }
-}
-
 /* Asserts r is a 400 naming exactly the one parameter name. */
 static void assert_invalid_param(const struct http_response *r, const char *name)
 {
     json_object *list = member(r->json, "invalidParams");
 
     ck_assert_msg(json_object_array_length(list) == 1, "expected one entry: %s", r->body);
-    ck_assert_str_eq(str_of(json_object_array_get_idx(list, 0), "name"), name);
-}
-
-static void create_user(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-
-    call(t, "POST", "/user", "{\"role\":\"USER\"}", 201, &r);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(list, 0), "name"), name);
 }
 
 /* Invites user_id (NONE) and accepts; copies the new device id. */
@@ -124,7 +65,7 @@ static void add_device(const struct tenant *t, const char *user_id, char device[
     char body[256];
 
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    call(t, "POST", "/operating-device-invitation", body, 201, &r);
+    admin_strict(t, "POST", "/operating-device-invitation", body, 201, &r);
     snprintf(body, sizeof(body), "{\"invitationId\":\"%s\"}", json_str(&r, "id"));
     http_response_free(&r);
     ck_assert_int_eq(control_call(&emu, "POST", "/invitations/accept", body, &r), 201);
@@ -135,7 +76,7 @@ static void add_device(const struct tenant *t, const char *user_id, char device[
 /* A user with a device; copies both ids. */
 static void add_user_with_device(const struct tenant *t, char user[64], char device[64])
 {
-    create_user(t, user);
+    new_user(t, user);
     add_device(t, user, device);
 }
 
@@ -154,7 +95,7 @@ static size_t list_devices(const struct tenant *t, const char *query, size_t lim
         json_object *items;
         const char *next;
 
-        call(t, "GET", path, NULL, 200, &r);
+        admin_strict(t, "GET", path, NULL, 200, &r);
         items = member(r.json, "items");
         ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
         ck_assert_uint_le(json_object_array_length(items), limit);
@@ -162,8 +103,8 @@ static size_t list_devices(const struct tenant *t, const char *query, size_t lim
             json_object *d = json_object_array_get_idx(items, i);
             ck_assert_uint_lt(n, MAX_DEVICES);
             ck_assert_int_eq(json_object_object_length(d), 2);
-            snprintf(ids[n], 64, "%s", str_of(d, "id"));
-            snprintf(users[n], 64, "%s", str_of(d, "userId"));
+            snprintf(ids[n], 64, "%s", jstr(d, "id"));
+            snprintf(users[n], 64, "%s", jstr(d, "userId"));
         }
         next = json_str(&r, "nextPageToken");
         if (next != NULL)
@@ -197,7 +138,7 @@ START_TEST(list_is_empty_for_a_new_system)
     struct http_response r;
 
     new_tenant(&t);
-    call(&t, "GET", "/operating-device", NULL, 200, &r);
+    admin_strict(&t, "GET", "/operating-device", NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 1);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     http_response_free(&r);
@@ -257,7 +198,7 @@ START_TEST(list_rejects_malformed_parameters)
         struct http_response r;
         char path[256];
         snprintf(path, sizeof(path), "/operating-device?%s", cases[i].query);
-        call(&t, "GET", path, NULL, 400, &r);
+        admin_strict(&t, "GET", path, NULL, 400, &r);
         assert_invalid_param(&r, cases[i].name);
         http_response_free(&r);
     }
@@ -281,30 +222,28 @@ START_TEST(list_pages_without_skips_or_repeats)
         ck_assert_str_eq(ids[i], devices[i]);
 
     /* A device deleted between pages is not shown, and nothing else moves. */
-    call(&t, "GET", "/operating-device?limit=2", NULL, 200, &r);
+    admin_strict(&t, "GET", "/operating-device?limit=2", NULL, 200, &r);
     snprintf(path, sizeof(path), "/operating-device/%s", devices[2]);
     struct http_response d;
-    call(&t, "DELETE", path, NULL, 204, &d);
+    admin_strict(&t, "DELETE", path, NULL, 204, &d);
     http_response_free(&d);
     snprintf(path, sizeof(path), "/operating-device?limit=2&next-page-token=%s",
              json_str(&r, "nextPageToken"));
     http_response_free(&r);
-    call(&t, "GET", path, NULL, 200, &r);
+    admin_strict(&t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 2);
-    ck_assert_str_eq(str_of(json_object_array_get_idx(member(r.json, "items"), 0), "id"),
-                     devices[3]);
-    ck_assert_str_eq(str_of(json_object_array_get_idx(member(r.json, "items"), 1), "id"),
-                     devices[4]);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 0), "id"), devices[3]);
+    ck_assert_str_eq(jstr(json_object_array_get_idx(member(r.json, "items"), 1), "id"), devices[4]);
     ck_assert_ptr_null(json_str(&r, "nextPageToken"));
     http_response_free(&r);
 
     /* A token belongs to its list: with another user filter it is refused. */
-    call(&t, "GET", "/operating-device?limit=1", NULL, 200, &r);
+    admin_strict(&t, "GET", "/operating-device?limit=1", NULL, 200, &r);
     snprintf(query, sizeof(query), "user-id=%s", users[0]);
     snprintf(path, sizeof(path), "/operating-device?%s&next-page-token=%s", query,
              json_str(&r, "nextPageToken"));
     http_response_free(&r);
-    call(&t, "GET", path, NULL, 400, &r);
+    admin_strict(&t, "GET", path, NULL, 400, &r);
     assert_invalid_param(&r, "next-page-token");
     http_response_free(&r);
 }
@@ -340,7 +279,7 @@ START_TEST(delete_removes_the_device_and_emits_an_event)
     new_tenant(&t);
     add_user_with_device(&t, user, device);
     snprintf(path, sizeof(path), "/operating-device/%s", device);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
     ck_assert_uint_eq(list_devices(&t, "limit=50", 50, ids, owners, &pages), 0);
@@ -350,15 +289,13 @@ START_TEST(delete_removes_the_device_and_emits_an_event)
     items = member(r.json, "items");
     ck_assert_int_eq(json_object_array_length(items), 1);
     event = json_object_array_get_idx(items, 0);
-    ck_assert_str_eq(str_of(event, "operatingDeviceId"), device);
-    ck_assert_str_eq(str_of(event, "eventSystemId"), t.system_id);
+    ck_assert_str_eq(jstr(event, "operatingDeviceId"), device);
+    ck_assert_str_eq(jstr(event, "eventSystemId"), t.system_id);
     ck_assert_ptr_null(member(event, "userId"));
     http_response_free(&r);
 
     snprintf(path, sizeof(path), "/operating-device/%s", device);
-    call(&t, "DELETE", path, NULL, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
+    expect_not_found(&t, "DELETE", path, NULL);
     ck_assert_uint_eq(count_events(&t, "OperatingDeviceDeleted"), 1);
 
     add_device(&t, user, again); /* the user may have a device again */
@@ -377,10 +314,8 @@ START_TEST(delete_unknown_or_foreign_is_not_found)
     new_tenant(&b);
     add_user_with_device(&a, user, device);
     snprintf(path, sizeof(path), "/operating-device/%s", device);
-    call(&b, "DELETE", path, NULL, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
-    call(&b, "DELETE", "/operating-device/" UNKNOWN_ID, NULL, 404, &r);
+    expect_not_found(&b, "DELETE", path, NULL);
+    admin_strict(&b, "DELETE", "/operating-device/" UNKNOWN_ID, NULL, 404, &r);
     http_response_free(&r);
     ck_assert_uint_eq(list_devices(&a, "limit=50", 50, ids, owners, &pages), 1);
     ck_assert_uint_eq(count_events(&a, "OperatingDeviceDeleted"), 0);
@@ -399,15 +334,15 @@ START_TEST(deleting_the_user_removes_its_device_and_invitations)
     new_tenant(&t);
     add_user_with_device(&t, user, device);
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    call(&t, "POST", "/operating-device-invitation", body, 201, &r);
+    admin_strict(&t, "POST", "/operating-device-invitation", body, 201, &r);
     snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", json_str(&r, "invitationCode"));
     http_response_free(&r);
     snprintf(path, sizeof(path), "/user/%s", user);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     ck_assert_uint_eq(list_devices(&t, "limit=50", 50, ids, owners, &pages), 0);
     snprintf(path, sizeof(path), "/operating-device/%s", device);
-    call(&t, "DELETE", path, NULL, 404, &r);
+    admin_strict(&t, "DELETE", path, NULL, 404, &r);
     http_response_free(&r);
     ck_assert_int_eq(control_call(&emu, "POST", "/invitations/accept", body, &r), 404);
     http_response_free(&r);
@@ -445,9 +380,9 @@ START_TEST(legacy_device_is_deleted_only_with_its_user)
     int pages;
 
     new_tenant(&t);
-    create_user(&t, user);
+    new_user(&t, user);
     snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    call(&t, "POST", "/operating-device-invitation", body, 201, &r);
+    admin_strict(&t, "POST", "/operating-device-invitation", body, 201, &r);
     snprintf(invitation, sizeof(invitation), "%s", json_str(&r, "id"));
     http_response_free(&r);
     ck_assert_int_eq(emu_stop(&emu), 0);
@@ -457,7 +392,7 @@ START_TEST(legacy_device_is_deleted_only_with_its_user)
     ck_assert_uint_eq(list_devices(&t, "limit=50", 50, ids, owners, &pages), 1);
     ck_assert_str_eq(ids[0], LEGACY_ID);
     ck_assert_str_eq(owners[0], user);
-    call(&t, "DELETE", "/operating-device/" LEGACY_ID, NULL, 409, &r);
+    admin_strict(&t, "DELETE", "/operating-device/" LEGACY_ID, NULL, 409, &r);
     ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "legacy"));
     ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "delete its user"));
     http_response_free(&r);
@@ -470,7 +405,7 @@ START_TEST(legacy_device_is_deleted_only_with_its_user)
     http_response_free(&r);
 
     snprintf(path, sizeof(path), "/user/%s", user);
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     http_response_free(&r);
     ck_assert_uint_eq(list_devices(&t, "limit=50", 50, ids, owners, &pages), 0);
 }
@@ -482,7 +417,7 @@ static Suite *operating_devices_suite(void)
     TCase *tc = tcase_create("operating_devices");
     TCase *files = tcase_create("legacy");
 
-    tcase_add_unchecked_fixture(tc, memory_setup, emu_teardown);
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, list_is_empty_for_a_new_system);
     tcase_add_test(tc, list_shows_devices_in_acceptance_order);
@@ -504,12 +439,6 @@ static Suite *operating_devices_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(operating_devices_suite());
-    int failures;
-
-    srunner_set_fork_status(sr, CK_NOFORK); /* restarts must update the fixture's emulator */
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    /* No fork: restarts must update the fixture's emulator. */
+    return run_suite_nofork(operating_devices_suite());
 }

@@ -18,19 +18,6 @@
 #define MAX_IDS 256
 #define TOKEN_CAP 512
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* The two paged lists: where they live and how to add an item. */
 struct kind {
     const char *path;
@@ -51,13 +38,6 @@ struct ids {
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 /* Performs an Administration API call as t and asserts its status; the caller frees r. */
 static void call(const struct tenant *t, const char *method, const char *path, const char *body,
                  long want, struct http_response *r)
@@ -66,12 +46,6 @@ static void call(const struct tenant *t, const char *method, const char *path, c
 
     ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
                   body ? body : "", want, got, r->body);
-}
-
-static void new_tenant(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, NULL), 0);
 }
 
 static void ids_add(struct ids *ids, const char *id)
@@ -434,11 +408,5 @@ static Suite *paging_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(paging_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(paging_suite());
 }

@@ -17,118 +17,30 @@
 #define START "2030-01-01T08:00:00Z"
 #define END "2030-01-08T18:00:00Z"
 
-static struct emu emu;
-static int emu_ok;
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static void new_tenant(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, NULL), 0);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    long got = admin_call(&emu, t, method, path, body, r);
-    char ct[256];
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-    if (want >= 400) {
-        ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-        ck_assert_msg(strncmp(ct, "application/problem+json", 24) == 0, "Content-Type %s", ct);
-        ck_assert_int_eq(json_object_get_int(member(r->json, "status")), want);
-    } else if (want != 204) {
-        ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-        ck_assert_msg(strncmp(ct, VENDOR_TYPE, strlen(VENDOR_TYPE)) == 0, "Content-Type %s", ct);
-    }
-}
-
-static void expect_status(const struct tenant *t, const char *method, const char *path,
-                          const char *body, long want)
-{
-    struct http_response r;
-
-    call(t, method, path, body, want, &r);
-    http_response_free(&r);
-}
-
-static void expect_not_found(const struct tenant *t, const char *method, const char *path,
-                             const char *body)
-{
-    struct http_response r;
-
-    call(t, method, path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "Resource not found");
-    http_response_free(&r);
-}
-
-static const char *invalid_reason(const struct http_response *r, const char *name)
-{
-    json_object *list = member(r->json, "invalidParams");
-
-    for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
-        json_object *p = json_object_array_get_idx(list, i);
-        if (strcmp(json_object_get_string(member(p, "name")), name) == 0)
-            return json_object_get_string(member(p, "reason"));
-    }
-    return NULL;
-}
-
-/* Asserts invalidParams names exactly the fields in names (NULL-terminated). */
-static void assert_invalid_params(const struct http_response *r, const char *const *names)
-{
-    json_object *list = member(r->json, "invalidParams");
-    size_t expected = 0;
-
-    ck_assert_msg(json_object_is_type(list, json_type_array), "no invalidParams: %s", r->body);
-    for (; names[expected] != NULL; expected++) {
-        const char *reason = invalid_reason(r, names[expected]);
-        ck_assert_msg(reason != NULL && reason[0] != '\0', "'%s' not named: %s", names[expected],
-                      r->body);
-    }
-    ck_assert_msg(json_object_array_length(list) == expected, "expected %zu entries: %s", expected,
-                  r->body);
-}
-
-/* POSTs body to path and copies the new id into id (64 bytes). */
-static void create(const struct tenant *t, const char *path, const char *body, char *id)
-{
-    struct http_response r;
-
-    call(t, "POST", path, body, 201, &r);
-    ck_assert_ptr_nonnull(json_str(&r, "id"));
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
-}
-
-static void create_user(const struct tenant *t, char *id)
-{
-    create(t, "/user", "{\"role\":\"USER\"}", id);
-}
 
 static void create_device(const struct tenant *t, char *id)
 {
-    create(t, "/locking-device", "{\"name\":\"Front door\"}", id);
+    post_id(t, "/locking-device", "{\"name\":\"Front door\"}", id);
+}
+
+/* A new system with a user and a locking device to name in permissions. */
+static void tenant_with_user_and_device(struct tenant *t, char user[64], char device[64])
+{
+    new_tenant(t);
+    new_user(t, user);
+    create_device(t, device);
+}
+
+/* A new system with two users, then two locking devices. */
+static void tenant_with_two_users_and_devices(struct tenant *t, char user[64], char user2[64],
+                                              char device[64], char device2[64])
+{
+    new_tenant(t);
+    new_user(t, user);
+    new_user(t, user2);
+    create_device(t, device);
+    create_device(t, device2);
 }
 
 /* A SINGLE_INTERVAL body for user and device, with extra members appended (may be ""). */
@@ -146,7 +58,7 @@ static void create_single(const struct tenant *t, const char *user, const char *
     char body[1024];
 
     single_body(body, sizeof(body), user, device, "");
-    create(t, "/permission", body, id);
+    post_id(t, "/permission", body, id);
 }
 
 static void get_permission(const struct tenant *t, const char *id, struct http_response *r)
@@ -154,7 +66,7 @@ static void get_permission(const struct tenant *t, const char *id, struct http_r
     char path[128];
 
     snprintf(path, sizeof(path), "/permission/%s", id);
-    call(t, "GET", path, NULL, 200, r);
+    admin_strict(t, "GET", path, NULL, 200, r);
 }
 
 /* The JSON text of member key of r's body, for comparing arrays. */
@@ -169,43 +81,24 @@ static const char *array_text(const struct http_response *r, const char *key)
 /* Reads every page of GET /permission with limit; copies ids and returns the count. */
 static size_t list_ids(const struct tenant *t, int limit, char ids[][64], size_t cap, size_t *pages)
 {
-    char path[1024];
-    size_t n = 0;
+    char path[64];
+    json_object *all;
+    size_t n;
 
     snprintf(path, sizeof(path), "/permission?limit=%d", limit);
-    for (*pages = 1; *pages < 100; (*pages)++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", path, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
-        ck_assert_int_le(json_object_array_length(items), limit);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_uint_lt(n, cap);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL)
-            snprintf(path, sizeof(path), "/permission?limit=%d&next-page-token=%s", limit, next);
-        else
-            ck_assert_int_eq(json_object_object_length(r.json), 1);
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("GET /permission never reached its last page");
+    all = admin_list_pages(t, path, pages);
+    n = json_object_array_length(all);
+    ck_assert_uint_le(n, cap);
+    for (size_t i = 0; i < n; i++)
+        snprintf(ids[i], 64, "%s",
+                 json_object_get_string(member(json_object_array_get_idx(all, i), "id")));
+    json_object_put(all);
     return n;
 }
 
 static size_t count_permissions(const struct tenant *t)
 {
-    char ids[128][64];
-    size_t pages;
-
-    return list_ids(t, 100, ids, 128, &pages);
+    return admin_count(t, "/permission?limit=100");
 }
 
 /* ---- creation and reading ----------------------------------------------------------- */
@@ -216,15 +109,13 @@ START_TEST(create_single_interval_and_read_it_back)
     struct http_response r;
     char user[64], device[64], id[64], body[1024];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     snprintf(body, sizeof(body),
              "{\"permissionType\":\"SINGLE_INTERVAL\",\"userId\":\"%s\",\"lockingDeviceId\":\"%s\","
              "\"operationType\":\"UPDATE_TIME\",\"operatingKeyValidityDuration\":\"P8D\","
              "\"start\":\"2023-09-02T17:00:00.750+02:00\",\"end\":\"2023-09-02T18:00:00Z\"}",
              user, device);
-    call(&t, "POST", "/permission", body, 201, &r);
+    admin_strict(&t, "POST", "/permission", body, 201, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 1);
     ck_assert_int_eq(strlen(json_str(&r, "id")), 36);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
@@ -232,14 +123,11 @@ START_TEST(create_single_interval_and_read_it_back)
 
     get_permission(&t, id, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 8);
-    ck_assert_str_eq(json_str(&r, "id"), id);
-    ck_assert_str_eq(json_str(&r, "permissionType"), "SINGLE_INTERVAL");
-    ck_assert_str_eq(json_str(&r, "userId"), user);
-    ck_assert_str_eq(json_str(&r, "lockingDeviceId"), device);
-    ck_assert_str_eq(json_str(&r, "operationType"), "UPDATE_TIME");
-    ck_assert_str_eq(json_str(&r, "operatingKeyValidityDuration"), "P8D");
-    ck_assert_str_eq(json_str(&r, "start"), "2023-09-02T15:00:00Z");
-    ck_assert_str_eq(json_str(&r, "end"), "2023-09-02T18:00:00Z");
+    assert_strings(
+        r.json, (const char *const[]){"id", id, "permissionType", "SINGLE_INTERVAL", "userId", user,
+                                      "lockingDeviceId", device, "operationType", "UPDATE_TIME",
+                                      "operatingKeyValidityDuration", "P8D", "start",
+                                      "2023-09-02T15:00:00Z", "end", "2023-09-02T18:00:00Z", NULL});
     http_response_free(&r);
 }
 END_TEST
@@ -250,9 +138,7 @@ START_TEST(validity_defaults_to_p8d_and_renders_as_written)
     struct tenant t;
     char user[64], device[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++) {
         struct http_response r;
         char body[1024], extra[128] = "", id[64];
@@ -260,7 +146,7 @@ START_TEST(validity_defaults_to_p8d_and_renders_as_written)
         if (given[i] != NULL)
             snprintf(extra, sizeof(extra), ",\"operatingKeyValidityDuration\":\"%s\"", given[i]);
         single_body(body, sizeof(body), user, device, extra);
-        create(&t, "/permission", body, id);
+        post_id(&t, "/permission", body, id);
         get_permission(&t, id, &r);
         ck_assert_str_eq(json_str(&r, "operatingKeyValidityDuration"),
                          given[i] != NULL ? given[i] : "P8D");
@@ -275,9 +161,7 @@ START_TEST(recurring_and_multiple_intervals_keep_weekdays_and_intervals)
     struct tenant t;
     char user[64], device[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (int i = 0; i < 2; i++) {
         struct http_response r;
         char body[1024], id[64];
@@ -288,7 +172,7 @@ START_TEST(recurring_and_multiple_intervals_keep_weekdays_and_intervals)
                  "\",\"weekdays\":[\"SUNDAY\",\"MONDAY\",\"FRIDAY\"],"
                  "\"intervals\":[\"13:00-24:00\",\"00:00-00:01\",\"08:00-12:30\"]}",
                  types[i], user, device);
-        create(&t, "/permission", body, id);
+        post_id(&t, "/permission", body, id);
         get_permission(&t, id, &r);
         ck_assert_int_eq(json_object_object_length(r.json), 10);
         ck_assert_str_eq(json_str(&r, "permissionType"), types[i]);
@@ -393,7 +277,7 @@ static void check_bad_bodies(const struct tenant *t, const char *method, const c
         char body[2048];
 
         expand(bad_bodies[i].body, user, device, body, sizeof(body));
-        call(t, method, path, body, 400, &r);
+        admin_strict(t, method, path, body, 400, &r);
         ck_assert_str_eq(json_str(&r, "title"), "Bad Request");
         assert_invalid_params(&r, bad_bodies[i].names);
         http_response_free(&r);
@@ -406,11 +290,9 @@ START_TEST(create_rejects_every_bad_field)
     struct http_response r;
     char user[64], device[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     check_bad_bodies(&t, "POST", "/permission", user, device);
-    call(&t, "POST", "/permission", "[]", 400, &r);
+    admin_strict(&t, "POST", "/permission", "[]", 400, &r);
     http_response_free(&r);
     ck_assert_int_eq(count_permissions(&t), 0); /* nothing was written */
 }
@@ -422,9 +304,7 @@ START_TEST(interval_count_is_capped)
     struct http_response r;
     char user[64], device[64], tmpl[4096], body[4096], list[2048] = "", id[64];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     for (int i = 0; i < 33; i++) {
         size_t len = strlen(list);
         snprintf(list + len, sizeof(list) - len, "%s\"%02d:00-%02d:30\"", i ? "," : "", i % 24,
@@ -432,9 +312,9 @@ START_TEST(interval_count_is_capped)
         snprintf(tmpl, sizeof(tmpl), "{" U "," RECUR "," W "," DAYS ",\"intervals\":[%s]}", list);
         expand(tmpl, user, device, body, sizeof(body));
         if (i == 31) /* 32 intervals are accepted */
-            create(&t, "/permission", body, id);
+            post_id(&t, "/permission", body, id);
     }
-    call(&t, "POST", "/permission", body, 400, &r); /* 33 are not */
+    admin_strict(&t, "POST", "/permission", body, 400, &r); /* 33 are not */
     ck_assert_ptr_nonnull(invalid_reason(&r, "intervals"));
     http_response_free(&r);
 }
@@ -446,23 +326,17 @@ START_TEST(unknown_references_are_named_in_404)
     struct http_response r;
     char user[64], device[64], body[1024], detail[512];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
 
     single_body(body, sizeof(body), UNKNOWN_ID, device, "");
-    call(&t, "POST", "/permission", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown user '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/permission", body, 404, "unknown user '" UNKNOWN_ID "'");
 
     single_body(body, sizeof(body), user, UNKNOWN_ID, "");
-    call(&t, "POST", "/permission", body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown locking device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "POST", "/permission", body, 404, "unknown locking device '" UNKNOWN_ID "'");
 
     /* A locking device id used as a user id is still an unknown user. */
     single_body(body, sizeof(body), device, user, "");
-    call(&t, "POST", "/permission", body, 404, &r);
+    admin_strict(&t, "POST", "/permission", body, 404, &r);
     snprintf(detail, sizeof(detail), "unknown user '%s' and locking device '%s'", device, user);
     ck_assert_str_eq(json_str(&r, "detail"), detail);
     http_response_free(&r);
@@ -480,14 +354,10 @@ START_TEST(put_replaces_every_field_and_keeps_the_id)
     char ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_user(&t, user2);
-    create_device(&t, device);
-    create_device(&t, device2);
+    tenant_with_two_users_and_devices(&t, user, user2, device, device2);
     expand("{" U "," RECUR "," W "," DAYS "," TIMES ",\"operatingKeyValidityDuration\":\"P2D\"}",
            user, device, body, sizeof(body));
-    create(&t, "/permission", body, id);
+    post_id(&t, "/permission", body, id);
     snprintf(path, sizeof(path), "/permission/%s", id);
 
     snprintf(body, sizeof(body),
@@ -495,17 +365,15 @@ START_TEST(put_replaces_every_field_and_keeps_the_id)
              "\"operationType\":\"UPDATE_FIRMWARE\",\"start\":\"2031-02-03T04:05:06Z\","
              "\"end\":\"2031-02-04T00:00:00-01:00\"}",
              user2, device2);
-    call(&t, "PUT", path, body, 204, &r);
+    admin_strict(&t, "PUT", path, body, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
 
     get_permission(&t, id, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 8); /* weekdays and intervals gone */
-    ck_assert_str_eq(json_str(&r, "id"), id);
-    ck_assert_str_eq(json_str(&r, "permissionType"), "SINGLE_INTERVAL");
-    ck_assert_str_eq(json_str(&r, "userId"), user2);
-    ck_assert_str_eq(json_str(&r, "lockingDeviceId"), device2);
-    ck_assert_str_eq(json_str(&r, "operationType"), "UPDATE_FIRMWARE");
+    assert_strings(r.json, (const char *const[]){"id", id, "permissionType", "SINGLE_INTERVAL",
+                                                 "userId", user2, "lockingDeviceId", device2,
+                                                 "operationType", "UPDATE_FIRMWARE", NULL});
     ck_assert_str_eq(json_str(&r, "operatingKeyValidityDuration"), "P8D"); /* the default */
     ck_assert_str_eq(json_str(&r, "start"), "2031-02-03T04:05:06Z");
     ck_assert_str_eq(json_str(&r, "end"), "2031-02-04T01:00:00Z");
@@ -533,9 +401,7 @@ START_TEST(put_validates_like_post_and_changes_nothing_on_failure)
     struct http_response r;
     char user[64], device[64], id[64], body[1024], path[128], before[2048];
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     create_single(&t, user, device, id);
     snprintf(path, sizeof(path), "/permission/%s", id);
     get_permission(&t, id, &r);
@@ -544,13 +410,9 @@ START_TEST(put_validates_like_post_and_changes_nothing_on_failure)
 
     check_bad_bodies(&t, "PUT", path, user, device);
     single_body(body, sizeof(body), UNKNOWN_ID, device, "");
-    call(&t, "PUT", path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown user '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "PUT", path, body, 404, "unknown user '" UNKNOWN_ID "'");
     single_body(body, sizeof(body), user, UNKNOWN_ID, "");
-    call(&t, "PUT", path, body, 404, &r);
-    ck_assert_str_eq(json_str(&r, "detail"), "unknown locking device '" UNKNOWN_ID "'");
-    http_response_free(&r);
+    expect_problem(&t, "PUT", path, body, 404, "unknown locking device '" UNKNOWN_ID "'");
 
     get_permission(&t, id, &r);
     ck_assert_str_eq(r.body, before);
@@ -571,14 +433,12 @@ START_TEST(delete_revokes_the_permission)
     char user[64], device[64], id[64], keep[64], path[128], ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_device(&t, device);
+    tenant_with_user_and_device(&t, user, device);
     create_single(&t, user, device, id);
     create_single(&t, user, device, keep);
     snprintf(path, sizeof(path), "/permission/%s", id);
 
-    call(&t, "DELETE", path, NULL, 204, &r);
+    admin_strict(&t, "DELETE", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
     expect_not_found(&t, "GET", path, NULL);
@@ -598,11 +458,7 @@ START_TEST(deleting_user_or_device_removes_their_permissions)
     char path[128], ids[4][64];
     size_t pages;
 
-    new_tenant(&t);
-    create_user(&t, user);
-    create_user(&t, user2);
-    create_device(&t, device);
-    create_device(&t, device2);
+    tenant_with_two_users_and_devices(&t, user, user2, device, device2);
     create_single(&t, user, device2, by_user);
     create_single(&t, user2, device, by_device);
     create_single(&t, user2, device2, keep);
@@ -632,9 +488,9 @@ START_TEST(other_systems_see_nothing)
 
     new_tenant(&a);
     new_tenant(&b);
-    create_user(&a, user_a);
+    new_user(&a, user_a);
     create_device(&a, device_a);
-    create_user(&b, user_b);
+    new_user(&b, user_b);
     create_device(&b, device_b);
     create_single(&a, user_a, device_a, id);
     snprintf(path, sizeof(path), "/permission/%s", id);
@@ -674,9 +530,9 @@ START_TEST(list_pages_in_creation_order)
 
     new_tenant(&t);
     new_tenant(&other);
-    create_user(&t, user);
+    new_user(&t, user);
     create_device(&t, device);
-    call(&t, "GET", "/permission", NULL, 200, &r);
+    admin_strict(&t, "GET", "/permission", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 0);
     ck_assert_ptr_null(member(r.json, "nextPageToken"));
     http_response_free(&r);
@@ -691,23 +547,23 @@ START_TEST(list_pages_in_creation_order)
     ck_assert_int_eq(pages, 1);
 
     /* Items are full permissions. */
-    call(&t, "GET", "/permission?limit=1", NULL, 200, &r);
+    admin_strict(&t, "GET", "/permission?limit=1", NULL, 200, &r);
     ck_assert_int_eq(
         json_object_object_length(json_object_array_get_idx(member(r.json, "items"), 0)), 8);
     snprintf(path, sizeof(path), "/permission?next-page-token=%s", json_str(&r, "nextPageToken"));
     http_response_free(&r);
 
     /* A token of this list is no token of another system's list. */
-    call(&other, "GET", path, NULL, 400, &r);
+    admin_strict(&other, "GET", path, NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "next-page-token"));
     http_response_free(&r);
-    call(&t, "GET", "/permission?next-page-token=garbage", NULL, 400, &r);
+    admin_strict(&t, "GET", "/permission?next-page-token=garbage", NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "next-page-token"));
     http_response_free(&r);
-    call(&t, "GET", "/permission?limit=0", NULL, 400, &r);
+    admin_strict(&t, "GET", "/permission?limit=0", NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "limit"));
     http_response_free(&r);
-    call(&t, "GET", "/permission?limit=101", NULL, 400, &r);
+    admin_strict(&t, "GET", "/permission?limit=101", NULL, 400, &r);
     ck_assert_ptr_nonnull(invalid_reason(&r, "limit"));
     http_response_free(&r);
 }
@@ -738,11 +594,5 @@ static Suite *permissions_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(permissions_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(permissions_suite());
 }

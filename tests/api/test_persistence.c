@@ -18,7 +18,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define WRITES 20
 
-static struct emu emu;
 static struct tenant tenant;
 static char dir[64], db[96];
 static const char *args[] = {"--db", db, NULL};
@@ -244,13 +243,6 @@ static Suite *persistence_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(persistence_suite());
-    int failures;
-
     /* No fork: a failed assertion must still reach scratch_teardown to stop the emulator. */
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite_nofork(persistence_suite());
 }

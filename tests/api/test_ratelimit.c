@@ -16,18 +16,12 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct emu emu;
 static struct tenant tenant;
 
 static void suite_setup(void)
 {
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-    ck_assert_int_eq(tenant_create(&emu, &tenant, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
+    emu_must_start();
+    new_tenant(&tenant);
 }
 
 /* POST /api-keys {"name", "requestsPerSecond", "burst"} on e; copies the key. */
@@ -239,7 +233,7 @@ static Suite *ratelimit_suite(void)
     TCase *tc = tcase_create("ratelimit");
     TCase *restart = tcase_create("restart");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, suite_setup, emu_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, burst_requests_pass_then_429, 0, N(bursts));
     tcase_add_test(tc, other_keys_are_unaffected);
@@ -256,11 +250,5 @@ static Suite *ratelimit_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ratelimit_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(ratelimit_suite());
 }

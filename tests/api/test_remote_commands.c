@@ -34,51 +34,10 @@ struct world {
     char acked[64]; /* a command (g_active1 -> l_claimed1) its gateway acknowledged */
 };
 
-static struct emu emu;
 static struct world worlds[NWORLDS];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
-
-static int setup_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-/* POSTs body to the Administration API path as t; copies the created id. */
-static int post_id(const struct tenant *t, const char *path, const char *body, char id[64])
-{
-    struct http_response r;
-    long status = admin_call(&emu, t, "POST", path, body, &r);
-    int ok = status == 201 && json_str(&r, "id") != NULL;
-
-    if (ok)
-        snprintf(id, 64, "%s", json_str(&r, "id"));
-    else
-        setup_fail("POST %s %s: %ld %s", path, body, status, r.body);
-    http_response_free(&r);
-    return ok ? 0 : -1;
-}
-
-static int make_gateway(const struct tenant *t, char id[64])
-{
-    struct http_response r;
-    char body[128];
-    int ok = control_call(&emu, "POST", "/hardware/gateway-devices", NULL, &r) == 201 &&
-             json_str(&r, "claimingCode") != NULL;
-
-    if (ok)
-        snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", json_str(&r, "claimingCode"));
-    http_response_free(&r);
-    return ok ? post_id(t, "/gateway-device", body, id) : setup_fail("no gateway hardware");
-}
 
 static int associate(const struct tenant *t, const char *gateway, const char *lock)
 {
@@ -86,7 +45,7 @@ static int associate(const struct tenant *t, const char *gateway, const char *lo
 
     snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", gateway,
              lock);
-    return post_id(t, "/gateway-device-association", body, id);
+    return try_post_id(&emu, t, "/gateway-device-association", body, id);
 }
 
 static int build_world(struct world *w, int index)
@@ -94,11 +53,12 @@ static int build_world(struct world *w, int index)
     const char *lock = "/locking-device";
     int rc = tenant_create(&emu, &w->t, FROZEN);
 
-    rc |= post_id(&w->t, lock, "{\"name\":\"Front\"}", w->l_claimed1);
-    rc |= post_id(&w->t, lock, "{\"name\":\"Back\"}", w->l_claimed2);
-    rc |= post_id(&w->t, lock, "{\"name\":\"Shed\"}", w->l_unclaimed);
-    rc |= make_gateway(&w->t, w->g_active1) | make_gateway(&w->t, w->g_active2);
-    rc |= make_gateway(&w->t, w->g_pending);
+    rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Front\"}", w->l_claimed1);
+    rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Back\"}", w->l_claimed2);
+    rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Shed\"}", w->l_unclaimed);
+    rc |=
+        try_claim_gateway(&emu, &w->t, w->g_active1) | try_claim_gateway(&emu, &w->t, w->g_active2);
+    rc |= try_claim_gateway(&emu, &w->t, w->g_pending);
     rc |= associate(&w->t, w->g_active1, w->l_claimed1);
     rc |= associate(&w->t, w->g_active1, w->l_claimed2);
     rc |= associate(&w->t, w->g_active1, w->l_unclaimed);
@@ -139,11 +99,7 @@ static int build_all(void)
     sqlite3 *db = NULL;
     int rc = 0;
 
-    if (emu_start(&emu, NULL) != 0) /* only for its scratch folder */
-        return setup_fail("the emulator did not start");
-    emu_stop(&emu);
-    snprintf(db_path, sizeof(db_path), "%s/commands.db", emu.dir);
-    if (emu_restart(&emu, args) != 0)
+    if (emu_start_file(&emu, "commands.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
     for (int i = 0; i < NWORLDS && rc == 0; i++)
         rc = build_world(&worlds[i], i);
@@ -159,82 +115,15 @@ static int build_all(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_all() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_all() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 static const struct world *world(int i)
 {
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     return &worlds[i];
-}
-
-/* An Administration API call as t that must answer want; the caller frees r. */
-static void call(const struct tenant *t, const char *method, const char *path, const char *body,
-                 long want, struct http_response *r)
-{
-    char ct[128];
-    long got = admin_call(&emu, t, method, path, body, r);
-
-    ck_assert_msg(got == want, "%s %s %s: expected %ld, got %ld: %s", method, path,
-                  body ? body : "", want, got, r->body);
-    if (want != 204) {
-        ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
-        ck_assert_str_eq(ct, want < 300 ? VENDOR_TYPE : "application/problem+json");
-    }
-}
-
-/* A problem of status for path; detail_is is the exact detail, or NULL for any. */
-static void expect_problem(const struct tenant *t, const char *method, const char *path,
-                           const char *body, long status, const char *detail_is)
-{
-    struct http_response r;
-    char instance[512];
-
-    call(t, method, path, body, status, &r);
-    ck_assert_int_eq(json_object_get_int(member(r.json, "status")), status);
-    snprintf(instance, sizeof(instance), "/administration%.*s", (int)strcspn(path, "?"), path);
-    ck_assert_str_eq(json_str(&r, "instance"), instance);
-    ck_assert_msg(json_str(&r, "detail") && json_str(&r, "detail")[0], "no detail: %s", r.body);
-    if (detail_is != NULL)
-        ck_assert_str_eq(json_str(&r, "detail"), detail_is);
-    http_response_free(&r);
-}
-
-/* A 400 whose invalidParams names exactly the fields in names (NULL-terminated). */
-static void expect_invalid(const struct tenant *t, const char *method, const char *path,
-                           const char *body, const char *const *names)
-{
-    struct http_response r;
-    json_object *list;
-    size_t n = 0;
-
-    call(t, method, path, body, 400, &r);
-    list = member(r.json, "invalidParams");
-    for (; names[n] != NULL; n++) {
-        int found = 0;
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            json_object *p = json_object_array_get_idx(list, i);
-            found |= strcmp(json_object_get_string(member(p, "name")), names[n]) == 0 &&
-                     json_object_get_string(member(p, "reason"))[0] != '\0';
-        }
-        ck_assert_msg(found, "'%s' not named: %s", names[n], r.body);
-    }
-    ck_assert_msg(json_object_array_length(list) == n, "expected %zu entries: %s", n, r.body);
-    http_response_free(&r);
 }
 
 static void command_body(char *out, size_t cap, const char *gateway, const char *lock)
@@ -251,7 +140,7 @@ static void issue(const struct tenant *t, const char *gateway, const char *lock,
     char body[256];
 
     command_body(body, sizeof(body), gateway, lock);
-    call(t, "POST", "/remote-command", body, 201, &r);
+    admin_strict(t, "POST", "/remote-command", body, 201, &r);
     snprintf(id, 64, "%s", json_str(&r, "id"));
     http_response_free(&r);
 }
@@ -274,38 +163,13 @@ static void assert_open_command(json_object *o, const char *id, const char *gate
 
 /* Reads every page of path (which has a query) with limit; copies ids, counts pages. */
 static size_t list_ids(const struct tenant *t, const char *path, int limit, char ids[][64],
-                       size_t cap, int *pages)
+                       size_t cap, size_t *pages)
 {
     const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
     char url[1024];
-    size_t n = 0;
 
     snprintf(url, sizeof(url), "%s%slimit=%d", path, sep, limit);
-    for (*pages = 1; *pages < 50; (*pages)++) {
-        struct http_response r;
-        json_object *items;
-        const char *next;
-
-        call(t, "GET", url, NULL, 200, &r);
-        items = member(r.json, "items");
-        ck_assert_msg(json_object_is_type(items, json_type_array), "no items: %s", r.body);
-        ck_assert_int_le(json_object_array_length(items), limit);
-        for (size_t i = 0; i < json_object_array_length(items); i++, n++) {
-            ck_assert_uint_lt(n, cap);
-            snprintf(ids[n], 64, "%s",
-                     json_object_get_string(member(json_object_array_get_idx(items, i), "id")));
-        }
-        next = json_str(&r, "nextPageToken");
-        if (next != NULL) {
-            ck_assert_int_eq(json_object_array_length(items), limit);
-            snprintf(url, sizeof(url), "%s%slimit=%d&next-page-token=%s", path, sep, limit, next);
-        }
-        http_response_free(&r);
-        if (next == NULL)
-            return n;
-    }
-    ck_abort_msg("%s never reached its last page", path);
-    return n;
+    return admin_list_ids(t, url, ids, cap, pages);
 }
 
 /* ---- issuing -------------------------------------------------------------------------- */
@@ -318,25 +182,25 @@ START_TEST(issue_answers_the_full_command)
     struct tenant other = w->t;
 
     command_body(body, sizeof(body), w->g_active1, w->l_claimed1);
-    call(&w->t, "POST", "/remote-command", body, 201, &r);
+    admin_strict(&w->t, "POST", "/remote-command", body, 201, &r);
     assert_open_command(r.json, NULL, w->g_active1, w->l_claimed1, w->t.admin_id);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
     ck_assert_int_eq(strlen(id), 36);
     http_response_free(&r);
 
     snprintf(path, sizeof(path), "/remote-command/%s", id);
-    call(&w->t, "GET", path, NULL, 200, &r);
+    admin_strict(&w->t, "GET", path, NULL, 200, &r);
     assert_open_command(r.json, id, w->g_active1, w->l_claimed1, w->t.admin_id);
     http_response_free(&r);
 
     /* The issuer is whoever calls: a second administrator of the same system. */
-    call(&w->t, "POST", "/user", "{\"role\":\"ADMIN\"}", 201, &r);
+    admin_strict(&w->t, "POST", "/user", "{\"role\":\"ADMIN\"}", 201, &r);
     snprintf(admin, sizeof(admin), "%s", json_str(&r, "id"));
     snprintf(key, sizeof(key), "%s", json_str(&r, "accessKey"));
     http_response_free(&r);
     ck_assert_int_eq(tenant_login(&emu, &w->t, admin, key, other.token, sizeof(other.token)), 200);
     command_body(body, sizeof(body), w->g_active1, w->l_claimed2);
-    call(&other, "POST", "/remote-command", body, 201, &r);
+    admin_strict(&other, "POST", "/remote-command", body, 201, &r);
     assert_open_command(r.json, NULL, w->g_active1, w->l_claimed2, admin);
     ck_assert_str_ne(json_str(&r, "id"), id);
     http_response_free(&r);
@@ -347,7 +211,7 @@ START_TEST(issue_refuses_each_unmet_precondition)
 {
     const struct world *w = world(1);
     char body[256], detail[256], ids[4][64];
-    int pages;
+    size_t pages;
 
     command_body(body, sizeof(body), w->g_active2, w->l_claimed2);
     snprintf(detail, sizeof(detail),
@@ -434,12 +298,13 @@ START_TEST(acknowledged_command_shows_its_acknowledgement)
     char path[128];
 
     snprintf(path, sizeof(path), "/remote-command/%s", w->acked);
-    call(&w->t, "GET", path, NULL, 200, &r);
+    admin_strict(&w->t, "GET", path, NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 9);
-    ck_assert_str_eq(json_str(&r, "validityStartDatetime"), "2024-01-01T07:58:00Z");
-    ck_assert_str_eq(json_str(&r, "validityEndDatetime"), "2024-01-01T08:03:00Z");
-    ck_assert_str_eq(json_str(&r, "issuanceDatetime"), "2024-01-01T07:58:00Z");
-    ck_assert_str_eq(json_str(&r, "acknowledgementDatetime"), "2024-01-01T07:59:00Z");
+    assert_strings(r.json,
+                   (const char *const[]){"validityStartDatetime", "2024-01-01T07:58:00Z",
+                                         "validityEndDatetime", "2024-01-01T08:03:00Z",
+                                         "issuanceDatetime", "2024-01-01T07:58:00Z",
+                                         "acknowledgementDatetime", "2024-01-01T07:59:00Z", NULL});
     ck_assert_ptr_null(member(r.json, "cancelerUserId"));
     ck_assert_ptr_null(member(r.json, "cancellationDatetime"));
     http_response_free(&r);
@@ -458,12 +323,12 @@ START_TEST(cancel_records_canceler_and_refuses_twice)
 
     issue(&w->t, w->g_active1, w->l_claimed1, id);
     snprintf(path, sizeof(path), "/remote-command/%s/cancel", id);
-    call(&w->t, "POST", path, NULL, 204, &r);
+    admin_strict(&w->t, "POST", path, NULL, 204, &r);
     ck_assert_str_eq(r.body, "");
     http_response_free(&r);
 
     snprintf(get, sizeof(get), "/remote-command/%s", id);
-    call(&w->t, "GET", get, NULL, 200, &r);
+    admin_strict(&w->t, "GET", get, NULL, 200, &r);
     ck_assert_int_eq(json_object_object_length(r.json), 10);
     ck_assert_str_eq(json_str(&r, "cancelerUserId"), w->t.admin_id);
     ck_assert_str_eq(json_str(&r, "cancellationDatetime"), FROZEN_TEXT);
@@ -477,7 +342,7 @@ START_TEST(cancel_records_canceler_and_refuses_twice)
     snprintf(detail, sizeof(detail), "remote command '%s' is already acknowledged", w->acked);
     expect_problem(&w->t, "POST", path, NULL, 409, detail);
     snprintf(get, sizeof(get), "/remote-command/%s", w->acked);
-    call(&w->t, "GET", get, NULL, 200, &r);
+    admin_strict(&w->t, "GET", get, NULL, 200, &r);
     ck_assert_ptr_null(member(r.json, "cancelerUserId"));
     http_response_free(&r);
 
@@ -491,7 +356,7 @@ START_TEST(commands_of_another_system_are_not_found)
     const struct world *a = world(5), *b = world(6);
     struct http_response r;
     char id[64], path[160], ids[4][64];
-    int pages;
+    size_t pages;
 
     issue(&a->t, a->g_active1, a->l_claimed1, id);
     snprintf(path, sizeof(path), "/remote-command/%s", id);
@@ -505,7 +370,7 @@ START_TEST(commands_of_another_system_are_not_found)
     ck_assert_uint_eq(list_ids(&b->t, "/remote-command?", 10, ids, 4, &pages), 1);
     ck_assert_str_eq(ids[0], b->acked);
     snprintf(path, sizeof(path), "/remote-command/%s", id);
-    call(&a->t, "GET", path, NULL, 200, &r);
+    admin_strict(&a->t, "GET", path, NULL, 200, &r);
     assert_open_command(r.json, id, a->g_active1, a->l_claimed1, a->t.admin_id);
     http_response_free(&r);
 }
@@ -518,7 +383,7 @@ START_TEST(list_pages_in_issue_order_and_filters_by_gateway)
     const struct world *w = world(7);
     char made[7][64], ids[8][64], path[256];
     struct http_response r;
-    int pages;
+    size_t pages;
 
     snprintf(made[0], 64, "%s", w->acked);
     for (int i = 1; i <= 4; i++)
@@ -532,7 +397,7 @@ START_TEST(list_pages_in_issue_order_and_filters_by_gateway)
         for (int i = 0; i < 7; i++)
             ck_assert_str_eq(ids[i], made[i]);
     }
-    call(&w->t, "GET", "/remote-command", NULL, 200, &r);
+    admin_strict(&w->t, "GET", "/remote-command", NULL, 200, &r);
     ck_assert_int_eq(json_object_array_length(member(r.json, "items")), 7);
     ck_assert_ptr_null(member(r.json, "nextPageToken"));
     http_response_free(&r);
@@ -570,7 +435,7 @@ START_TEST(list_rejects_bad_parameters)
     expect_problem(&w->t, "GET", path, NULL, 404, "Resource not found");
 
     /* A token is bound to its filter. */
-    call(&w->t, "GET", "/remote-command?limit=1", NULL, 200, &r);
+    admin_strict(&w->t, "GET", "/remote-command?limit=1", NULL, 200, &r);
     ck_assert_ptr_nonnull(json_str(&r, "nextPageToken"));
     snprintf(path, sizeof(path), "/remote-command?gateway-device-id=%s&next-page-token=%s",
              w->g_active1, json_str(&r, "nextPageToken"));
@@ -584,7 +449,7 @@ static Suite *remote_commands_suite(void)
     Suite *s = suite_create("remote_commands");
     TCase *tc = tcase_create("remote_commands");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, issue_answers_the_full_command);
     tcase_add_test(tc, issue_refuses_each_unmet_precondition);
@@ -601,11 +466,5 @@ static Suite *remote_commands_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(remote_commands_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(remote_commands_suite());
 }

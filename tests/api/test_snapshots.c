@@ -26,17 +26,7 @@
 #define BIG_SYSTEMS 10
 #define BIG_USERS 1000 /* per system: 10,000 users (and as many UserCreated events) */
 
-static struct emu emu;
-
 /* ---- helpers --------------------------------------------------------------------------- */
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static long post_snapshot(struct emu *e, const char *name, struct http_response *r)
 {
@@ -84,21 +74,7 @@ static int count_systems(struct emu *e)
 
 static long get_status(struct emu *e, const char *path)
 {
-    struct http_response r;
-    long status = control_call(e, "GET", path, NULL, &r);
-
-    http_response_free(&r);
-    return status;
-}
-
-static long admin_status(struct emu *e, const struct tenant *t, const char *method,
-                         const char *path, const char *body)
-{
-    struct http_response r;
-    long status = admin_call(e, t, method, path, body, &r);
-
-    http_response_free(&r);
-    return status;
+    return control_status(e, "GET", path, NULL);
 }
 
 /* POST /user {role: USER} as t; copies the new id into id (64 bytes). */
@@ -181,16 +157,6 @@ static double timed_restore(struct emu *e, const char *what)
 }
 
 /* ---- names, creation, listing ---------------------------------------------------------- */
-
-static void suite_setup(void)
-{
-    ck_assert_int_eq(emu_start(&emu, NULL), 0);
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
 
 START_TEST(create_answers_name_time_and_size)
 {
@@ -560,7 +526,7 @@ static Suite *snapshots_suite(void)
     Suite *s = suite_create("snapshots");
     TCase *tc = tcase_create("memory");
 
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, emu_must_start, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, create_answers_name_time_and_size);
     tcase_add_test(tc, create_of_a_taken_name_conflicts);
@@ -586,11 +552,5 @@ static Suite *snapshots_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(snapshots_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(snapshots_suite());
 }

@@ -25,24 +25,11 @@
 #define NOT_IN_THIS_ENVIRONMENT "This action is not available in this environment."
 #define ELIGIBLE_EVENT "LockingDeviceCertificateEligibleForReKeying"
 
-static struct emu emu;
 static struct tenant a, b;
 static char claimed[64], claimed2[64], unclaimed[64], foreign[64];
 static char db_path[320];
-static int setup_ok;
 
 /* ---- fixture (runs outside any test: reports instead of asserting) -------------------- */
-
-static int setup_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
 
 static int create_lock(struct emu *e, const struct tenant *t, const char *name, char id[64])
 {
@@ -87,11 +74,7 @@ static int build_world(void)
     const char *args[] = {"--db", db_path, NULL};
     int rc;
 
-    if (emu_start(&emu, NULL) != 0) /* only for its scratch folder */
-        return setup_fail("the emulator did not start");
-    emu_stop(&emu);
-    snprintf(db_path, sizeof(db_path), "%s/testing.db", emu.dir);
-    if (emu_restart(&emu, args) != 0)
+    if (emu_start_file(&emu, "testing.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
     rc = tenant_create(&emu, &a, FROZEN) | tenant_create(&emu, &b, FROZEN);
     rc |= create_lock(&emu, &a, "Claimed", claimed);
@@ -107,22 +90,10 @@ static int build_world(void)
 
 static void world_setup(void)
 {
-    setup_ok = build_world() == 0;
-}
-
-static void world_teardown(void)
-{
-    emu_stop(&emu);
+    emu_ok = build_world() == 0;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static json_object *member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
 
 static void call_on(struct emu *e, const struct tenant *t, const char *method, const char *path,
                     long want, struct http_response *r)
@@ -225,7 +196,7 @@ START_TEST(rekey_makes_a_claimed_lock_eligible)
     long long at = 0;
     int op, mfg;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     eligibility(&emu, &a, claimed, &op, &mfg);
     ck_assert_int_eq(op, 0);
     rekey_path(path, claimed);
@@ -271,7 +242,7 @@ START_TEST(rekey_of_an_unclaimed_lock_conflicts)
     long long at;
     json_object *events;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     rekey_path(path, unclaimed);
     snprintf(detail, sizeof(detail), "locking device '%s' is not claimed", unclaimed);
     expect_problem_on(&emu, &a, path, 409, "Conflict", detail);
@@ -297,7 +268,7 @@ START_TEST(rekey_of_an_unknown_or_foreign_lock_is_not_found)
     json_object *events;
     int op, mfg;
 
-    ck_assert_msg(setup_ok, "the fixture failed; see stderr");
+    ck_assert_msg(emu_ok, "the fixture failed; see stderr");
     rekey_path(path, UNKNOWN_ID);
     expect_problem_on(&emu, &a, path, 404, "Not Found", "Resource not found");
     rekey_path(path, "not-a-uuid");
@@ -382,7 +353,7 @@ static Suite *testing_suite(void)
     Suite *s = suite_create("testing");
     TCase *tc = tcase_create("testing");
 
-    tcase_add_unchecked_fixture(tc, world_setup, world_teardown);
+    tcase_add_unchecked_fixture(tc, world_setup, emu_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, rekey_makes_a_claimed_lock_eligible);
     tcase_add_test(tc, rekey_of_an_unclaimed_lock_conflicts);
@@ -398,11 +369,5 @@ static Suite *testing_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(testing_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return run_suite(testing_suite());
 }

@@ -24,107 +24,12 @@
 #include <string.h>
 
 #include "harness.h"
+#include "jwt.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
-static struct emu emu;
-static int emu_ok;
-
-static void suite_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void suite_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_tenant(struct tenant *t, const char *body)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, body), 0);
-}
-
 /* ---- base64url and JWT pieces -------------------------------------------------------- */
-
-static void b64url(const unsigned char *in, size_t n, char *out)
-{
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v =
-            (unsigned)in[i] << 16 | (i + 1 < n ? in[i + 1] : 0) << 8 | (i + 2 < n ? in[i + 2] : 0);
-        out[o++] = abc[v >> 18 & 63];
-        out[o++] = abc[v >> 12 & 63];
-        if (i + 1 < n)
-            out[o++] = abc[v >> 6 & 63];
-        if (i + 2 < n)
-            out[o++] = abc[v & 63];
-    }
-    out[o] = '\0';
-}
-
-static size_t unb64url(const char *in, size_t len, unsigned char *out)
-{
-    size_t o = 0;
-    unsigned acc = 0;
-    int bits = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        const char *p = strchr(abc, in[i]);
-        ck_assert_ptr_nonnull(p);
-        acc = acc << 6 | (unsigned)(p - abc);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-        }
-    }
-    return o;
-}
-
-static void segment(const char *json, char *out)
-{
-    b64url((const unsigned char *)json, strlen(json), out);
-}
-
-/* The parts of a real token: header and claims as JSON, the signing input, the signature. */
-struct jwt {
-    json_object *header, *claims;
-    char input[4096];
-    char sig[1024];
-};
-
-static json_object *decode_part(const char *text, size_t len)
-{
-    unsigned char raw[4096];
-    size_t n = unb64url(text, len, raw);
-
-    raw[n] = '\0';
-    return json_tokener_parse((const char *)raw);
-}
-
-static void jwt_split(const char *token, struct jwt *j)
-{
-    const char *dot1 = strchr(token, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-
-    ck_assert(dot1 != NULL && dot2 != NULL);
-    j->header = decode_part(token, (size_t)(dot1 - token));
-    j->claims = decode_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-    ck_assert(j->header != NULL && j->claims != NULL);
-    snprintf(j->input, sizeof(j->input), "%.*s", (int)(dot2 - token), token);
-    snprintf(j->sig, sizeof(j->sig), "%s", dot2 + 1);
-}
-
-static void jwt_release(struct jwt *j)
-{
-    json_object_put(j->header);
-    json_object_put(j->claims);
-}
 
 /* A copy of o with key set to value (NULL: removed), as compact JSON; caller frees. */
 static char *with(json_object *o, const char *key, json_object *value)
@@ -162,8 +67,8 @@ static EVP_PKEY *emulator_key(char *kid, size_t kid_cap)
     snprintf(kid, kid_cap, "%s", json_object_get_string(json_object_object_get(jwk, "kid")));
     const char *tn = json_object_get_string(json_object_object_get(jwk, "n"));
     const char *te = json_object_get_string(json_object_object_get(jwk, "e"));
-    nlen = unb64url(tn, strlen(tn), n);
-    elen = unb64url(te, strlen(te), e);
+    nlen = b64url_decode_all(tn, n, sizeof(n));
+    elen = b64url_decode_all(te, e, sizeof(e));
     bn_n = BN_bin2bn(n, (int)nlen, NULL);
     bn_e = BN_bin2bn(e, (int)elen, NULL);
     ck_assert(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n));
@@ -212,7 +117,7 @@ static void hmac_sign(const char *secret, const EVP_MD *md, const char *input, c
 
     ck_assert_ptr_nonnull(HMAC(md, secret, (int)strlen(secret), (const unsigned char *)input,
                                strlen(input), mac, &len));
-    b64url(mac, len, sig_out);
+    b64url_encode(mac, len, sig_out);
 }
 
 static EVP_PKEY *foreign_key(void)
@@ -233,7 +138,7 @@ static void rs256_sign(EVP_PKEY *key, const char *input, char *sig_out)
 
     ck_assert_int_eq(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
     ck_assert_int_eq(EVP_DigestSign(md, sig, &len, (const unsigned char *)input, strlen(input)), 1);
-    b64url(sig, len, sig_out);
+    b64url_encode(sig, len, sig_out);
     EVP_MD_CTX_free(md);
 }
 
@@ -295,25 +200,25 @@ START_TEST(alg_none_in_any_spelling_is_401)
     const char *claims;
     EVP_PKEY *key;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     key = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
     claims = json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN);
-    segment(claims, body);
+    jws_segment(claims, body);
     for (size_t i = 0; i < N(algs); i++) {
         snprintf(head_json, sizeof(head_json), "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
                  algs[i], kid);
-        segment(head_json, head);
+        jws_segment(head_json, head);
         snprintf(token, sizeof(token), "%s.%s.", head, body);
         assert_401(&t, token, head_json);
         snprintf(token, sizeof(token), "%s.%s", head, body);
         assert_401(&t, token, "two segments");
-        snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig); /* a real signature */
+        snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig_text); /* a real signature */
         assert_401(&t, token, "none with the real signature");
     }
     snprintf(head_json, sizeof(head_json), "{\"kid\":\"%s\"}", kid); /* no alg at all */
-    segment(head_json, head);
-    snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig);
+    jws_segment(head_json, head);
+    snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig_text);
     assert_401(&t, token, "no alg");
     assert_200(&t, t.token, "the real token");
     jwt_release(&j);
@@ -332,10 +237,10 @@ START_TEST(rs256_signed_by_another_key_is_401)
     BIO *bio = BIO_new(BIO_s_mem());
     char *pem;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     ours = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
-    segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
+    jws_segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
     ck_assert(PEM_write_bio_PUBKEY(bio, foreign_key()));
     BIO_get_mem_data(bio, &pem);
 
@@ -350,7 +255,7 @@ START_TEST(rs256_signed_by_another_key_is_401)
     };
     for (size_t i = 0; i < N(headers); i++) {
         snprintf(head_json, sizeof(head_json), headers[i], kid);
-        segment(head_json, head);
+        jws_segment(head_json, head);
         snprintf(input, sizeof(input), "%s.%s", head, body);
         rs256_sign(foreign_key(), input, sig);
         snprintf(token, sizeof(token), "%s.%s", input, sig);
@@ -377,16 +282,16 @@ START_TEST(hmac_keyed_with_the_public_key_is_401)
     char kid[128], head_json[512], head[1024], body[4096], input[8192], sig[256], token[10240];
     EVP_PKEY *key;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     key = emulator_key(kid, sizeof(kid));
     jwt_split(t.token, &j);
-    segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
+    jws_segment(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PLAIN), body);
     for (size_t a = 0; a < N(algs); a++) {
         const EVP_MD *md = a == 0 ? EVP_sha256() : a == 1 ? EVP_sha384() : EVP_sha512();
         for (int form = 0; form < PEM_FORMS; form++) {
             char *secret = public_text(key, (enum pem_form)form);
             snprintf(head_json, sizeof(head_json), "{\"alg\":\"%s\",\"kid\":\"%s\"}", algs[a], kid);
-            segment(head_json, head);
+            jws_segment(head_json, head);
             snprintf(input, sizeof(input), "%s.%s", head, body);
             hmac_sign(secret, md, input, sig);
             snprintf(token, sizeof(token), "%s.%s", input, sig);
@@ -409,8 +314,8 @@ START_TEST(tampered_claims_or_header_are_401)
     char head[1024], body[4096], token[10240], user_token[4096], user_id[64], key[128];
     char *text;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     /* A second ADMIN of the same system: its id is a sub that exists. */
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"ADMIN\"}", &r), 201);
     snprintf(user_id, sizeof(user_id), "%s", json_str(&r, "id"));
@@ -439,18 +344,18 @@ START_TEST(tampered_claims_or_header_are_401)
     };
     for (size_t i = 0; i < N(edits); i++) {
         text = with(j.claims, edits[i].claim, edits[i].value);
-        segment(text, body);
-        snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig);
+        jws_segment(text, body);
+        snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig_text);
         assert_401(&t, token, text);
         free(text);
     }
     /* The same claims, written differently: still not what was signed. */
     text = strdup(json_object_to_json_string_ext(j.claims, JSON_C_TO_STRING_PRETTY));
-    segment(text, body);
-    snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig);
+    jws_segment(text, body);
+    snprintf(token, sizeof(token), "%s.%s.%s", head, body, j.sig_text);
     assert_401(&t, token, "pretty-printed claims");
     free(text);
-    snprintf(token, sizeof(token), "%s=.%s", j.input, j.sig); /* padding */
+    snprintf(token, sizeof(token), "%s=.%s", j.input, j.sig_text); /* padding */
     assert_401(&t, token, "padded claims");
     snprintf(token, sizeof(token), " %s", t.token);
     assert_401(&t, token, "leading space");
@@ -465,12 +370,12 @@ START_TEST(tampered_claims_or_header_are_401)
     }
     /* The header: kid and typ changed under the real signature. */
     text = with(j.header, "kid", json_object_new_string("another-kid"));
-    segment(text, head);
+    jws_segment(text, head);
     snprintf(token, sizeof(token), "%s.%s", head, strchr(t.token, '.') + 1);
     assert_401(&t, token, text);
     free(text);
     text = with(j.header, "typ", json_object_new_string("at+jwt"));
-    segment(text, head);
+    jws_segment(text, head);
     snprintf(token, sizeof(token), "%s.%s", head, strchr(t.token, '.') + 1);
     assert_401(&t, token, text);
     free(text);
@@ -501,7 +406,7 @@ START_TEST(token_expires_at_exp_on_the_virtual_clock)
     struct tenant t;
     char fresh[4096];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     assert_200(&t, t.token, "fresh"); /* cached from now on */
     advance(&t, "PT59M59S");
     assert_200(&t, t.token, "one second before exp");
@@ -518,7 +423,7 @@ START_TEST(token_expires_on_a_real_clock_moved_forward)
 {
     struct tenant t;
 
-    new_tenant(&t, NULL);
+    new_tenant_from(&t, NULL);
     assert_200(&t, t.token, "fresh");
     advance(&t, "PT2H");
     assert_401(&t, t.token, "two hours later");
@@ -530,8 +435,8 @@ START_TEST(expiry_follows_the_tokens_own_system)
 {
     struct tenant a, b;
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     advance(&b, "P1D");
     assert_200(&a, a.token, "A after B's clock moved");
     assert_401(&b, b.token, "B after its clock moved");
@@ -547,7 +452,7 @@ START_TEST(token_of_a_deleted_user_is_401_even_when_cached)
     struct http_response r;
     char id[64], key[128], token[4096], path[128];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"ADMIN\"}", &r), 201);
     snprintf(id, sizeof(id), "%s", json_str(&r, "id"));
     snprintf(key, sizeof(key), "%s", json_str(&r, "accessKey"));
@@ -580,8 +485,8 @@ START_TEST(token_of_a_deleted_system_is_401)
     struct http_response r;
     char path[128];
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     assert_200(&b, b.token, "B's token, B's key");
     assert_200(&a, b.token, "B's token carried by A's key (the token decides the system)");
     snprintf(path, sizeof(path), "/systems/%s", b.system_id);
@@ -601,7 +506,7 @@ static Suite *tokens_suite(void)
     TCase *tc = tcase_create("tokens");
 
     tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
     tcase_add_test(tc, alg_none_in_any_spelling_is_401);
     tcase_add_test(tc, rs256_signed_by_another_key_is_401);
     tcase_add_test(tc, hmac_keyed_with_the_public_key_is_401);
@@ -617,11 +522,5 @@ static Suite *tokens_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(tokens_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(tokens_suite());
 }

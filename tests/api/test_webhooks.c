@@ -11,7 +11,6 @@
 #include <check.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
@@ -22,15 +21,13 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "receiver.h"
 
 #define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define T0 1893456000 /* 2030-01-01T00:00:00Z */
 #define MAX_GOT 512
 #define MAX_PATHS 16
-
-static struct emu emu;
-static int emu_ok;
 
 /* ---- the receiver ------------------------------------------------------------------- */
 
@@ -48,19 +45,13 @@ struct path_rule {
 };
 
 static struct {
-    struct MHD_Daemon *daemon;
-    unsigned port;
+    struct receiver server;
     pthread_mutex_t lock;
     struct got got[MAX_GOT];
     size_t n;
     struct path_rule rules[MAX_PATHS];
     size_t nrules;
 } rx = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-struct upload {
-    char *data;
-    size_t len;
-};
 
 static struct path_rule *rule_of(const char *path)
 {
@@ -70,30 +61,6 @@ static struct path_rule *rule_of(const char *path)
     return NULL;
 }
 
-/* Standard Webhooks verification, written independently of the emulator's signature.c. */
-static int verify(const char *secret, const char *id, const char *ts, const char *body,
-                  const char *header)
-{
-    unsigned char key[512], mac[EVP_MAX_MD_SIZE];
-    char content[16384], expected[128];
-    unsigned mac_len = 0;
-    int key_len, n;
-
-    if (strncmp(secret, "whsec_", 6) == 0) {
-        key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)strlen(secret + 6));
-        for (const char *p = secret + strlen(secret); p > secret && p[-1] == '='; p--)
-            key_len--;
-    } else {
-        key_len = (int)strlen(secret);
-        memcpy(key, secret, (size_t)key_len);
-    }
-    n = snprintf(content, sizeof(content), "%s.%s.%s", id, ts, body);
-    HMAC(EVP_sha256(), key, key_len, (unsigned char *)content, (size_t)n, mac, &mac_len);
-    memcpy(expected, "v1,", 3);
-    EVP_EncodeBlock((unsigned char *)expected + 3, mac, (int)mac_len);
-    return strcmp(expected, header) == 0;
-}
-
 static void copy_header(struct MHD_Connection *c, const char *name, char *out, size_t cap)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
@@ -101,7 +68,8 @@ static void copy_header(struct MHD_Connection *c, const char *name, char *out, s
     snprintf(out, cap, "%s", v ? v : "");
 }
 
-static unsigned record(struct MHD_Connection *c, const char *url, struct upload *u,
+/* The receiver's callback: records the delivery and answers as path's rule says. */
+static unsigned record(struct MHD_Connection *c, const char *url, const char *body, size_t len,
                        unsigned *delay_ms)
 {
     struct path_rule *rule;
@@ -117,10 +85,11 @@ static unsigned record(struct MHD_Connection *c, const char *url, struct upload 
         copy_header(c, "webhook-timestamp", g->timestamp, sizeof(g->timestamp));
         copy_header(c, "webhook-signature", g->signature, sizeof(g->signature));
         copy_header(c, "Content-Type", g->type, sizeof(g->type));
-        g->body = strndup(u->data ? u->data : "", u->len);
-        g->verified = rule && rule->secret[0]
-                          ? verify(rule->secret, g->id, g->timestamp, g->body, g->signature)
-                          : -1;
+        g->body = strndup(body, len);
+        g->verified =
+            rule && rule->secret[0]
+                ? webhook_signature_ok(rule->secret, g->id, g->timestamp, g->body, g->signature)
+                : -1;
     }
     if (rule != NULL) {
         status = rule->status;
@@ -130,65 +99,16 @@ static unsigned record(struct MHD_Connection *c, const char *url, struct upload 
     return status;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **state)
-{
-    struct upload *u = *state;
-    struct MHD_Response *resp;
-    unsigned status, delay_ms = 0;
-    enum MHD_Result ret;
-
-    (void)cls, (void)method, (void)version;
-    if (u == NULL) {
-        *state = u = calloc(1, sizeof(*u));
-        return u ? MHD_YES : MHD_NO;
-    }
-    if (*upload_size > 0) {
-        u->data = realloc(u->data, u->len + *upload_size + 1);
-        memcpy(u->data + u->len, upload_data, *upload_size);
-        u->len += *upload_size;
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    status = record(c, url, u, &delay_ms);
-    if (delay_ms > 0)
-        usleep(delay_ms * 1000);
-    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    ret = MHD_queue_response(c, status, resp);
-    MHD_destroy_response(resp);
-    return ret;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **state,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct upload *u = *state;
-
-    (void)cls, (void)c, (void)code;
-    if (u != NULL) {
-        free(u->data);
-        free(u);
-    }
-    *state = NULL;
-}
-
 static void rx_start(void)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
     rx.n = 0;
     rx.nrules = 0;
-    rx.daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-                                 NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-    ck_assert_ptr_nonnull(rx.daemon);
-    rx.port = MHD_get_daemon_info(rx.daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    receiver_start(&rx.server, record);
 }
 
 static void rx_stop(void)
 {
-    MHD_stop_daemon(rx.daemon);
+    receiver_stop(&rx.server);
     for (size_t i = 0; i < rx.n; i++)
         free(rx.got[i].body);
 }
@@ -253,24 +173,7 @@ static void fixture_teardown(void)
     rx_stop();
 }
 
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
 /* ---- emulator helpers ----------------------------------------------------------------- */
-
-static json_object *member(json_object *o, const char *name)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, name, &v) ? v : NULL;
-}
 
 static int64_t int_member(json_object *o, const char *name)
 {
@@ -280,12 +183,6 @@ static int64_t int_member(json_object *o, const char *name)
 static const char *str_member(json_object *o, const char *name)
 {
     return json_object_get_string(member(o, name));
-}
-
-static void new_tenant(struct tenant *t, const char *body)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, body), 0);
 }
 
 /* A control call under the system's path; asserts the status. */
@@ -302,7 +199,7 @@ static void sys_call(const struct tenant *t, const char *method, const char *sub
 
 static void url_of(const char *path, char *out, size_t cap)
 {
-    snprintf(out, cap, "http://127.0.0.1:%u%s", rx.port, path);
+    snprintf(out, cap, "http://127.0.0.1:%u%s", rx.server.port, path);
 }
 
 /* Subscribes path of the receiver (extra: more members, "" for none) and tells the receiver
@@ -383,33 +280,6 @@ static json_object *only_delivery(const struct tenant *t, struct http_response *
     return d;
 }
 
-static const char *invalid_reason(const struct http_response *r, const char *name)
-{
-    json_object *list = member(r->json, "invalidParams");
-
-    for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-        json_object *p = json_object_array_get_idx(list, i);
-        if (strcmp(str_member(p, "name"), name) == 0)
-            return str_member(p, "reason");
-    }
-    return NULL;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- subscriptions -------------------------------------------------------------------- */
 
 START_TEST(subscribe_makes_a_secret)
@@ -420,7 +290,7 @@ START_TEST(subscribe_makes_a_secret)
     const char *secret;
     char url[256];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     url_of("/hook", url, sizeof(url));
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/hook\"}", 201,
              &r);
@@ -443,7 +313,7 @@ START_TEST(subscribe_keeps_given_secret_and_types)
     struct http_response r;
     json_object *types;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "POST", "/webhook-subscriptions",
              "{\"url\":\"https://example.com/a?b=c\",\"secret\":\"my plain secret\","
              "\"eventTypes\":[\"UserDeleted\",\"UserCreated\",\"UserDeleted\"]}",
@@ -489,7 +359,7 @@ START_TEST(subscribe_validation_names_every_field)
     struct http_response r;
     size_t n = 0;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "POST", "/webhook-subscriptions", bad_subscriptions[_i].body, 400, &r);
     for (; n < 4 && bad_subscriptions[_i].names[n] != NULL; n++)
         ck_assert_msg(invalid_reason(&r, bad_subscriptions[_i].names[n]) != NULL,
@@ -533,8 +403,8 @@ START_TEST(list_pages_and_delete)
     char ids[3][64], other_id[64], sub[256];
     json_object *items;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     for (int i = 0; i < 3; i++)
         subscribe(&t, "/list", "", 204, ids[i]);
     subscribe(&other, "/other", "", 204, other_id);
@@ -582,7 +452,7 @@ START_TEST(delivers_signed_event)
     char user[64], buf[128];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/signed", "", 204, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -601,10 +471,9 @@ START_TEST(delivers_signed_event)
     ck_assert_str_eq(body_str(&g[0], "role", buf, sizeof(buf)), "USER");
 
     d = only_delivery(&t, &r, &attempts);
-    ck_assert_str_eq(str_member(d, "status"), "delivered");
-    ck_assert_str_eq(str_member(d, "eventId"), g[0].id);
-    ck_assert_str_eq(str_member(d, "eventType"), "UserCreated");
-    ck_assert_str_eq(str_member(d, "eventDatetime"), "2030-01-01T00:00:00Z");
+    assert_strings(d, (const char *const[]){"status", "delivered", "eventId", g[0].id, "eventType",
+                                            "UserCreated", "eventDatetime", "2030-01-01T00:00:00Z",
+                                            NULL});
     ck_assert_ptr_null(member(d, "nextAttemptDatetime"));
     ck_assert_uint_eq(json_object_array_length(attempts), 1);
     a = json_object_array_get_idx(attempts, 0);
@@ -629,7 +498,7 @@ START_TEST(retries_wait_for_a_frozen_clock)
     char user[64];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/retry", "", 500, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -683,8 +552,8 @@ START_TEST(dead_letter_and_redelivery)
     char user[64], id[64], sub[256];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
-    new_tenant(&other, FROZEN);
+    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&other, FROZEN);
     subscribe(&t, "/dead", "", 503, NULL);
     create_user(&t, user);
     flush(&t);
@@ -743,7 +612,7 @@ START_TEST(failing_event_holds_back_its_subscription_only)
     struct got g[16];
     char users[3][64], buf[64];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/stuck", "", 500, NULL);
     subscribe(&t, "/fine", "", 204, NULL);
     for (int i = 0; i < 3; i++)
@@ -773,7 +642,7 @@ START_TEST(filter_by_event_type)
     char user[64], path[128], buf[64];
     json_object *items;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/deleted", ",\"eventTypes\":[\"UserDeleted\"]", 204, NULL);
     subscribe(&t, "/all", "", 204, NULL);
     create_user(&t, user);
@@ -802,8 +671,8 @@ START_TEST(systems_never_see_each_other)
     char user[64], buf[64], b_sub[64], query[128];
     json_object *items;
 
-    new_tenant(&a, FROZEN);
-    new_tenant(&b, FROZEN);
+    new_tenant_from(&a, FROZEN);
+    new_tenant_from(&b, FROZEN);
     subscribe(&a, "/a", "", 204, NULL);
     subscribe(&b, "/b", "", 204, b_sub);
     create_user(&a, user);
@@ -832,7 +701,7 @@ START_TEST(unsubscribed_url_gets_nothing_more)
     struct http_response r;
     char user[64], id[64], sub[128];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/gone", "", 204, id);
     create_user(&t, user);
     flush(&t);
@@ -858,7 +727,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     char user[64];
     double started;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     /* Port 9 (discard) on loopback: nothing listens, the connection is refused. */
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/x\"}", 201, &r);
     http_response_free(&r);
@@ -873,7 +742,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     http_response_free(&r);
 
     /* An answer slower than the 5 s timeout fails even when it is a 2xx. */
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/slow", "", 204, NULL);
     rx_rule("/slow", NULL, 204, 6500);
     create_user(&t, user);
@@ -897,7 +766,7 @@ START_TEST(real_clock_retries_in_real_time)
     double started;
     size_t n = 0;
 
-    new_tenant(&t, NULL);
+    new_tenant_from(&t, NULL);
     subscribe(&t, "/real", "", 500, NULL);
     create_user(&t, user);
     started = now_s();
@@ -923,7 +792,7 @@ START_TEST(deliveries_page_and_filter)
     json_object *items;
     char user[64], ok_sub[64], query[256], event[64];
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     subscribe(&t, "/p-ok", "", 204, ok_sub);
     subscribe(&t, "/p-bad", "", 500, NULL);
     create_user(&t, user);
@@ -974,7 +843,7 @@ START_TEST(flush_without_subscriptions)
     char user[64];
     struct counts c;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     create_user(&t, user);
     c = flush(&t);
     ck_assert_int_eq(c.delivered + c.pending + c.dead, 0);
@@ -1010,7 +879,7 @@ START_TEST(events_wait_long_polls)
     char query[256], last[64];
     double started;
 
-    new_tenant(&t, FROZEN);
+    new_tenant_from(&t, FROZEN);
     sys_call(&t, "GET", "/events", NULL, 200, &r);
     items = member(r.json, "items");
     ck_assert_uint_eq(json_object_array_length(items), 1); /* the admin's UserCreated */
@@ -1105,7 +974,7 @@ START_TEST(secret_survives_restart)
     ck_assert_int_eq(emu_restart(&e, args), 0);
     ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
-    snprintf(secret, sizeof(secret), "{\"url\":\"http://127.0.0.1:%u/restart\"}", rx.port);
+    snprintf(secret, sizeof(secret), "{\"url\":\"http://127.0.0.1:%u/restart\"}", rx.server.port);
     control_call(&e, "POST", path, secret, &r);
     ck_assert_int_eq(r.status, 201);
     snprintf(secret, sizeof(secret), "%s", json_str(&r, "secret"));
@@ -1175,11 +1044,5 @@ static Suite *webhooks_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(webhooks_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(webhooks_suite());
 }

@@ -12,9 +12,6 @@
 #include <check.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +19,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "receiver.h"
 
 #define MAX_USERS 20000
 #define MAX_GOT 40000
@@ -34,50 +32,26 @@ struct got {
 };
 
 static struct {
-    struct MHD_Daemon *daemon;
-    unsigned port;
+    struct receiver server;
     pthread_mutex_t lock;
     char secret[128];
     struct got got[MAX_GOT];
     size_t n, unverified, other;
 } rx = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-struct upload {
-    char *data;
-    size_t len;
-};
-
-static void sleep_ms(long ms)
+/* The receiver's callback: remembers a verified UserCreated and answers 204 after a little
+ * time in flight, so that kills land mid-delivery too. */
+static unsigned record(struct MHD_Connection *c, const char *url, const char *body, size_t len,
+                       unsigned *delay_ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
-static int verified(const char *id, const char *ts, const char *body, const char *header)
-{
-    unsigned char key[64], mac[EVP_MAX_MD_SIZE];
-    char content[4096], expected[128];
-    unsigned mac_len = 0;
-    int key_len =
-        EVP_DecodeBlock(key, (const unsigned char *)rx.secret + 6, (int)strlen(rx.secret + 6));
-    int n = snprintf(content, sizeof(content), "%s.%s.%s", id, ts, body);
-
-    HMAC(EVP_sha256(), key, key_len, (unsigned char *)content, (size_t)n, mac, &mac_len);
-    memcpy(expected, "v1,", 3);
-    EVP_EncodeBlock((unsigned char *)expected + 3, mac, (int)mac_len);
-    return header != NULL && strcmp(expected, header) == 0;
-}
-
-static void record(struct MHD_Connection *c, const char *body)
-{
-    const char *id = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-id");
-    const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-timestamp");
-    const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-signature");
+    const char *id = receiver_header(c, "webhook-id");
+    const char *ts = receiver_header(c, "webhook-timestamp");
+    const char *sig = receiver_header(c, "webhook-signature");
     json_object *o = json_tokener_parse(body), *type = NULL, *user = NULL;
 
+    (void)url, (void)len;
     pthread_mutex_lock(&rx.lock);
-    if (id == NULL || ts == NULL || !verified(id, ts, body, sig))
+    if (id == NULL || ts == NULL || !webhook_signature_ok(rx.secret, id, ts, body, sig))
         rx.unverified++;
     else if (!json_object_object_get_ex(o, "eventType", &type) ||
              strcmp(json_object_get_string(type), "UserCreated") != 0 ||
@@ -90,58 +64,13 @@ static void record(struct MHD_Connection *c, const char *body)
     }
     pthread_mutex_unlock(&rx.lock);
     json_object_put(o);
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **state)
-{
-    struct upload *u = *state;
-    struct MHD_Response *resp;
-    enum MHD_Result ret;
-
-    (void)cls, (void)url, (void)method, (void)version;
-    if (u == NULL) {
-        *state = u = calloc(1, sizeof(*u));
-        return u ? MHD_YES : MHD_NO;
-    }
-    if (*upload_size > 0) {
-        u->data = realloc(u->data, u->len + *upload_size + 1);
-        memcpy(u->data + u->len, upload_data, *upload_size);
-        u->len += *upload_size;
-        u->data[u->len] = '\0';
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    record(c, u->data ? u->data : "");
-    sleep_ms(1); /* a little time in flight, so kills land mid-delivery too */
-    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    ret = MHD_queue_response(c, 204, resp);
-    MHD_destroy_response(resp);
-    return ret;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **state,
-                         enum MHD_RequestTerminationCode code)
-{
-    struct upload *u = *state;
-
-    (void)cls, (void)c, (void)code;
-    if (u != NULL)
-        free(u->data);
-    free(u);
-    *state = NULL;
+    *delay_ms = 1;
+    return 204;
 }
 
 static void rx_start(void)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
-    rx.daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-                                 NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-    ck_assert_ptr_nonnull(rx.daemon);
-    rx.port = MHD_get_daemon_info(rx.daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    receiver_start(&rx.server, record);
 }
 
 static int received(const char *user)
@@ -260,7 +189,7 @@ START_TEST(acknowledged_events_survive_sigkill)
     ck_assert_int_eq(emu_restart(&e, args), 0);
     ck_assert_int_eq(tenant_create(&e, &t, NULL), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
-    snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/crash\"}", rx.port);
+    snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/crash\"}", rx.server.port);
     ck_assert_int_eq(control_call(&e, "POST", path, body, &r), 201);
     snprintf(rx.secret, sizeof(rx.secret), "%s", json_str(&r, "secret"));
     http_response_free(&r);
@@ -287,7 +216,7 @@ START_TEST(acknowledged_events_survive_sigkill)
     ck_assert_uint_gt(recovered, 0); /* the restarts really had something to catch up */
     ck_assert_uint_ge(distinct_ids(), acked.n);
     ck_assert_int_eq(emu_stop(&e), 0);
-    MHD_stop_daemon(rx.daemon);
+    receiver_stop(&rx.server);
 }
 END_TEST
 
@@ -295,15 +224,9 @@ int main(void)
 {
     Suite *s = suite_create("webhooks_crash");
     TCase *tc = tcase_create("sigkill");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 280);
     tcase_add_test(tc, acknowledged_events_survive_sigkill);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(s);
 }

@@ -7,7 +7,6 @@
  * seconds, jobsRun, eventsEmitted, jobs/s and events/s. Nothing is asserted about time: it
  * exits 0 unless a call failed. Run it with `meson test -C <build> --benchmark --verbose`.
  */
-#include <curl/curl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,6 @@
 #define BATTERY_PER_MONTH 1
 #define ADVANCE_TIMEOUT_S 3600L
 
-static struct emu emu;
 static struct tenant t;
 
 /* The first failure ends the run; the message says which call. */
@@ -128,14 +126,13 @@ static int add_gateway(char locks[][64])
 
 static int build_site(long users, long locks_total)
 {
-    char (*locks)[64] = calloc((size_t)locks_total + PER_GATEWAY * GATEWAYS, 64), path[128],
-         body[256];
+    char(*locks)[64] = calloc((size_t)locks_total + PER_GATEWAY * GATEWAYS, 64), path[128],
+    body[256];
     long done = 0;
 
-    if (locks == NULL ||
-        tenant_create(&emu, &t,
-                      "{\"clock\":{\"mode\":\"frozen\","
-                      "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
+    if (locks == NULL || tenant_create(&emu, &t,
+                                       "{\"clock\":{\"mode\":\"frozen\","
+                                       "\"time\":\"2030-01-01T00:00:00Z\"}}") != 0)
         return fail("POST /systems", 0, NULL);
     /* The locks are shared out among the users as evenly as they go. */
     for (long u = 0; u < users; u++) {
@@ -155,52 +152,21 @@ static int build_site(long users, long locks_total)
     return call(0, "POST", path, body, 200, NULL, NULL);
 }
 
-struct buffer {
-    char *data;
-    size_t len;
-};
-
-static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
-{
-    struct buffer *b = userdata;
-    char *grown = realloc(b->data, b->len + size * n + 1);
-
-    if (grown == NULL)
-        return 0;
-    memcpy(grown + b->len, ptr, size * n);
-    b->len += size * n;
-    grown[b->len] = '\0';
-    b->data = grown;
-    return size * n;
-}
-
 /* The advance itself, with a timeout long enough for any build; returns the answer. */
 static json_object *advance(long days, long *status)
 {
-    char url[512], body[64];
-    struct buffer b = {NULL, 0};
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    CURL *curl = curl_easy_init();
+    char path[256], body[64];
+    struct http_response r;
     json_object *o = NULL;
 
-    *status = 0;
-    snprintf(url, sizeof(url), "%s/_emulator/v1/systems/%s/clock/advance", emu.url, t.system_id);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t.system_id);
     snprintf(body, sizeof(body), "{\"by\":\"P%ldD\"}", days);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ADVANCE_TIMEOUT_S);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    if (*status == 200 && b.data != NULL)
-        o = json_tokener_parse(b.data);
+    *status = control_call_within(&emu, ADVANCE_TIMEOUT_S, "POST", path, body, &r);
+    if (*status == 200 && r.json != NULL)
+        o = json_object_get(r.json);
     else
-        fail("POST .../clock/advance", *status, b.data);
-    curl_easy_cleanup(curl);
-    curl_slist_free_all(headers);
-    free(b.data);
+        fail("POST .../clock/advance", *status, r.body);
+    http_response_free(&r);
     return o;
 }
 
@@ -210,13 +176,6 @@ static double seconds_since(const struct timespec *start)
 
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-static int64_t member(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : -1;
 }
 
 static int measure(long users, long locks, long days)
@@ -232,8 +191,8 @@ static int measure(long users, long locks, long days)
     wall = seconds_since(&start);
     if (o == NULL)
         return -1;
-    jobs = member(o, "jobsRun");
-    events = member(o, "eventsEmitted");
+    jobs = jint(o, "jobsRun");
+    events = jint(o, "eventsEmitted");
     json_object_object_get_ex(o, "now", &now);
     json_object_object_get_ex(o, "truncated", &truncated);
     printf("advance P%ldD in one call: %ld users with phones, %ld claimed locks with permissions, "

@@ -58,8 +58,7 @@ struct load_client {
     struct curl_slist *headers;
     struct load_system *sys;
     char url[1024], body[256], key[256], auth[4200];
-    char *answer;
-    size_t answer_len;
+    struct http_buffer answer;
     uint64_t rng;
     char own_users[64][40]; /* users this client made: the only ones it deletes */
     int nown;
@@ -151,20 +150,6 @@ static int load_setup_systems(void)
 }
 
 /* ---- one client's requests ------------------------------------------------------------- */
-
-static size_t load_collect(char *ptr, size_t size, size_t n, void *userdata)
-{
-    struct load_client *c = userdata;
-    char *grown = realloc(c->answer, c->answer_len + size * n + 1);
-
-    if (grown == NULL)
-        return 0;
-    memcpy(grown + c->answer_len, ptr, size * n);
-    c->answer_len += size * n;
-    grown[c->answer_len] = '\0';
-    c->answer = grown;
-    return size * n;
-}
 
 enum load_op {
     OP_LIST_USERS,
@@ -259,9 +244,9 @@ static void load_prepare(struct load_client *c)
     c->headers = curl_slist_append(c->headers, "Expect:");
     if (type != NULL)
         c->headers = curl_slist_append(c->headers, type);
-    free(c->answer);
-    c->answer = NULL;
-    c->answer_len = 0;
+    free(c->answer.data);
+    c->answer.data = NULL;
+    c->answer.len = 0;
     curl_easy_setopt(c->curl, CURLOPT_URL, c->url);
     curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
@@ -277,9 +262,9 @@ static void load_remember(struct load_client *c, long status)
 {
     const char *id;
 
-    if (c->op != OP_CREATE_USER || status != 201 || c->answer == NULL || c->nown == 64)
+    if (c->op != OP_CREATE_USER || status != 201 || c->answer.data == NULL || c->nown == 64)
         return;
-    id = strstr(c->answer, "\"id\":\"");
+    id = strstr(c->answer.data, "\"id\":\"");
     if (id != NULL)
         snprintf(c->own_users[c->nown++], 40, "%.36s", id + 6);
 }
@@ -294,8 +279,8 @@ static int load_client_init(struct load_client *c, int index)
         return -1;
     snprintf(c->key, sizeof(c->key), "X-Api-Key: %s", c->sys->t.api_key);
     snprintf(c->auth, sizeof(c->auth), "Authorization: Bearer %s", c->sys->t.token);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, load_collect);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, http_collect);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &c->answer);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, LOAD_TIMEOUT_S);
     curl_easy_setopt(c->curl, CURLOPT_PRIVATE, c);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
@@ -307,7 +292,7 @@ static void load_client_release(struct load_client *c)
 {
     curl_easy_cleanup(c->curl);
     curl_slist_free_all(c->headers);
-    free(c->answer);
+    free(c->answer.data);
 }
 
 /* ---- the run --------------------------------------------------------------------------- */
@@ -330,7 +315,7 @@ static void load_record(struct load_result *r, long *latency, CURLcode code, CUR
     }
     if ((code != CURLE_OK || status >= 400) && r->first_error[0] == '\0')
         snprintf(r->first_error, sizeof(r->first_error), "%s -> curl %d, HTTP %ld: %.300s", c->url,
-                 (int)code, status, c->answer ? c->answer : "");
+                 (int)code, status, c->answer.data ? c->answer.data : "");
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &us);
     bucket = us / 100;
     latency[bucket < LOAD_LATENCY_BUCKETS - 1 ? bucket : LOAD_LATENCY_BUCKETS - 1]++;

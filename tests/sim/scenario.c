@@ -1,6 +1,6 @@
 /*
- * scenario.c — what every scenario test does: read JSON answers by dotted path, call the
- * control and Administration APIs expecting a status, and read a system's event log.
+ * scenario.c — what every scenario test does: make a system on a frozen clock, move that
+ * clock, give a user a phone, and read a system's event log.
  */
 #include "scenario.h"
 
@@ -9,87 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct emu emu;
-
-/* The member at a dotted path of o ("a.b"), or NULL. */
-json_object *jget(json_object *o, const char *path)
+void new_system(struct tenant *t)
 {
-    char key[128];
-
-    while (o != NULL && *path != '\0') {
-        size_t len = strcspn(path, ".");
-        if (len >= sizeof(key))
-            return NULL;
-        memcpy(key, path, len);
-        key[len] = '\0';
-        if (!json_object_object_get_ex(o, key, &o))
-            return NULL;
-        path += len + (path[len] == '.');
-    }
-    return o;
+    new_tenant_from(t, FROZEN);
 }
 
-const char *jstr(json_object *o, const char *path)
-{
-    json_object *v = jget(o, path);
-
-    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-int64_t jint(json_object *o, const char *path)
-{
-    json_object *v = jget(o, path);
-
-    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
-}
-
-/* 1 or 0 for a boolean, -1 when absent or not a boolean. */
-int jbool(json_object *o, const char *path)
-{
-    json_object *v = jget(o, path);
-
-    return v != NULL && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : -1;
-}
-
-/* An Administration API POST that must answer 201 with an id. */
-void post_id(const struct tenant *t, const char *path, const char *body, char id[64])
+json_object *advance_clock_within(struct tenant *t, const char *body, long timeout_s)
 {
     struct http_response r;
-    long status = admin_call(&emu, t, "POST", path, body, &r);
-
-    ck_assert_msg(status == 201 && json_str(&r, "id") != NULL, "POST %s %s: %ld %s", path, body,
-                  status, r.body);
-    snprintf(id, 64, "%s", json_str(&r, "id"));
-    http_response_free(&r);
-}
-
-/* A control API call that must answer want; the parsed body is returned (caller puts). */
-json_object *control(const char *method, const char *path, const char *body, long want)
-{
-    struct http_response r;
-    long status = control_call(&emu, method, path, body, &r);
+    char path[128];
     json_object *o;
 
-    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
-                  r.body);
+    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
+    ck_assert_msg(control_call_within(&emu, timeout_s, "POST", path, body, &r) == 200,
+                  "advance %s: %ld %s", body, r.status, r.body);
     o = json_object_get(r.json);
     http_response_free(&r);
+    relogin_admin(t);
     return o;
 }
 
-/* An Administration API call that must answer want; the parsed body (or NULL). */
-json_object *admin(const struct tenant *t, const char *method, const char *path,
-                          const char *body, long want)
+json_object *advance_clock(struct tenant *t, const char *body)
 {
-    struct http_response r;
-    long status = admin_call(&emu, t, method, path, body, &r);
-    json_object *o;
+    return advance_clock_within(t, body, HTTP_TIMEOUT_S);
+}
 
-    ck_assert_msg(status == want, "%s %s %s: %ld %s", method, path, body ? body : "", status,
-                  r.body);
-    o = json_object_get(r.json);
-    http_response_free(&r);
-    return o;
+void advance(struct tenant *t, const char *body)
+{
+    json_object_put(advance_clock(t, body));
+}
+
+json_object *visit(const char *phone_id, const char *lock_id, const char *operation, int online,
+                   const char *offline_key)
+{
+    char body[4096], path[128], key[2048] = "";
+
+    if (offline_key != NULL)
+        ck_assert_int_lt(snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key),
+                         (int)sizeof(key));
+    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
+             operation, online ? "true" : "false", key);
+    return control("POST", path, body, 200);
 }
 
 /* Every event of the system (of type, when given), in order, over all pages. */

@@ -1,6 +1,7 @@
 /*
  * scenario.h — helpers shared by the scenario tests (tests/sim/). They act on the one
- * emulator of the test process, `emu`, and fail the running Check test on a surprise.
+ * emulator of the test process, `emu` (harness.h: emu_setup, emu_teardown), and fail the
+ * running Check test on a surprise. JSON readers and checked calls are in harness.h.
  */
 #ifndef KE_TESTS_SCENARIO_H
 #define KE_TESTS_SCENARIO_H
@@ -11,21 +12,27 @@
 
 #include "harness.h"
 
-extern struct emu emu;
+/* The clock every story starts on. */
+#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
+#define T0 "2030-01-01T08:00:00Z"
 
-/* The member at a dotted path of o ("a.b"), or NULL; typed readers answer NULL, -1. */
-json_object *jget(json_object *o, const char *path);
-const char *jstr(json_object *o, const char *path);
-int64_t jint(json_object *o, const char *path);
-int jbool(json_object *o, const char *path);
+/* A new system on emu whose clock stands still at T0. */
+void new_system(struct tenant *t);
 
-/* An Administration API POST that must answer 201 with an id. */
-void post_id(const struct tenant *t, const char *path, const char *body, char id[64]);
+/* Moves the system's clock (body: {"by": ...} or {"to": ...}), logs the admin in again and
+ * returns the advance's summary (caller puts). */
+json_object *advance_clock(struct tenant *t, const char *body);
 
-/* Calls that must answer want; the parsed body is returned (caller puts). */
-json_object *control(const char *method, const char *path, const char *body, long want);
-json_object *admin(const struct tenant *t, const char *method, const char *path,
-                   const char *body, long want);
+/* advance_clock that may take up to timeout_s seconds. */
+json_object *advance_clock_within(struct tenant *t, const char *body, long timeout_s);
+
+/* advance_clock without the summary. */
+void advance(struct tenant *t, const char *body);
+
+/* One Bluetooth session of phone_id at lock_id that must answer 200; offline_key may be
+ * NULL. Returns the answer (caller puts). */
+json_object *visit(const char *phone_id, const char *lock_id, const char *operation, int online,
+                   const char *offline_key);
 
 /* Every event of the system (of type, when given), in order, over all pages. */
 json_object *events(const struct tenant *t, const char *type);

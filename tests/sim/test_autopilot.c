@@ -7,7 +7,6 @@
  * the same on every run.
  */
 #include <check.h>
-#include <curl/curl.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,17 +16,15 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
-#define T0 "2030-01-01T00:00:00Z"
-#define END "2031-12-02T00:00:00Z" /* T0 + 700 days */
+#define MIDNIGHT_CLOCK "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
+#define MIDNIGHT "2030-01-01T00:00:00Z"
+#define END "2031-12-02T00:00:00Z" /* MIDNIGHT + 700 days */
 #define LOCKS 4
 #define GATEWAYS 2
 /* Far above any lock's entries in 700 days. */
 #define SEQ_MAX 20000
 /* The harness's 30 s are too short for the advance in sanitizer builds. */
 #define ADVANCE_TIMEOUT_S 600L
-
-static int emu_ok;
 
 struct site {
     struct tenant t;
@@ -36,73 +33,24 @@ struct site {
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static void emu_setup(void)
+static void new_site(struct tenant *t)
 {
-    const char *args[] = {"--seed", "42", NULL};
-
-    emu_ok = emu_start(&emu, args) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-struct buffer {
-    char *data;
-    size_t len;
-};
-
-static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
-{
-    struct buffer *b = userdata;
-    char *grown = realloc(b->data, b->len + size * n + 1);
-
-    if (grown == NULL)
-        return 0;
-    memcpy(grown + b->len, ptr, size * n);
-    b->len += size * n;
-    grown[b->len] = '\0';
-    b->data = grown;
-    return size * n;
+    new_tenant_from(t, MIDNIGHT_CLOCK);
 }
 
 /* POST .../clock/advance with a long timeout; returns the summary (caller puts) and logs
  * the admin in again. */
-static json_object *advance(struct tenant *t, const char *body)
+static json_object *advance_long(struct tenant *t, const char *body)
 {
-    char url[512];
-    struct buffer b = {NULL, 0};
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    CURL *curl = curl_easy_init();
-    long status = 0;
-    json_object *o = NULL;
+    return advance_clock_within(t, body, ADVANCE_TIMEOUT_S);
+}
 
-    snprintf(url, sizeof(url), "%s/_emulator/v1/systems/%s/clock/advance", emu.url, t->system_id);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, ADVANCE_TIMEOUT_S);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    curl_slist_free_all(headers);
-    ck_assert_msg(status == 200, "advance %s: %ld %s", body, status, b.data ? b.data : "");
-    o = json_tokener_parse(b.data);
-    free(b.data);
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-    return o;
+/* The seeded emulator every site here runs on. */
+static void seeded_setup(void)
+{
+    const char *args[] = {"--seed", "42", NULL};
+
+    emu_setup_with(args);
 }
 
 static json_object *autopilot(const struct tenant *t, const char *body)
@@ -117,26 +65,14 @@ static json_object *autopilot(const struct tenant *t, const char *body)
 static void add_resident(struct site *s, size_t i)
 {
     char body[512], path[128];
-    json_object *o;
 
-    post_id(&s->t, "/user", "{\"role\":\"USER\"}", s->users[i]);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", s->users[i]);
-    o = admin(&s->t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(o, "invitationCode"));
-    json_object_put(o);
-    o = control("POST", "/invitations/accept", body, 201);
-    snprintf(s->phones[i], 64, "%s", jstr(o, "operatingDeviceId"));
-    json_object_put(o);
-    post_id(&s->t, "/locking-device", "{\"name\":\"Door\"}", s->locks[i]);
-    o = control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"SWING_HANDLE\"}", 201);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}",
-             s->locks[i], jstr(o, "serialNumber"));
-    json_object_put(o);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", s->phones[i]);
-    json_object_put(control("POST", path, body, 200));
+    make_phone(&s->t, s->users[i], s->phones[i], NULL);
+    new_lock(&s->t, "Door", s->locks[i]);
+    json_object_put(
+        claim_new_lock(s->phones[i], s->locks[i], "{\"hardwareModel\":\"SWING_HANDLE\"}", NULL));
     snprintf(body, sizeof(body),
              "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
-             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"" T0 "\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"" MIDNIGHT "\","
              "\"end\":\"2033-01-01T00:00:00Z\"}",
              s->users[i], s->locks[i]);
     post_id(&s->t, "/permission", body, path);
@@ -146,11 +82,8 @@ static void add_resident(struct site *s, size_t i)
 static void add_gateway(struct site *s, size_t g, size_t first, size_t n)
 {
     char body[256], id[64];
-    json_object *o = control("POST", "/hardware/gateway-devices", NULL, 201);
 
-    snprintf(body, sizeof(body), "{\"claimingCode\":\"%s\"}", jstr(o, "claimingCode"));
-    json_object_put(o);
-    post_id(&s->t, "/gateway-device", body, s->gateways[g]);
+    new_gateway(&s->t, s->gateways[g], NULL);
     for (size_t i = first; i < first + n; i++) {
         snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}",
                  s->gateways[g], s->locks[i]);
@@ -245,7 +178,7 @@ START_TEST(seven_hundred_days_with_gateways_and_autopilot)
     json_object *o, *list, *page;
     size_t before;
 
-    new_system(&s.t);
+    new_site(&s.t);
     for (size_t i = 0; i < LOCKS; i++)
         add_resident(&s, i);
     add_gateway(&s, 0, 0, 2);
@@ -257,7 +190,7 @@ START_TEST(seven_hundred_days_with_gateways_and_autopilot)
     before = json_object_array_length(list);
     json_object_put(list);
 
-    o = advance(&s.t, "{\"by\":\"P700D\"}");
+    o = advance_long(&s.t, "{\"by\":\"P700D\"}");
     ck_assert_pstr_eq(jstr(o, "now"), END);
     ck_assert_int_eq(jbool(o, "truncated"), 0);
     /* At least a planning job a day and a heartbeat a day for each gateway, plus visits. */
@@ -307,11 +240,11 @@ START_TEST(switched_off_the_site_falls_quiet)
     json_object *o, *list;
     size_t visits;
 
-    new_system(&s.t);
+    new_site(&s.t);
     add_resident(&s, 0);
     o = autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6,\"batteryEventsPerMonth\":0}");
     json_object_put(o);
-    json_object_put(advance(&s.t, "{\"by\":\"P3D\"}"));
+    json_object_put(advance_long(&s.t, "{\"by\":\"P3D\"}"));
     list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
     visits = json_object_array_length(list);
     ck_assert_uint_gt(visits, 0);
@@ -320,13 +253,13 @@ START_TEST(switched_off_the_site_falls_quiet)
     o = autopilot(&s.t, "{\"enabled\":false}");
     ck_assert_int_eq(jbool(o, "enabled"), 0);
     json_object_put(o);
-    o = advance(&s.t, "{\"by\":\"P10D\"}");
+    o = advance_long(&s.t, "{\"by\":\"P10D\"}");
     ck_assert_int_eq(jint(o, "jobsRun"), 0);
     ck_assert_int_eq(jint(o, "eventsEmitted"), 0);
     json_object_put(o);
 
     json_object_put(autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6}"));
-    json_object_put(advance(&s.t, "{\"by\":\"P3D\"}"));
+    json_object_put(advance_long(&s.t, "{\"by\":\"P3D\"}"));
     list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
     ck_assert_uint_gt(json_object_array_length(list), visits);
     json_object_put(list);
@@ -338,7 +271,7 @@ static Suite *autopilot_suite(void)
     Suite *s = suite_create("sim_autopilot");
     TCase *tc = tcase_create("autopilot");
 
-    tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
+    tcase_add_unchecked_fixture(tc, seeded_setup, emu_teardown);
     tcase_set_timeout(tc, 280);
     tcase_add_test(tc, seven_hundred_days_with_gateways_and_autopilot);
     tcase_add_test(tc, switched_off_the_site_falls_quiet);
@@ -348,11 +281,5 @@ static Suite *autopilot_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(autopilot_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(autopilot_suite());
 }

@@ -335,11 +335,5 @@ static Suite *determinism_events_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(determinism_events_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(determinism_events_suite());
 }

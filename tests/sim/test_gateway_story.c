@@ -17,54 +17,17 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
 #define ACKNOWLEDGED "RemoteCommandAcknowledged"
 #define GW_AUDIT "GatewayDeviceAuditLogEntryReceived"
 #define GW_SYSTEM "GatewayDeviceSystemLogEntryReceived"
 #define V1 "LockingDeviceAuditLogEntryReceived"
 #define V2 "LockingDeviceAuditLogEntryReceivedV2"
 
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-/* Moves the clock (body: {"by": ...} or {"to": ...}), logs the admin in again (tokens last
- * an hour of virtual time) and returns the advance's summary (caller puts). */
-static json_object *advance(struct tenant *t, const char *body)
-{
-    char path[128];
-    json_object *o;
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    o = control("POST", path, body, 200);
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-    return o;
-}
 
 static void expect_advance(struct tenant *t, const char *body, int64_t jobs, int64_t events)
 {
-    json_object *o = advance(t, body);
+    json_object *o = advance_clock(t, body);
 
     ck_assert_int_eq(jint(o, "jobsRun"), jobs);
     ck_assert_int_eq(jint(o, "eventsEmitted"), events);
@@ -75,24 +38,11 @@ static void expect_advance(struct tenant *t, const char *body, int64_t jobs, int
 /* A claimed lock: a user's phone claims a factory-fresh padlock into a placeholder. */
 static void make_lock(const struct tenant *t, char lock_id[64], char serial[64])
 {
-    char user[64], body[256], path[128];
-    json_object *o;
+    char user[64], phone[64];
 
-    post_id(t, "/user", "{\"role\":\"USER\"}", user);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user);
-    o = admin(t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(o, "invitationCode"));
-    json_object_put(o);
-    o = control("POST", "/invitations/accept", body, 201);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", jstr(o, "operatingDeviceId"));
-    json_object_put(o);
-    o = control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
-    snprintf(serial, 64, "%s", jstr(o, "serialNumber"));
-    json_object_put(o);
-    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    json_object_put(control("POST", path, body, 200));
+    make_phone(t, user, phone, NULL);
+    new_lock(t, "Gate", lock_id);
+    json_object_put(claim_new_lock(phone, lock_id, PADLOCK, serial));
 }
 
 /* A physical gateway claimed by the code on its label; not powered on yet. */
@@ -140,9 +90,8 @@ static void command(const struct tenant *t, const char *gateway, const char *loc
              "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}", gateway,
              lock);
     c = admin(t, "POST", "/remote-command", body, 201);
-    ck_assert_pstr_eq(jstr(c, "validityStartDatetime"), from);
-    ck_assert_pstr_eq(jstr(c, "validityEndDatetime"), until);
-    ck_assert_pstr_eq(jstr(c, "issuerUserId"), t->admin_id);
+    assert_strings(c, (const char *const[]){"validityStartDatetime", from, "validityEndDatetime",
+                                            until, "issuerUserId", t->admin_id, NULL});
     ck_assert_ptr_null(jget(c, "acknowledgementDatetime"));
     snprintf(id, 64, "%s", jstr(c, "id"));
     json_object_put(c);
@@ -209,10 +158,9 @@ START_TEST(claim_power_on_and_acknowledged_command)
     e = json_object_array_get_idx(list, before);
     ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
     e = json_object_array_get_idx(list, before + 1);
-    ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
-    ck_assert_pstr_eq(jstr(e, "logEntry.eventName"), "BOOT");
-    ck_assert_pstr_eq(jstr(e, "logEntry.bootReason"), "POWER_ON");
-    ck_assert_pstr_eq(jstr(e, "logEntry.hardwareModel"), "BEAT_GW_A1");
+    assert_strings(e, (const char *const[]){"gatewayDeviceId", gateway, "logEntry.eventName",
+                                            "BOOT", "logEntry.bootReason", "POWER_ON",
+                                            "logEntry.hardwareModel", "BEAT_GW_A1", NULL});
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 1);
     before = json_object_array_length(list);
     json_object_put(list);
@@ -232,15 +180,14 @@ START_TEST(claim_power_on_and_acknowledged_command)
     e = json_object_array_get_idx(list, before + 1);
     ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
-    ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-01T08:01:10Z");
-    ck_assert_pstr_eq(jstr(e, "logEntry.conversationName"), "open");
-    ck_assert_pstr_eq(jstr(e, "logEntry.lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "logEntry.remoteCommandId"), cmd);
+    assert_strings(e, (const char *const[]){"logEntry.datetime", "2030-01-01T08:01:10Z",
+                                            "logEntry.conversationName", "open",
+                                            "logEntry.lockingDeviceId", lock,
+                                            "logEntry.remoteCommandId", cmd, NULL});
     e = json_object_array_get_idx(list, before + 2);
-    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "client.type"), "GATEWAY_DEVICE");
-    ck_assert_pstr_eq(jstr(e, "client.gatewayDeviceId"), gateway);
-    ck_assert_pstr_eq(jstr(e, "client.remoteCommandId"), cmd);
+    assert_strings(e, (const char *const[]){"lockingDeviceId", lock, "client.type",
+                                            "GATEWAY_DEVICE", "client.gatewayDeviceId", gateway,
+                                            "client.remoteCommandId", cmd, NULL});
     ck_assert_int_eq(jbool(e, "granted"), 1);
     ck_assert_int_eq(jint(e, "logEntrySequenceNumber"), 2);
     ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T08:01:10Z");
@@ -321,7 +268,7 @@ START_TEST(command_expires_unread_when_its_lock_is_dissociated)
     command(&t, gateway, lock, T0, "2030-01-01T08:05:00Z", cmd);
     snprintf(path, sizeof(path), "/gateway-device-association/%s", association);
     json_object_put(admin(&t, "DELETE", path, NULL, 204));
-    json_object_put(advance(&t, "{\"to\":\"2030-01-01T08:05:00Z\"}"));
+    advance(&t, "{\"to\":\"2030-01-01T08:05:00Z\"}");
     o = get(&t, "/remote-command/%s", cmd);
     ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
     json_object_put(o);
@@ -381,11 +328,11 @@ START_TEST(daily_heartbeat_uploads_boot_and_lock_entries)
     ck_assert_int_eq(jint(e, "logEntry.sequenceNumber"), 2);
     ck_assert_pstr_eq(jstr(e, "logEntry.datetime"), "2030-01-02T08:00:00Z");
     e = json_object_array_get_idx(list, json_object_array_length(list) - 1);
-    ck_assert_pstr_eq(jstr(e, "eventType"), "LockingDeviceSystemLogEntryReceived");
-    ck_assert_pstr_eq(jstr(e, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(e, "logEntryEventName"), "BATTERY_LOW");
-    ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T09:00:00Z");
-    ck_assert_pstr_eq(jstr(e, "occurredDatetime"), "2030-01-02T08:00:00Z");
+    assert_strings(e,
+                   (const char *const[]){"eventType", "LockingDeviceSystemLogEntryReceived",
+                                         "lockingDeviceId", lock, "logEntryEventName",
+                                         "BATTERY_LOW", "logEntryDatetime", "2030-01-01T09:00:00Z",
+                                         "occurredDatetime", "2030-01-02T08:00:00Z", NULL});
     json_object_put(list);
 
     expect_advance(&t, "{\"by\":\"P2D\"}", 2, 2);
@@ -433,11 +380,5 @@ static Suite *gateway_story_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gateway_story_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(gateway_story_suite());
 }

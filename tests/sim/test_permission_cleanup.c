@@ -15,60 +15,17 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
 
 /* Moves the clock, checks how many jobs ran (no events: removal is silent), and logs the
  * admin in again, since a token lasts one hour of virtual time. */
 static void expect_advance(struct tenant *t, const char *body, int64_t jobs)
 {
-    char path[128];
-    json_object *o;
+    json_object *o = advance_clock(t, body);
 
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    o = control("POST", path, body, 200);
     ck_assert_int_eq(jint(o, "jobsRun"), jobs);
     ck_assert_int_eq(jint(o, "eventsEmitted"), 0);
     json_object_put(o);
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-}
-
-/* A user with an activated phone. */
-static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64])
-{
-    char body[256];
-    json_object *inv, *accepted;
-
-    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
-    accepted = control("POST", "/invitations/accept", body, 201);
-    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
-    json_object_put(inv);
-    json_object_put(accepted);
 }
 
 /* The body of a permission for user at lock ending at end; recurring adds a schedule. */
@@ -135,7 +92,7 @@ START_TEST(permissions_go_fourteen_days_after_their_end)
     char path[128];
 
     new_system(&t);
-    make_phone(&t, user, phone);
+    make_phone(&t, user, phone, NULL);
     post_id(&t, "/locking-device", "{\"name\":\"Door\"}", lock);
     permit(&t, user, lock, "2030-01-02T08:00:00Z", 0, a);
     permit(&t, user, lock, "2030-01-11T08:00:00Z", 0, b);
@@ -245,11 +202,5 @@ static Suite *permission_cleanup_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(permission_cleanup_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(permission_cleanup_suite());
 }

@@ -17,77 +17,14 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
- * since a token lasts one hour of virtual time. */
-static void advance(struct tenant *t, const char *body)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    json_object_put(control("POST", path, body, 200));
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-}
-
-/* A user with an activated phone: invitation (delivery NONE) accepted through the control
- * API. */
-static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64],
-                       char invitation_id[64])
-{
-    char body[256];
-    json_object *inv, *accepted;
-
-    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
-    ck_assert_ptr_nonnull(jstr(inv, "invitationCode"));
-    snprintf(invitation_id, 64, "%s", jstr(inv, "id"));
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
-    accepted = control("POST", "/invitations/accept", body, 201);
-    ck_assert_ptr_nonnull(jstr(accepted, "operatingDeviceId"));
-    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
-    json_object_put(inv);
-    json_object_put(accepted);
-}
 
 /* A factory-fresh lock claimed by phone into a new placeholder; returns the claim answer. */
 static json_object *make_lock(const struct tenant *t, const char *phone_id, char lock_id[64],
                               char serial[64])
 {
-    char body[256], path[128];
-    json_object *hw =
-        control("POST", "/hardware/locking-devices", "{\"hardwareModel\":\"PADLOCK\"}", 201);
-
-    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
-    json_object_put(hw);
-    post_id(t, "/locking-device", "{\"name\":\"Front door\"}", lock_id);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    return control("POST", path, body, 200);
-}
-
-/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
-static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
-                          int online, const char *offline_key)
-{
-    char body[4096], path[128], key[2048] = "";
-
-    if (offline_key != NULL)
-        ck_assert_int_lt(snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key),
-                         (int)sizeof(key));
-    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
-    snprintf(body, sizeof(body),
-             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
-             operation, online ? "true" : "false", key);
-    return control("POST", path, body, 200);
+    new_lock(t, "Front door", lock_id);
+    return claim_new_lock(phone_id, lock_id, PADLOCK, serial);
 }
 
 /* A visit answer: granted or not, whose audit entry has this sequence number. */
@@ -119,13 +56,12 @@ static void expect_audit_pair(json_object *list, size_t i, int64_t sequence, con
     ck_assert_int_eq(jbool(v2, "granted"), granted);
     ck_assert_pstr_eq(jstr(v1, "logEntryDatetime"), entry_at);
     ck_assert_pstr_eq(jstr(v2, "logEntryDatetime"), entry_at);
-    ck_assert_pstr_eq(jstr(v1, "occurredDatetime"), received_at);
-    ck_assert_pstr_eq(jstr(v1, "lockingDeviceId"), lock_id);
-    ck_assert_pstr_eq(jstr(v1, "operatingDeviceId"), phone_id);
-    ck_assert_pstr_eq(jstr(v1, "userId"), user_id);
-    ck_assert_pstr_eq(jstr(v2, "client.type"), "OPERATING_DEVICE");
-    ck_assert_pstr_eq(jstr(v2, "client.operatingDeviceId"), phone_id);
-    ck_assert_pstr_eq(jstr(v2, "client.userId"), user_id);
+    assert_strings(v1, (const char *const[]){"occurredDatetime", received_at, "lockingDeviceId",
+                                             lock_id, "operatingDeviceId", phone_id, "userId",
+                                             user_id, NULL});
+    assert_strings(v2, (const char *const[]){"client.type", "OPERATING_DEVICE",
+                                             "client.operatingDeviceId", phone_id, "client.userId",
+                                             user_id, NULL});
 }
 
 /* The audit log endpoint's entries of lock_id, oldest first: sequence numbers and granted. */
@@ -165,24 +101,6 @@ static size_t pending_entries(const char *serial, const char *held_by)
     return n;
 }
 
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
 /* ---- the story ------------------------------------------------------------------------ */
 
 /* Invitation, activation, claim: the phone's and the lock's first events. */
@@ -220,14 +138,12 @@ static void story_begins(struct tenant *t, char user[64], char phone[64], char l
     ck_assert_pstr_eq(jstr(ev, "userId"), user);
     ck_assert_pstr_eq(jstr(ev, "role"), "USER");
     ev = json_object_array_get_idx(list, 2);
-    ck_assert_pstr_eq(jstr(ev, "operatingDeviceId"), phone);
-    ck_assert_pstr_eq(jstr(ev, "userId"), user);
-    ck_assert_pstr_eq(jstr(ev, "invitationId"), invitation);
+    assert_strings(ev, (const char *const[]){"operatingDeviceId", phone, "userId", user,
+                                             "invitationId", invitation, NULL});
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 3), "operatingDeviceId"), phone);
     ev = json_object_array_get_idx(list, 4);
-    ck_assert_pstr_eq(jstr(ev, "lockingDeviceId"), lock);
-    ck_assert_pstr_eq(jstr(ev, "userId"), user);
-    ck_assert_pstr_eq(jstr(ev, "serialNumber"), serial);
+    assert_strings(ev, (const char *const[]){"lockingDeviceId", lock, "userId", user,
+                                             "serialNumber", serial, NULL});
     ev = json_object_array_get_idx(list, 5);
     ck_assert_pstr_eq(jstr(ev, "logEntryEventName"), "BOOT");
     ck_assert_int_eq(jint(ev, "logEntrySequenceNumber"), 1);
@@ -411,11 +327,5 @@ static Suite *phone_story_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(phone_story_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(phone_story_suite());
 }

@@ -17,9 +17,6 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
-
 #define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
 #define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
 #define ISSUED "LockingDeviceCertificateIssued"
@@ -28,86 +25,15 @@
 #define V2 "LockingDeviceAuditLogEntryReceivedV2"
 #define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
 
-static int emu_ok;
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-/* Moves the system's clock (body: {"by": ...} or {"to": ...}); logs the admin in again,
- * since a token lasts one hour of virtual time. */
-static void advance(struct tenant *t, const char *body)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/systems/%s/clock/advance", t->system_id);
-    json_object_put(control("POST", path, body, 200));
-    ck_assert_int_eq(tenant_login(&emu, t, t->admin_id, t->access_key, t->token, sizeof(t->token)),
-                     200);
-}
-
-/* One Bluetooth session; offline_key may be NULL. Returns the answer (caller puts). */
-static json_object *visit(const char *phone_id, const char *lock_id, const char *operation,
-                          int online, const char *offline_key)
-{
-    char body[2048], path[128], key[1400] = "";
-
-    if (offline_key != NULL)
-        snprintf(key, sizeof(key), ",\"offlineKey\":\"%s\"", offline_key);
-    snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone_id);
-    snprintf(body, sizeof(body),
-             "{\"lockingDeviceId\":\"%s\",\"operation\":\"%s\",\"online\":%s%s}", lock_id,
-             operation, online ? "true" : "false", key);
-    return control("POST", path, body, 200);
-}
-
-static void emu_setup(void)
-{
-    emu_ok = emu_start(&emu, NULL) == 0;
-    if (!emu_ok)
-        fprintf(stderr, "the emulator did not start; see %s/stderr.log\n", emu.dir);
-}
-
-static void emu_teardown(void)
-{
-    emu_stop(&emu);
-}
-
-static void new_system(struct tenant *t)
-{
-    ck_assert_msg(emu_ok, "the emulator did not start");
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
-}
-
-/* A user with an activated phone (an invitation with delivery NONE, accepted). */
-static void make_phone(const struct tenant *t, char user_id[64], char phone_id[64])
-{
-    char body[256];
-    json_object *inv, *accepted;
-
-    post_id(t, "/user", "{\"role\":\"USER\"}", user_id);
-    snprintf(body, sizeof(body), "{\"userId\":\"%s\",\"deliveryMechanism\":\"NONE\"}", user_id);
-    inv = admin(t, "POST", "/operating-device-invitation", body, 201);
-    snprintf(body, sizeof(body), "{\"invitationCode\":\"%s\"}", jstr(inv, "invitationCode"));
-    accepted = control("POST", "/invitations/accept", body, 201);
-    snprintf(phone_id, 64, "%s", jstr(accepted, "operatingDeviceId"));
-    json_object_put(inv);
-    json_object_put(accepted);
-}
 
 /* A physical lock made from hardware (the body of POST /hardware/locking-devices), claimed
  * by phone into a new placeholder; returns the claim answer (the locking device). */
 static json_object *claim_lock(const struct tenant *t, const char *phone_id, const char *hardware,
                                char lock_id[64], char serial[64])
 {
-    char body[256], path[128];
-    json_object *hw = control("POST", "/hardware/locking-devices", hardware, 201);
-
-    snprintf(serial, 64, "%s", jstr(hw, "serialNumber"));
-    json_object_put(hw);
-    post_id(t, "/locking-device", "{\"name\":\"Gate\"}", lock_id);
-    snprintf(path, sizeof(path), "/operating-devices/%s/claim", phone_id);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"serialNumber\":\"%s\"}", lock_id,
-             serial);
-    return control("POST", path, body, 200);
+    new_lock(t, "Gate", lock_id);
+    return claim_new_lock(phone_id, lock_id, hardware, serial);
 }
 
 /* A year of OPEN for user at lock (operating keys valid for the default eight days). */
@@ -157,6 +83,16 @@ static void expect_rekey(json_object *v, int csr, int issued, int installed, con
         ck_assert_int_eq(jbool(v, "reKeying.certificateIssued"), issued);
     ck_assert_int_eq(jbool(v, "reKeying.certificateInstalled"), installed);
     ck_assert_pstr_eq(jstr(v, "reKeying.stage"), stage);
+}
+
+/* One session without an offline key whose answer must report these re-keying steps. */
+static void visit_expecting(const char *phone_id, const char *lock_id, const char *operation,
+                            int online, int csr, int issued, int installed, const char *stage)
+{
+    json_object *v = visit(phone_id, lock_id, operation, online, NULL);
+
+    expect_rekey(v, csr, issued, installed, stage);
+    json_object_put(v);
 }
 
 static size_t count_type(json_object *list, const char *type, size_t *first)
@@ -211,6 +147,20 @@ static void expect_certificate(const struct tenant *t, const char *lock, const c
     json_object_put(hw);
 }
 
+/* A new system where user's phone claimed a lock made from hardware (as claim_lock) and may
+ * open it (permit); returns the claim answer (caller puts). */
+static json_object *story_lock(struct tenant *t, char user[64], char phone[64],
+                               const char *hardware, char lock[64], char serial[64])
+{
+    json_object *claimed;
+
+    new_system(t);
+    make_phone(t, user, phone, NULL);
+    claimed = claim_lock(t, phone, hardware, lock, serial);
+    permit(t, user, lock);
+    return claimed;
+}
+
 /* ---- the stories ---------------------------------------------------------------------- */
 
 START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
@@ -222,16 +172,13 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     json_object *o, *list, *v;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone);
-    o = claim_lock(&t, phone,
+    o = story_lock(&t, user, phone,
                    "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P40D\","
                    "\"reKeyingWindow\":\"P10D\"}",
                    lock, serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-02-10T08:00:00Z");
     ck_assert_int_eq(jbool(o, "operationalCertificate.eligibleForReKeying"), 0);
     json_object_put(o);
-    permit(&t, user, lock);
     o = hardware_of(serial);
     snprintf(old_pem, sizeof(old_pem), "%s", jstr(o, "operationalCertificate.certificatePem"));
     json_object_put(o);
@@ -279,9 +226,7 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     json_object_put(o);
 
     /* Done: the next visit re-keys nothing, and the new certificate has its own window. */
-    v = visit(phone, lock, "lock", 1, NULL);
-    expect_rekey(v, 0, 0, 0, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "lock", 1, 0, 0, 0, "NONE");
     advance(&t, "{\"to\":\"2030-03-02T09:00:00Z\"}");
     list = events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 2);
@@ -301,13 +246,11 @@ START_TEST(offline_rekeying_takes_two_visits)
     static const char *const sync2_events[] = {V1, V2, SYSTEM_ENTRY, COMPLETED, NULL};
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64], path[256];
-    json_object *o, *list, *v;
+    json_object *o, *list;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone);
-    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
-    permit(&t, user, lock);
+    json_object_put(
+        story_lock(&t, user, phone, "{\"hardwareModel\":\"SWING_HANDLE\"}", lock, serial));
     json_object_put(sync_phone(phone));
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
     json_object_put(admin(&t, "POST", path, NULL, 204));
@@ -317,9 +260,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     list = events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
-    v = visit(phone, lock, "unlock", 0, NULL);
-    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 0, 1, 0, 0, "CSR_CREATED");
     list = events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(list), before); /* the CSR is on the phone */
     json_object_put(list);
@@ -342,9 +283,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     expect_certificate(&t, lock, serial, "2031-01-01T08:00:00Z", 1); /* not installed yet */
 
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "lock", 0, NULL);
-    expect_rekey(v, 0, 0, 1, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "lock", 0, 0, 0, 1, "NONE");
     o = hardware_of(serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"),
                       "2031-01-01T08:02:00Z"); /* a year from its issuance */
@@ -369,24 +308,17 @@ START_TEST(offline_csr_then_online_visit_installs_once)
 {
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64], path[256];
-    json_object *v;
 
-    new_system(&t);
-    make_phone(&t, user, phone);
-    json_object_put(claim_lock(&t, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
-    permit(&t, user, lock);
+    json_object_put(
+        story_lock(&t, user, phone, "{\"hardwareModel\":\"KEY_DEPOSIT\"}", lock, serial));
     json_object_put(sync_phone(phone));
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
     json_object_put(admin(&t, "POST", path, NULL, 204));
 
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "unlock", 0, NULL);
-    expect_rekey(v, 1, 0, 0, "CSR_CREATED");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 0, 1, 0, 0, "CSR_CREATED");
     advance(&t, "{\"by\":\"PT1M\"}");
-    v = visit(phone, lock, "unlock", 1, NULL);
-    expect_rekey(v, 0, -1, 1, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 1, 0, -1, 1, "NONE");
     expect_four_events(&t, lock, "2031-01-01T08:00:00Z", "2031-01-01T08:02:00Z");
     expect_certificate(&t, lock, serial, "2031-01-01T08:02:00Z", 0);
 }
@@ -403,18 +335,13 @@ START_TEST(expired_certificate_refuses_sessions)
     json_object *o, *list, *v;
     size_t before;
 
-    new_system(&t);
-    make_phone(&t, user, phone);
-    o = claim_lock(&t, phone,
+    o = story_lock(&t, user, phone,
                    "{\"hardwareModel\":\"CONTROLLER\",\"operationalCertificateLifetime\":\"P1D\","
                    "\"reKeyingWindow\":\"PT1H\"}",
                    lock, serial);
     ck_assert_pstr_eq(jstr(o, "operationalCertificate.expirationDatetime"), "2030-01-02T08:00:00Z");
     json_object_put(o);
-    permit(&t, user, lock);
-    v = visit(phone, lock, "unlock", 1, NULL);
-    expect_rekey(v, 0, 0, 0, "NONE");
-    json_object_put(v);
+    visit_expecting(phone, lock, "unlock", 1, 0, 0, 0, "NONE");
 
     advance(&t, "{\"to\":\"2030-01-02T07:00:00Z\"}");
     list = events(&t, ELIGIBLE);
@@ -482,11 +409,5 @@ static Suite *rekeying_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(rekeying_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(rekeying_suite());
 }
