@@ -101,7 +101,8 @@ int webhook_signature_ok(const char *secret, const char *id, const char *ts, con
     if (header == NULL)
         return 0;
     if (strncmp(secret, "whsec_", 6) == 0) {
-        key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)strlen(secret + 6));
+        size_t encoded_len = strlen(secret) - 6; /* GCC 12 misjudges strlen(secret + 6) */
+        key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)encoded_len);
         for (const char *p = secret + strlen(secret); p > secret && p[-1] == '='; p--)
             key_len--;
     } else {
