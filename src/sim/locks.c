@@ -325,6 +325,40 @@ enum status sim_upload(struct db *db, const struct system_row *system, const cha
     return st;
 }
 
+enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
+                                 const char *phone_id, const struct lock_state *lock,
+                                 int64_t now, int *uploaded)
+{
+    struct pending_entry *rows;
+    int64_t after = 0;
+    size_t n = 0;
+    int count = 0;
+    enum status st;
+
+    /* Entries of a lock outside this system stay with the phone: the long way. */
+    if (strcmp(lock->system_id, system->id) != 0 || lock->locking_device_id[0] == '\0') {
+        st = store_pending_hand_over(db, lock->serial_number, phone_id);
+        return st == ST_OK ? sim_upload(db, system, phone_id, now, uploaded) : st;
+    }
+    /* The phone's sync left it only entries of other systems' locks, which an upload skips;
+     * the lock's own entries are received in their order, as the upload would. */
+    rows = malloc(UPLOAD_BATCH * sizeof(*rows));
+    st = rows ? ST_OK : ST_NOMEM;
+    do {
+        if (st == ST_OK)
+            st = store_pending_in_lock(db, lock->serial_number, after, rows, UPLOAD_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++) {
+            after = rows[i].seq;
+            st = receive_entry(db, system, &rows[i], lock, now);
+            count += st == ST_OK;
+        }
+    } while (st == ST_OK && n == UPLOAD_BATCH);
+    if (uploaded != NULL)
+        *uploaded = count;
+    free(rows);
+    return st;
+}
+
 enum status sim_certificate_make_eligible(struct db *db, const struct system_row *system,
                                           const char *locking_device_id, const char *profile,
                                           int64_t now)

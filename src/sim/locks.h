@@ -62,6 +62,15 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
 enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
                        int64_t now, int *uploaded);
 
+/* The end of an online session: the lock hands its entries to phone_id, whose own sync has
+ * just uploaded everything else it carried, and the phone passes them straight on. Leaves
+ * the database as store_pending_hand_over() then sim_upload() would, without moving each
+ * entry to the phone first or reading the lock again: lock is its current state (a brief
+ * read will do). *uploaded (may be NULL) receives the count. */
+enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
+                                 const char *phone_id, const struct lock_state *lock,
+                                 int64_t now, int *uploaded);
+
 /* Job: a certificate entered its re-keying window (payload: the profile). A re-keyed
  * certificate reschedules its own job, so an outdated one finds nothing to do. */
 enum status sim_job_certificate_eligible(struct db *db, const struct system_row *system,

@@ -210,10 +210,12 @@ static enum status run_session(struct db *db, const struct system_row *system,
     /* Re-keying is an administrative conversation: it needs a permission, not an offline key. */
     if (st == ST_OK && r->granted && v->offline_key == NULL)
         st = sim_rekey_visit(db, system, phone->id, lock, v->online, now, &r->rekey);
-    if (st == ST_OK)
-        st = store_pending_hand_over(db, lock->serial_number, phone->id);
+    /* Online, the sync has just uploaded what the phone carried: the lock's entries go on
+     * to the platform at once. Offline, the phone keeps them until its next sync. */
     if (st == ST_OK && v->online)
-        st = sim_upload(db, system, phone->id, now, &r->entries_handed_over);
+        st = sim_upload_from_lock(db, system, phone->id, lock, now, &r->entries_handed_over);
+    else if (st == ST_OK)
+        st = store_pending_hand_over(db, lock->serial_number, phone->id);
     return st;
 }
 

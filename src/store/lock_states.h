@@ -70,6 +70,11 @@ enum status store_pending_hand_over(struct db *db, const char *serial, const cha
 enum status store_pending_list(struct db *db, const char *holder, int64_t after_seq,
                                struct pending_entry *rows, size_t cap, size_t *n);
 
+/* Entries the lock itself still holds (holder LOCK_HOLDER) with seq > after_seq, oldest
+ * first. */
+enum status store_pending_in_lock(struct db *db, const char *serial, int64_t after_seq,
+                                  struct pending_entry *rows, size_t cap, size_t *n);
+
 /* Entries of a lock by any holder, oldest first (the hardware view). */
 enum status store_pending_of_lock(struct db *db, const char *serial, struct pending_entry *rows,
                                   size_t cap, size_t *n);
