@@ -178,9 +178,11 @@ static enum status check_offline_key(struct db *db, const struct system_row *sys
     return st;
 }
 
+/* Stored in the lock's log, or, when the platform receives it in this session, only
+ * numbered: storing it would last only until the upload deletes it. */
 static enum status log_audit(struct db *db, const struct lock_state *lock,
                              const struct operating_device_row *phone, const char *operation,
-                             int granted, int64_t now, struct pending_entry *e)
+                             int granted, int64_t now, int store, struct pending_entry *e)
 {
     memset(e, 0, sizeof(*e));
     snprintf(e->entry.kind, sizeof(e->entry.kind), LOG_KIND_AUDIT);
@@ -190,7 +192,10 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
     snprintf(e->entry.user_id, sizeof(e->entry.user_id), "%s", phone->user_id);
     e->entry.occurred_at = now;
     e->entry.granted = granted;
-    return sim_lock_log(db, lock->serial_number, e);
+    if (store)
+        return sim_lock_log(db, lock->serial_number, e);
+    snprintf(e->serial_number, sizeof(e->serial_number), "%s", lock->serial_number);
+    return store_pending_number(db, e);
 }
 
 /* The session itself, once the lock accepted it. */
@@ -200,14 +205,19 @@ static enum status run_session(struct db *db, const struct system_row *system,
                                const struct visit_request *v, int64_t now, struct visit_report *r)
 {
     const char *type = sim_operation_type(v->operation);
+    int direct = v->online && sim_lock_in_system(lock, system); /* the platform gets it now */
+    int64_t mark = 0;
     enum status st = v->offline_key != NULL
                          ? check_offline_key(db, system, phone, v, now, &r->granted, r->reason,
                                              sizeof(r->reason))
                          : check_operating_keys(db, phone, v->locking_device_id, type, now,
                                                 &r->granted, r->reason, sizeof(r->reason));
 
+    /* Online, every entry stored after mark was logged after the audit entry. */
+    if (st == ST_OK && direct)
+        st = store_pending_last_seq(db, &mark);
     if (st == ST_OK)
-        st = log_audit(db, lock, phone, v->operation, r->granted, now, &r->audit);
+        st = log_audit(db, lock, phone, v->operation, r->granted, now, !direct, &r->audit);
     /* Re-keying is an administrative conversation: it needs a permission, not an offline key. */
     if (st == ST_OK && r->granted && v->offline_key == NULL)
         st = sim_rekey_visit(db, system, phone->id, device, lock, v->online, now,
@@ -215,7 +225,8 @@ static enum status run_session(struct db *db, const struct system_row *system,
     /* Online, the sync has just uploaded what the phone carried: the lock's entries go on
      * to the platform at once. Offline, the phone keeps them until its next sync. */
     if (st == ST_OK && v->online)
-        st = sim_upload_from_lock(db, system, phone->id, lock, now, &r->entries_handed_over);
+        st = sim_upload_from_lock(db, system, phone->id, lock, direct ? &r->audit : NULL, mark,
+                                  now, &r->entries_handed_over);
     else if (st == ST_OK)
         st = store_pending_hand_over(db, lock->serial_number, phone->id);
     return st;
