@@ -1,5 +1,6 @@
 #include "sim/locks.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,7 +290,8 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
         if (st == ST_OK && strcmp(r->event_name, LOCK_EVENT_REKEYED) == 0)
             st = complete_rekeying(db, system, s, now);
     }
-    return st == ST_OK ? store_pending_delete(db, p->seq) : st;
+    /* An entry received as the lock logged it was never stored (seq 0). */
+    return st == ST_OK && p->seq != 0 ? store_pending_delete(db, p->seq) : st;
 }
 
 enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
@@ -322,6 +324,60 @@ enum status sim_upload(struct db *db, const struct system_row *system, const cha
         *uploaded = count;
     free(rows);
     free(s);
+    return st;
+}
+
+int sim_lock_in_system(const struct lock_state *lock, const struct system_row *system)
+{
+    return strcmp(lock->system_id, system->id) == 0 && lock->locking_device_id[0] != '\0';
+}
+
+enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
+                                 const char *phone_id, const struct lock_state *lock,
+                                 const struct pending_entry *unstored, int64_t mark,
+                                 int64_t now, int *uploaded)
+{
+    struct pending_entry *rows, held;
+    int64_t after = 0;
+    size_t n = 0;
+    int count = 0, held_done = unstored == NULL;
+    enum status st;
+
+    /* Entries of a lock outside this system stay with the phone: the long way. */
+    if (!sim_lock_in_system(lock, system)) {
+        assert(unstored == NULL);
+        st = store_pending_hand_over(db, lock->serial_number, phone_id);
+        return st == ST_OK ? sim_upload(db, system, phone_id, now, uploaded) : st;
+    }
+    if (unstored != NULL)
+        held = *unstored; /* receiving names the entry: the caller's copy stays as logged */
+    /* The phone's sync left it only entries of other systems' locks, which an upload skips;
+     * the lock's own entries are received in their order, as the upload would, the unstored
+     * one where its seq would have put it: after every entry up to mark. */
+    rows = malloc(UPLOAD_BATCH * sizeof(*rows));
+    st = rows ? ST_OK : ST_NOMEM;
+    do {
+        if (st == ST_OK)
+            st = store_pending_in_lock(db, lock->serial_number, after, rows, UPLOAD_BATCH, &n);
+        for (size_t i = 0; st == ST_OK && i < n; i++) {
+            after = rows[i].seq;
+            if (!held_done && rows[i].seq > mark) {
+                held_done = 1;
+                st = receive_entry(db, system, &held, lock, now);
+                count += st == ST_OK;
+            }
+            if (st == ST_OK)
+                st = receive_entry(db, system, &rows[i], lock, now);
+            count += st == ST_OK;
+        }
+    } while (st == ST_OK && n == UPLOAD_BATCH);
+    if (st == ST_OK && !held_done) {
+        st = receive_entry(db, system, &held, lock, now);
+        count += st == ST_OK;
+    }
+    if (uploaded != NULL)
+        *uploaded = count;
+    free(rows);
     return st;
 }
 

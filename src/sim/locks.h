@@ -62,6 +62,22 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
 enum status sim_upload(struct db *db, const struct system_row *system, const char *holder,
                        int64_t now, int *uploaded);
 
+/* Whether the lock is claimed into system (an upload receives its entries). */
+int sim_lock_in_system(const struct lock_state *lock, const struct system_row *system);
+
+/* The end of an online session: the lock hands its entries to phone_id, whose own sync has
+ * just uploaded everything else it carried, and the phone passes them straight on. Leaves
+ * the database as store_pending_hand_over() then sim_upload() would, without moving each
+ * entry to the phone first or reading the lock again: lock is its current state (a brief
+ * read will do). unstored (may be NULL) is an entry the lock logged in this session but
+ * that was only numbered (store_pending_number), not stored: it is received after the
+ * stored entries with seq <= mark, where its own seq would have put it; it needs a lock in
+ * the system (sim_lock_in_system). *uploaded (may be NULL) receives the count. */
+enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
+                                 const char *phone_id, const struct lock_state *lock,
+                                 const struct pending_entry *unstored, int64_t mark,
+                                 int64_t now, int *uploaded);
+
 /* Job: a certificate entered its re-keying window (payload: the profile). A re-keyed
  * certificate reschedules its own job, so an outdated one finds nothing to do. */
 enum status sim_job_certificate_eligible(struct db *db, const struct system_row *system,

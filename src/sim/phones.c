@@ -178,9 +178,11 @@ static enum status check_offline_key(struct db *db, const struct system_row *sys
     return st;
 }
 
+/* Stored in the lock's log, or, when the platform receives it in this session, only
+ * numbered: storing it would last only until the upload deletes it. */
 static enum status log_audit(struct db *db, const struct lock_state *lock,
                              const struct operating_device_row *phone, const char *operation,
-                             int granted, int64_t now, struct pending_entry *e)
+                             int granted, int64_t now, int store, struct pending_entry *e)
 {
     memset(e, 0, sizeof(*e));
     snprintf(e->entry.kind, sizeof(e->entry.kind), LOG_KIND_AUDIT);
@@ -190,30 +192,43 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
     snprintf(e->entry.user_id, sizeof(e->entry.user_id), "%s", phone->user_id);
     e->entry.occurred_at = now;
     e->entry.granted = granted;
-    return sim_lock_log(db, lock->serial_number, e);
+    if (store)
+        return sim_lock_log(db, lock->serial_number, e);
+    snprintf(e->serial_number, sizeof(e->serial_number), "%s", lock->serial_number);
+    return store_pending_number(db, e);
 }
 
 /* The session itself, once the lock accepted it. */
 static enum status run_session(struct db *db, const struct system_row *system,
-                               const struct operating_device_row *phone, struct lock_state *lock,
+                               const struct operating_device_row *phone,
+                               const struct locking_device_row *device, struct lock_state *lock,
                                const struct visit_request *v, int64_t now, struct visit_report *r)
 {
     const char *type = sim_operation_type(v->operation);
+    int direct = v->online && sim_lock_in_system(lock, system); /* the platform gets it now */
+    int64_t mark = 0;
     enum status st = v->offline_key != NULL
                          ? check_offline_key(db, system, phone, v, now, &r->granted, r->reason,
                                              sizeof(r->reason))
                          : check_operating_keys(db, phone, v->locking_device_id, type, now,
                                                 &r->granted, r->reason, sizeof(r->reason));
 
+    /* Online, every entry stored after mark was logged after the audit entry. */
+    if (st == ST_OK && direct)
+        st = store_pending_last_seq(db, &mark);
     if (st == ST_OK)
-        st = log_audit(db, lock, phone, v->operation, r->granted, now, &r->audit);
+        st = log_audit(db, lock, phone, v->operation, r->granted, now, !direct, &r->audit);
     /* Re-keying is an administrative conversation: it needs a permission, not an offline key. */
     if (st == ST_OK && r->granted && v->offline_key == NULL)
-        st = sim_rekey_visit(db, system, phone->id, lock, v->online, now, &r->rekey);
-    if (st == ST_OK)
-        st = store_pending_hand_over(db, lock->serial_number, phone->id);
+        st = sim_rekey_visit(db, system, phone->id, device, lock, v->online, now,
+                             &r->rekey);
+    /* Online, the sync has just uploaded what the phone carried: the lock's entries go on
+     * to the platform at once. Offline, the phone keeps them until its next sync. */
     if (st == ST_OK && v->online)
-        st = sim_upload(db, system, phone->id, now, &r->entries_handed_over);
+        st = sim_upload_from_lock(db, system, phone->id, lock, direct ? &r->audit : NULL, mark,
+                                  now, &r->entries_handed_over);
+    else if (st == ST_OK)
+        st = store_pending_hand_over(db, lock->serial_number, phone->id);
     return st;
 }
 
@@ -243,16 +258,19 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     }
     if (st == ST_OK && v->online)
         st = sim_phone_sync(db, system, phone, now, &r->sync);
-    /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again. */
+    /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again;
+     * an uploaded re-keying entry changes the platform's certificate of the device. */
     if (st == ST_OK && v->online && r->sync.certificates_issued > 0)
         st = store_lock_state_brief_of_device(db, device.id, lock);
+    if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
+        st = store_locking_device_get(db, system->id, v->locking_device_id, &device);
     if (st == ST_OK && lock->op_not_after <= now) {
         timefmt_format_datetime(lock->op_not_after, when);
         snprintf(r->reason, sizeof(r->reason),
                  "the lock refused the session: its operational certificate expired at %s", when);
         r->refused = 1;
     } else if (st == ST_OK) {
-        st = run_session(db, system, phone, lock, v, now, r);
+        st = run_session(db, system, phone, &device, lock, v, now, r);
     }
     free(lock);
     return st;

@@ -91,20 +91,20 @@ static int rekey_moves(const struct lock_state *s, const struct locking_device_r
 }
 
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
-                            const char *operating_device_id, struct lock_state *s, int online,
-                            int64_t now, struct rekey_report *r)
+                            const char *operating_device_id,
+                            const struct locking_device_row *device, struct lock_state *s,
+                            int online, int64_t now, struct rekey_report *r)
 {
-    struct locking_device_row d;
-    enum status st = store_locking_device_get(db, system->id, s->locking_device_id, &d);
+    enum status st = ST_OK;
 
     memset(r, 0, sizeof(*r));
     snprintf(r->stage, sizeof(r->stage), "%s", s->rekey_stage);
     /* Most visits change nothing: only re-keying reads and rewrites the certificates. */
-    if (st != ST_OK || !rekey_moves(s, &d, online))
+    if (!rekey_moves(s, device, online))
         return st;
     if (!s->has_pems)
         st = store_lock_state_get(db, s->serial_number, s);
-    if (st == ST_OK && strcmp(s->rekey_stage, "NONE") == 0 && d.operational.eligible) {
+    if (st == ST_OK && strcmp(s->rekey_stage, "NONE") == 0 && device->operational.eligible) {
         st = create_csr(s);
         r->csr_created = st == ST_OK;
         if (!online)

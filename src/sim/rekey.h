@@ -11,6 +11,7 @@
 #define KE_SIM_REKEY_H
 
 #include "store/lock_states.h"
+#include "store/locking_devices.h"
 #include "store/systems.h"
 
 struct rekey_report {
@@ -21,10 +22,12 @@ struct rekey_report {
 };
 
 /* The steps one visit allows. s may be a brief read: when re-keying moves on it is read in
- * full, updated and stored; otherwise nothing is written. */
+ * full, updated and stored; otherwise nothing is written. device is the platform's current
+ * row of the lock's locking device (the visit has read it already). */
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
-                            const char *operating_device_id, struct lock_state *s, int online,
-                            int64_t now, struct rekey_report *report);
+                            const char *operating_device_id,
+                            const struct locking_device_row *device, struct lock_state *s,
+                            int online, int64_t now, struct rekey_report *report);
 
 /* At a phone's sync: every CSR it carries reaches the platform, which issues certificates.
  * *issued (may be NULL) receives the count. */

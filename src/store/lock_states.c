@@ -211,6 +211,27 @@ static enum status next_sequence(struct db *db, const char *serial, int64_t *out
     return db_exec_one(db, s);
 }
 
+enum status store_pending_number(struct db *db, struct pending_entry *e)
+{
+    assert(db_in_transaction(db));
+    snprintf(e->holder, sizeof(e->holder), "%s", LOCK_HOLDER);
+    e->seq = 0;
+    return next_sequence(db, e->serial_number, &e->entry.sequence_number);
+}
+
+enum status store_pending_last_seq(struct db *db, int64_t *seq)
+{
+    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM lock_pending_entries";
+    sqlite3_stmt *s;
+    size_t n = 0;
+    enum status st;
+
+    *seq = 0;
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    return db_read_rows(s, read_int64, seq, 1, &n);
+}
+
 enum status store_pending_append(struct db *db, struct pending_entry *e)
 {
     static const char sql[] = "INSERT INTO lock_pending_entries (serial_number, holder, kind,"
@@ -317,6 +338,23 @@ enum status store_pending_list(struct db *db, const char *holder, int64_t after_
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, holder, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+    sqlite3_bind_int64(s, 3, after_seq);
+    return db_read_rows(s, read_pending, rows, cap, n);
+}
+
+enum status store_pending_in_lock(struct db *db, const char *serial, int64_t after_seq,
+                                  struct pending_entry *rows, size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT " PENDING_COLUMNS " FROM lock_pending_entries"
+                              " WHERE serial_number = ?1 AND holder = '" LOCK_HOLDER "'"
+                              " AND seq > ?3 ORDER BY seq LIMIT ?2";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
     sqlite3_bind_int64(s, 3, after_seq);
     return db_read_rows(s, read_pending, rows, cap, n);

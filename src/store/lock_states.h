@@ -63,12 +63,26 @@ enum status store_lock_state_update(struct db *db, const struct lock_state *s);
  * fields must be set. */
 enum status store_pending_append(struct db *db, struct pending_entry *e);
 
+/* Numbers an entry as store_pending_append() would (the lock's next sequence number,
+ * holder LOCK_HOLDER) without storing it: for an entry the platform receives at once. e->seq
+ * is 0. */
+enum status store_pending_number(struct db *db, struct pending_entry *e);
+
+/* The highest seq of any pending entry, 0 when there is none: entries appended later have
+ * a higher one. */
+enum status store_pending_last_seq(struct db *db, int64_t *seq);
+
 /* Moves every entry the lock holds to the phone holder (the lock hands its log over). */
 enum status store_pending_hand_over(struct db *db, const char *serial, const char *holder);
 
 /* Entries held by holder with seq > after_seq, oldest first. */
 enum status store_pending_list(struct db *db, const char *holder, int64_t after_seq,
                                struct pending_entry *rows, size_t cap, size_t *n);
+
+/* Entries the lock itself still holds (holder LOCK_HOLDER) with seq > after_seq, oldest
+ * first. */
+enum status store_pending_in_lock(struct db *db, const char *serial, int64_t after_seq,
+                                  struct pending_entry *rows, size_t cap, size_t *n);
 
 /* Entries of a lock by any holder, oldest first (the hardware view). */
 enum status store_pending_of_lock(struct db *db, const char *serial, struct pending_entry *rows,
