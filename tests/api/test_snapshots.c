@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include <pthread.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,17 +291,17 @@ END_TEST
 struct reader {
     struct emu *e;
     int allowed[2];
-    volatile int stop;
-    int reads, bad, last_bad;
+    atomic_int stop, reads;
+    int bad, last_bad;
 };
 
 static void *read_systems(void *arg)
 {
     struct reader *r = arg;
 
-    while (!r->stop) {
+    while (!atomic_load(&r->stop)) {
         int n = count_systems(r->e);
-        r->reads++;
+        atomic_fetch_add(&r->reads, 1);
         if (n != r->allowed[0] && n != r->allowed[1]) {
             r->bad++;
             r->last_bad = n;
@@ -322,13 +323,14 @@ START_TEST(readers_never_see_half_a_restore)
     rd.allowed[1] = count_systems(&emu);
     snapshot(&emu, "half-large");
     ck_assert_int_eq(pthread_create(&thread, NULL, read_systems, &rd), 0);
+    while (atomic_load(&rd.reads) == 0) /* on a loaded machine the thread may start late */
+        sleep_ms(1);
     for (int i = 0; i < 20; i++)
         ck_assert_int_eq(restore(&emu, i % 2 ? "half-large" : "half-small"), 200);
-    rd.stop = 1;
+    atomic_store(&rd.stop, 1);
     pthread_join(thread, NULL);
-    ck_assert_int_gt(rd.reads, 0);
-    ck_assert_msg(rd.bad == 0, "%d of %d reads saw %d systems (allowed %d or %d)", rd.bad, rd.reads,
-                  rd.last_bad, rd.allowed[0], rd.allowed[1]);
+    ck_assert_msg(rd.bad == 0, "%d of %d reads saw %d systems (allowed %d or %d)", rd.bad,
+                  atomic_load(&rd.reads), rd.last_bad, rd.allowed[0], rd.allowed[1]);
     ck_assert_int_eq(count_systems(&emu), rd.allowed[1]);
 }
 END_TEST
