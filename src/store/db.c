@@ -181,18 +181,6 @@ void db_use_template(const struct db_template *t)
     template = t;
 }
 
-/* A new store starts as the template. Should that fail, the store starts empty and the
- * migrations build it, as they do without a template. */
-static void start_from_template(void)
-{
-    if (template == NULL)
-        return;
-    if (db_is_memory)
-        template_fill(template, first_conn->handle);
-    else if (strncmp(db_path, "file:", 5) != 0 && access(db_path, F_OK) != 0)
-        template_create_file(template, db_path);
-}
-
 enum status db_open(const char *path)
 {
     static unsigned memory_counter;
@@ -209,13 +197,17 @@ enum status db_open(const char *path)
                  (long)getpid(), memory_counter++);
     else if (snprintf(db_path, sizeof(db_path), "%s", path) >= (int)sizeof(db_path))
         return ST_INVALID;
-    if (!db_is_memory)
-        start_from_template();
+    /* A new store starts as the template (should that fail, it starts empty and the
+     * migrations build it). A file is written before SQLite opens, and so creates, it; an
+     * in-memory store exists only once connected. */
+    if (template != NULL && !db_is_memory && strncmp(db_path, "file:", 5) != 0 &&
+        access(db_path, F_OK) != 0)
+        template_create_file(template, db_path);
     st = connect(&first_conn);
     if (st != ST_OK)
         return st;
-    if (db_is_memory)
-        start_from_template();
+    if (db_is_memory && template != NULL)
+        template_fill(template, first_conn->handle);
     if (!db_is_memory && (st = exec_sql(first_conn->handle, "PRAGMA journal_mode=WAL;")) != ST_OK)
         return st;
     thread_conn = first_conn;

@@ -331,16 +331,9 @@ enum status store_pending_list(struct db *db, const char *holder, int64_t after_
                                struct pending_entry *rows, size_t cap, size_t *n)
 {
     static const char sql[] = "SELECT " PENDING_COLUMNS " FROM lock_pending_entries"
-                              " WHERE holder = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2";
-    sqlite3_stmt *s;
-    enum status st;
+                              " WHERE holder = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, holder, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
-    sqlite3_bind_int64(s, 3, after_seq);
-    return db_read_rows(s, read_pending, rows, cap, n);
+    return db_list_page(db, sql, holder, after_seq, read_pending, rows, cap, n);
 }
 
 enum status store_pending_in_lock(struct db *db, const char *serial, int64_t after_seq,
@@ -348,16 +341,9 @@ enum status store_pending_in_lock(struct db *db, const char *serial, int64_t aft
 {
     static const char sql[] = "SELECT " PENDING_COLUMNS " FROM lock_pending_entries"
                               " WHERE serial_number = ?1 AND holder = '" LOCK_HOLDER "'"
-                              " AND seq > ?3 ORDER BY seq LIMIT ?2";
-    sqlite3_stmt *s;
-    enum status st;
+                              " AND seq > ?2 ORDER BY seq LIMIT ?3";
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
-    sqlite3_bind_int64(s, 3, after_seq);
-    return db_read_rows(s, read_pending, rows, cap, n);
+    return db_list_page(db, sql, serial, after_seq, read_pending, rows, cap, n);
 }
 
 enum status store_pending_of_lock(struct db *db, const char *serial, struct pending_entry *rows,

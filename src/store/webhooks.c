@@ -57,20 +57,21 @@ enum status store_webhook_subscription_delete(struct db *db, const char *system_
     return db_exec_scoped(db, sql, system_id, id);
 }
 
+static void read_flag(sqlite3_stmt *s, void *out, size_t i)
+{
+    ((int *)out)[i] = sqlite3_column_int(s, 0);
+}
+
 enum status store_webhook_any_pending(struct db *db, int *pending)
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending')";
     sqlite3_stmt *s;
     enum status st;
-    int rc;
 
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
-    rc = sqlite3_step(s);
-    *pending = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? ST_OK : db_status(rc);
+    return db_read_one(s, read_flag, pending);
 }
 
 static void read_subscriber(sqlite3_stmt *s, void *rows, size_t i)
