@@ -1,7 +1,9 @@
 #include "lib/json_patch.h"
 
+#include <ctype.h>
 #include <json-c/json_pointer.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const known_ops[] = {"add", "remove", "replace", "move", "copy", "test", NULL};
@@ -54,6 +56,41 @@ static enum status check_operation(json_object *op, size_t i, const char *const 
     return st;
 }
 
+/* RFC 6901 array index: "0", or digits without a leading zero. -1 when it is not one. */
+static long array_index(const char *token)
+{
+    size_t len = strlen(token);
+
+    if (len == 0 || len > 9 || (len > 1 && token[0] == '0'))
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)token[i]))
+            return -1;
+    return strtol(token, NULL, 10);
+}
+
+int json_patch_get(json_object *doc, const char *path, json_object **value)
+{
+    const char *slash = strrchr(path, '/');
+    json_object *parent = NULL;
+    char *parent_path;
+    long idx;
+    int rc;
+
+    if (json_pointer_get(doc, path, value) == 0)
+        return 0;
+    if (slash == NULL || (parent_path = strndup(path, (size_t)(slash - path))) == NULL)
+        return -1;
+    rc = json_pointer_get(doc, parent_path, &parent);
+    free(parent_path);
+    if (rc != 0 || !json_object_is_type(parent, json_type_array) ||
+        (idx = array_index(slash + 1)) < 0 || (size_t)idx >= json_object_array_length(parent) ||
+        json_object_array_get_idx(parent, (size_t)idx) != NULL)
+        return -1;
+    *value = NULL;
+    return 0;
+}
+
 static enum status run_operation(json_object *doc, json_object *op, size_t i,
                                  struct problem *p)
 {
@@ -65,7 +102,7 @@ static enum status run_operation(json_object *doc, json_object *op, size_t i,
     json_object_object_get_ex(op, "value", &jvalue);
     path = json_object_get_string(jpath);
     if (strcmp(json_object_get_string(jop), "test") == 0) {
-        if (json_pointer_get(doc, path, &current) != 0 || !json_object_equal(current, jvalue))
+        if (json_patch_get(doc, path, &current) != 0 || !json_object_equal(current, jvalue))
             return problem_set(p, ST_CONFLICT, "test operation [%zu] failed at '%s'", i, path);
         return ST_OK;
     }

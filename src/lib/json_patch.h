@@ -21,4 +21,8 @@
 enum status json_patch_apply(json_object *doc, json_object *patch,
                              const char *const *replaceable, struct problem *p);
 
+/* json_pointer_get(), except that an array element holding null is found (*value NULL):
+ * json-c 0.16 reports it missing, which would fail a `test` of a null it holds. */
+int json_patch_get(json_object *doc, const char *path, json_object **value);
+
 #endif

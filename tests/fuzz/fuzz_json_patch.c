@@ -64,7 +64,7 @@ static void check_replaced(json_object *doc, json_object *patch)
         }
         if (later)
             continue;
-        FUZZ_CHECK(json_pointer_get(doc, path, &now) == 0 && json_object_equal(now, value),
+        FUZZ_CHECK(json_patch_get(doc, path, &now) == 0 && json_object_equal(now, value),
                    "replace of '%s' not applied", path);
     }
 }

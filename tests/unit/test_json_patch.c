@@ -10,7 +10,7 @@
 
 static const char *const ORIGINAL =
     "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"role\":\"USER\","
-    "\"nested\":{\"list\":[1,2,{\"k\":null}]}}";
+    "\"nested\":{\"list\":[1,2,{\"k\":null},null]}}";
 static const char *const replaceable[] = {"/name", "/email", NULL};
 
 static json_object *doc;
@@ -225,7 +225,9 @@ static const char *const passing_tests[] = {
     "[{\"op\":\"test\",\"path\":\"/role\",\"value\":\"USER\"}]",
     "[{\"op\":\"test\",\"path\":\"/nested/list/1\",\"value\":2}]",
     "[{\"op\":\"test\",\"path\":\"/nested/list/2/k\",\"value\":null}]",
-    "[{\"op\":\"test\",\"path\":\"/nested\",\"value\":{\"list\":[1,2,{\"k\":null}]}}]",
+    "[{\"op\":\"test\",\"path\":\"/nested\",\"value\":{\"list\":[1,2,{\"k\":null},null]}}]",
+    /* json-c alone reports an array element holding null as missing */
+    "[{\"op\":\"test\",\"path\":\"/nested/list/3\",\"value\":null}]",
     "[{\"op\":\"test\",\"path\":\"/role\",\"value\":\"USER\"},"
     " {\"op\":\"test\",\"path\":\"/name\",\"value\":\"Alice\"}]",
 };
@@ -246,6 +248,10 @@ static const char *const failing_tests[] = {
     "[{\"op\":\"test\",\"path\":\"/nested/list/1\",\"value\":2.5}]",
     "[{\"op\":\"test\",\"path\":\"/nested/list/9\",\"value\":2}]",
     "[{\"op\":\"test\",\"path\":\"/missing\",\"value\":null}]",
+    "[{\"op\":\"test\",\"path\":\"/nested/list/3\",\"value\":0}]",
+    "[{\"op\":\"test\",\"path\":\"/nested/list/4\",\"value\":null}]",
+    "[{\"op\":\"test\",\"path\":\"/nested/list/03\",\"value\":null}]",
+    "[{\"op\":\"test\",\"path\":\"/nested/list/-\",\"value\":null}]",
     "[{\"op\":\"test\",\"path\":\"/nested\",\"value\":{\"list\":[1,2]}}]",
     "[{\"op\":\"test\",\"path\":\"/role\",\"value\":\"USER\"},"
     " {\"op\":\"test\",\"path\":\"/name\",\"value\":\"Bob\"}]",
@@ -291,7 +297,7 @@ START_TEST(replaced_value_outlives_patch)
     ck_assert_str_eq(member("email"), "b@x.io");
     ck_assert_str_eq(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
                      "{\"name\":\"Alice\",\"email\":\"b@x.io\",\"role\":\"USER\","
-                     "\"nested\":{\"list\":[1,2,{\"k\":null}]}}");
+                     "\"nested\":{\"list\":[1,2,{\"k\":null},null]}}");
 }
 END_TEST
 
