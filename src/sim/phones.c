@@ -18,7 +18,6 @@
 
 #define PHONE_CERT_LIFETIME (2 * 365 * 86400LL)
 #define KEYS_MAX 16
-#define PERMISSIONS_BATCH 32
 
 const char *sim_operation_type(const char *operation)
 {
@@ -50,61 +49,6 @@ enum status sim_phone_provision(struct db *db, const char *operating_device_id, 
     return st;
 }
 
-/* A bounded copy; snprintf's "%s" cost more than the key's insert around it. */
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    size_t n = strnlen(src, cap - 1);
-
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-/* One key per permission, valid for its validity duration but never past its end. */
-static enum status download_key(struct db *db, const char *phone_id,
-                                const struct permission_row *p, int64_t now)
-{
-    struct operating_key_row k = {0};
-
-    copy_text(k.operating_device_id, sizeof(k.operating_device_id), phone_id);
-    copy_text(k.locking_device_id, sizeof(k.locking_device_id), p->locking_device_id);
-    copy_text(k.permission_id, sizeof(k.permission_id), p->id);
-    copy_text(k.operation_type, sizeof(k.operation_type), p->operation_type);
-    copy_text(k.permission_type, sizeof(k.permission_type), p->permission_type);
-    copy_text(k.weekdays, sizeof(k.weekdays), p->weekdays);
-    copy_text(k.intervals, sizeof(k.intervals), p->intervals);
-    k.permission_start = p->start_at;
-    k.permission_end = p->end_at;
-    k.valid_until = now + p->validity_seconds < p->end_at ? now + p->validity_seconds : p->end_at;
-    k.downloaded_at = now;
-    return store_operating_key_insert(db, &k);
-}
-
-static enum status download_keys(struct db *db, const struct system_row *system,
-                                 const struct operating_device_row *phone, int64_t now,
-                                 int *count)
-{
-    struct permission_row *rows = malloc(PERMISSIONS_BATCH * sizeof(*rows));
-    int64_t after = 0;
-    size_t n = 0;
-    enum status st = rows ? store_operating_keys_clear(db, phone->id) : ST_NOMEM;
-
-    *count = 0;
-    do {
-        if (st == ST_OK)
-            st = store_permission_list_for_user(db, system->id, phone->user_id, after, rows,
-                                                PERMISSIONS_BATCH, &n);
-        for (size_t i = 0; st == ST_OK && i < n; i++) {
-            after = rows[i].seq;
-            if (rows[i].end_at <= now)
-                continue; /* the platform hands out no keys for ended permissions */
-            st = download_key(db, phone->id, &rows[i], now);
-            *count += st == ST_OK;
-        }
-    } while (st == ST_OK && n == PERMISSIONS_BATCH);
-    free(rows);
-    return st;
-}
-
 enum status sim_phone_sync(struct db *db, const struct system_row *system,
                            const struct operating_device_row *phone, int64_t now,
                            struct sync_report *r)
@@ -112,7 +56,9 @@ enum status sim_phone_sync(struct db *db, const struct system_row *system,
     enum status st;
 
     memset(r, 0, sizeof(*r));
-    st = download_keys(db, system, phone, now, &r->keys_downloaded);
+    /* The platform hands out one key per permission that has not ended. */
+    st = store_operating_keys_download(db, system->id, phone->id, phone->user_id, now,
+                                       &r->keys_downloaded);
     if (st == ST_OK)
         st = sim_rekey_sync(db, system, phone->id, now, &r->certificates_issued);
     if (st == ST_OK)

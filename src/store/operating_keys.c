@@ -25,43 +25,38 @@ static void read_key(sqlite3_stmt *s, void *rows, size_t i)
     r->downloaded_at = sqlite3_column_int64(s, 11);
 }
 
-enum status store_operating_keys_clear(struct db *db, const char *operating_device_id)
+/* Two statements whatever the number of permissions: the copy happens inside SQLite,
+ * not through a row read and a row written per key (a sync runs on every online visit).
+ * The unary + keeps the planner off permissions_by_end, which would visit every permission
+ * of the system and sort them: a user has a few. */
+enum status store_operating_keys_download(struct db *db, const char *system_id,
+                                          const char *operating_device_id, const char *user_id,
+                                          int64_t now, int *count)
 {
-    static const char sql[] = "DELETE FROM operating_keys WHERE operating_device_id = ?";
-    sqlite3_stmt *s;
-    enum status st;
-
-    assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
-    return db_exec_stmt(db, s, NULL);
-}
-
-enum status store_operating_key_insert(struct db *db, const struct operating_key_row *r)
-{
-    static const char sql[] =
+    static const char clear[] = "DELETE FROM operating_keys WHERE operating_device_id = ?";
+    static const char copy[] =
         "INSERT INTO operating_keys (operating_device_id, locking_device_id, permission_id,"
         " operation_type, permission_type, weekdays, intervals, permission_start,"
-        " permission_end, valid_until, downloaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        " permission_end, valid_until, downloaded_at)"
+        " SELECT ?1, locking_device_id, id, operation_type, permission_type,"
+        " NULLIF(weekdays, ''), NULLIF(intervals, ''), start_at, end_at,"
+        " min(?3 + operating_key_validity_seconds, end_at), ?3"
+        " FROM permissions WHERE user_id = ?2 AND system_id = ?4 AND +end_at > ?3 ORDER BY seq";
     sqlite3_stmt *s;
     enum status st;
 
     assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    *count = 0;
+    if ((st = db_prepare(db, clear, &s)) != ST_OK)
         return st;
-    sqlite3_bind_text(s, 1, r->operating_device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, r->locking_device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, r->permission_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->operation_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, r->permission_type, -1, SQLITE_STATIC);
-    db_bind_text_or_null(s, 6, r->weekdays);
-    db_bind_text_or_null(s, 7, r->intervals);
-    sqlite3_bind_int64(s, 8, r->permission_start);
-    sqlite3_bind_int64(s, 9, r->permission_end);
-    sqlite3_bind_int64(s, 10, r->valid_until);
-    sqlite3_bind_int64(s, 11, r->downloaded_at);
-    return db_exec_stmt(db, s, NULL);
+    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
+    if ((st = db_exec_stmt(db, s, NULL)) != ST_OK || (st = db_prepare(db, copy, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, user_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, now);
+    sqlite3_bind_text(s, 4, system_id, -1, SQLITE_STATIC);
+    return db_exec_stmt(db, s, count);
 }
 
 enum status store_operating_keys_for(struct db *db, const char *operating_device_id,

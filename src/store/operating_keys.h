@@ -23,10 +23,12 @@ struct operating_key_row {
     int64_t downloaded_at;
 };
 
-/* Drops every key of the phone (before it downloads a fresh set). */
-enum status store_operating_keys_clear(struct db *db, const char *operating_device_id);
-
-enum status store_operating_key_insert(struct db *db, const struct operating_key_row *row);
+/* A sync: replaces the phone's keys with one per permission of its user in system_id that
+ * has not ended at now, each valid for the permission's validity duration but never past
+ * its end, in the permissions' order; *count gets the number of keys. */
+enum status store_operating_keys_download(struct db *db, const char *system_id,
+                                          const char *operating_device_id, const char *user_id,
+                                          int64_t now, int *count);
 
 /* The phone's keys for a lock and operation type, newest download first. */
 enum status store_operating_keys_for(struct db *db, const char *operating_device_id,
