@@ -37,6 +37,7 @@ static enum status forget_caches(struct db *db, void *ctx)
     (void)ctx;
     token_forget();
     db_auth_epoch_bump();
+    db_subscriptions_epoch_bump();
     ca_forget();
     ratelimit_forget_all();
     return paging_reload(db);

@@ -36,6 +36,19 @@ static void delivery_id(const struct webhook_fanout_row *p, char out[UUID_STR_LE
              hex + 20);
 }
 
+/* The last system this thread found without any subscription, and when: a clock advance
+ * emits thousands of events of a system nobody subscribed to, each of which would ask. */
+static _Thread_local struct {
+    char system_id[UUID_STR_LEN];
+    uint64_t epoch;
+} unsubscribed;
+
+static int known_unsubscribed(const char *system_id)
+{
+    return unsubscribed.epoch == db_subscriptions_epoch() &&
+           strcmp(unsubscribed.system_id, system_id) == 0;
+}
+
 /* Writes a pending delivery, due at once, for every subscription the event passes. Done in
  * the event's own transaction: the change, its event and its deliveries commit together. */
 static enum status fan_out(struct db *db, const struct outbox_row *event)
@@ -43,9 +56,19 @@ static enum status fan_out(struct db *db, const struct outbox_row *event)
     struct webhook_fanout_row rows[SUBSCRIBERS_BATCH];
     char id[UUID_STR_LEN];
     int64_t after = 0;
+    uint64_t epoch = db_subscriptions_epoch(); /* read before the rows, as a cache must */
     size_t n = SUBSCRIBERS_BATCH;
+    int subscribed = 1;
     enum status st = ST_OK;
 
+    if (known_unsubscribed(event->system_id))
+        return ST_OK;
+    st = store_webhook_system_subscribed(db, event->system_id, &subscribed);
+    if (st == ST_OK && !subscribed) {
+        unsubscribed.epoch = epoch;
+        snprintf(unsubscribed.system_id, sizeof(unsubscribed.system_id), "%s", event->system_id);
+        return ST_OK;
+    }
     while (st == ST_OK && n == SUBSCRIBERS_BATCH) {
         st = store_webhook_subscribers(db, event->system_id, event->event_type, after, rows,
                                        SUBSCRIBERS_BATCH, &n);

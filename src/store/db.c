@@ -38,7 +38,7 @@ static struct db *registry;
 static struct db *first_conn; /* keeps an in-memory database alive */
 static _Thread_local struct db *thread_conn;
 static const struct db_template *template;
-static atomic_uint_least64_t auth_epoch;
+static atomic_uint_least64_t auth_epoch, subscriptions_epoch;
 
 /* What authentication reads. An insert cannot change what was read before it, so only
  * updates and deletes (cascades included) move the epoch. */
@@ -82,6 +82,10 @@ static void on_row_change(void *ctx, int op, const char *schema, const char *tab
 
     (void)schema;
     (void)rowid;
+    /* Moved at once, not after the commit: the transaction that subscribes may emit an
+     * event itself (a fixture), and a rollback only leaves a cache looking once more. */
+    if (strcmp(table, "webhook_subscriptions") == 0)
+        db_subscriptions_epoch_bump();
     if (op == SQLITE_INSERT)
         return;
     for (size_t i = 0; i < sizeof(auth_tables) / sizeof(auth_tables[0]); i++)
@@ -292,6 +296,16 @@ uint64_t db_auth_epoch(void)
 void db_auth_epoch_bump(void)
 {
     atomic_fetch_add(&auth_epoch, 1);
+}
+
+uint64_t db_subscriptions_epoch(void)
+{
+    return atomic_load(&subscriptions_epoch);
+}
+
+void db_subscriptions_epoch_bump(void)
+{
+    atomic_fetch_add(&subscriptions_epoch, 1);
 }
 
 int db_in_transaction(const struct db *db)

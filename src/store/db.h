@@ -49,6 +49,12 @@ enum status db_exclusive(struct db *db, db_tx_fn fn, void *ctx);
 uint64_t db_auth_epoch(void);
 void db_auth_epoch_bump(void);
 
+/* A number that moves whenever a row of webhook_subscriptions is inserted, updated or
+ * deleted (at the change, not at the commit): "this system has no subscription" stays true
+ * while it stands still. Replacing the database wholesale must bump it. */
+uint64_t db_subscriptions_epoch(void);
+void db_subscriptions_epoch_bump(void);
+
 /* True inside db_transact() on this connection (store functions assert it for writes). */
 int db_in_transaction(const struct db *db);
 

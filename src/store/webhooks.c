@@ -74,6 +74,20 @@ enum status store_webhook_any_pending(struct db *db, int *pending)
     return db_read_one(s, read_flag, pending);
 }
 
+enum status store_webhook_system_subscribed(struct db *db, const char *system_id,
+                                            int *subscribed)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE system_id = ?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    return db_read_one(s, read_flag, subscribed);
+}
+
 static void read_subscriber(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct webhook_fanout_row *r = (struct webhook_fanout_row *)rows + i;

@@ -55,6 +55,10 @@ enum status store_webhook_subscribers(struct db *db, const char *system_id,
 enum status store_webhook_delivery_insert(struct db *db, const char *id,
                                           const struct webhook_fanout_row *pair, int64_t due_at);
 
+/* Whether the system has any subscription at all. */
+enum status store_webhook_system_subscribed(struct db *db, const char *system_id,
+                                            int *subscribed);
+
 /* Whether any delivery of any system is pending. */
 enum status store_webhook_any_pending(struct db *db, int *pending);
 

@@ -999,12 +999,46 @@ START_TEST(secret_survives_restart)
 }
 END_TEST
 
+/* With one worker thread, the thread that found the system without any subscription (and
+ * may remember it) is the one that must see a new subscription, and a restored one. */
+START_TEST(one_thread_sees_subscriptions_come_and_go)
+{
+    struct tenant t;
+    struct http_response r;
+    char user[64], id[64], sub[128];
+
+    new_tenant_from(&t, FROZEN);
+    create_user(&t, user); /* nobody subscribed: no delivery */
+    subscribe(&t, "/one", "", 204, id);
+    create_user(&t, user);
+    ck_assert_int_eq(flush(&t).delivered, 1);
+    ck_assert_int_eq(control_call(&emu, "POST", "/snapshots", "{\"name\":\"subscribed\"}", &r),
+                     201);
+    http_response_free(&r);
+    snprintf(sub, sizeof(sub), "/webhook-subscriptions/%s", id);
+    sys_call(&t, "DELETE", sub, NULL, 204, &r);
+    http_response_free(&r);
+    create_user(&t, user); /* nobody subscribed again */
+    ck_assert_int_eq(control_call(&emu, "POST", "/snapshots/subscribed/restore", NULL, &r), 200);
+    http_response_free(&r);
+    create_user(&t, user);
+    ck_assert_int_eq(flush(&t).delivered, 2); /* the restored delivery and the new one */
+    ck_assert_uint_eq(rx_count("/one"), 2);
+}
+END_TEST
+
+static void one_worker_setup(void)
+{
+    emu_setup_with((const char *const[]){"--threads", "1", NULL});
+}
+
 static Suite *webhooks_suite(void)
 {
     Suite *s = suite_create("webhooks");
     TCase *tc = tcase_create("webhooks");
     TCase *slow = tcase_create("slow");
     TCase *procs = tcase_create("processes");
+    TCase *one = tcase_create("one worker");
 
     tcase_add_unchecked_fixture(tc, emu_setup, emu_teardown);
     tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
@@ -1033,6 +1067,12 @@ static Suite *webhooks_suite(void)
     tcase_add_test(slow, transport_error_and_timeout_are_failures);
     tcase_add_test(slow, real_clock_retries_in_real_time);
     suite_add_tcase(s, slow);
+
+    tcase_add_unchecked_fixture(one, one_worker_setup, emu_teardown);
+    tcase_add_checked_fixture(one, fixture_setup, fixture_teardown);
+    tcase_set_timeout(one, 60);
+    tcase_add_test(one, one_thread_sees_subscriptions_come_and_go);
+    suite_add_tcase(s, one);
 
     tcase_add_checked_fixture(procs, fixture_setup, fixture_teardown);
     tcase_set_timeout(procs, 120);
