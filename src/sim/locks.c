@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "events/outbox.h"
+#include "lib/json_build.h"
 #include "lib/timefmt.h"
 #include "sim/ca.h"
 #include "store/jobs.h"
@@ -184,11 +185,11 @@ static json_object *entry_event(const struct lock_log_row *r)
     if (e == NULL)
         return NULL;
     timefmt_format_datetime(r->occurred_at, when);
-    json_object_object_add(e, "logEntryId", json_object_new_string(r->id));
-    json_object_object_add(e, "logEntryEventName", json_object_new_string(r->event_name));
-    json_object_object_add(e, "logEntryDatetime", json_object_new_string(when));
-    json_object_object_add(e, "logEntrySequenceNumber", json_object_new_int64(r->sequence_number));
-    json_object_object_add(e, "lockingDeviceId", json_object_new_string(r->locking_device_id));
+    json_add_new(e, "logEntryId", json_object_new_string(r->id));
+    json_add_new(e, "logEntryEventName", json_object_new_string(r->event_name));
+    json_add_new(e, "logEntryDatetime", json_object_new_string(when));
+    json_add_new(e, "logEntrySequenceNumber", json_object_new_int64(r->sequence_number));
+    json_add_new(e, "lockingDeviceId", json_object_new_string(r->locking_device_id));
     return e;
 }
 
@@ -199,15 +200,15 @@ static json_object *audit_client(const struct lock_log_row *r)
 
     if (c == NULL)
         return NULL;
-    json_object_object_add(c, "type", json_object_new_string(r->client_type));
+    json_add_new(c, "type", json_object_new_string(r->client_type));
     if (by_phone) {
-        json_object_object_add(c, "operatingDeviceId",
+        json_add_new(c, "operatingDeviceId",
                                json_object_new_string(r->operating_device_id));
-        json_object_object_add(c, "userId", json_object_new_string(r->user_id));
+        json_add_new(c, "userId", json_object_new_string(r->user_id));
     } else {
-        json_object_object_add(c, "gatewayDeviceId", json_object_new_string(r->gateway_device_id));
+        json_add_new(c, "gatewayDeviceId", json_object_new_string(r->gateway_device_id));
         if (r->remote_command_id[0] != '\0')
-            json_object_object_add(c, "remoteCommandId",
+            json_add_new(c, "remoteCommandId",
                                    json_object_new_string(r->remote_command_id));
     }
     return c;
@@ -222,18 +223,18 @@ static enum status emit_audit(struct db *db, const char *system_id, const struct
 
     if (v2 == NULL)
         return ST_NOMEM;
-    json_object_object_add(v2, "client", audit_client(r));
-    json_object_object_add(v2, "granted", json_object_new_boolean(r->granted > 0));
+    json_add_new(v2, "client", audit_client(r));
+    json_add_new(v2, "granted", json_object_new_boolean(r->granted > 0));
     if (strcmp(r->client_type, LOG_CLIENT_OPERATING_DEVICE) == 0) {
         v1 = entry_event(r);
         if (v1 == NULL) {
             json_object_put(v2);
             return ST_NOMEM;
         }
-        json_object_object_add(v1, "operatingDeviceId",
+        json_add_new(v1, "operatingDeviceId",
                                json_object_new_string(r->operating_device_id));
-        json_object_object_add(v1, "userId", json_object_new_string(r->user_id));
-        json_object_object_add(v1, "granted", json_object_new_boolean(r->granted > 0));
+        json_add_new(v1, "userId", json_object_new_string(r->user_id));
+        json_add_new(v1, "granted", json_object_new_boolean(r->granted > 0));
         st = outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceived", v1);
         if (st != ST_OK) {
             json_object_put(v2);
@@ -263,9 +264,9 @@ static enum status complete_rekeying(struct db *db, const struct system_row *sys
     if (e == NULL)
         return ST_NOMEM;
     timefmt_format_datetime(s->op_not_after, when);
-    json_object_object_add(e, "lockingDeviceId", json_object_new_string(s->locking_device_id));
-    json_object_object_add(e, "certificateProfile", json_object_new_string(PROFILE_OPERATIONAL));
-    json_object_object_add(e, "certificateExpirationDatetime", json_object_new_string(when));
+    json_add_new(e, "lockingDeviceId", json_object_new_string(s->locking_device_id));
+    json_add_new(e, "certificateProfile", json_object_new_string(PROFILE_OPERATIONAL));
+    json_add_new(e, "certificateExpirationDatetime", json_object_new_string(when));
     return outbox_emit(db, system->id, now, "LockingDeviceCertificateReKeyingCompleted", e);
 }
 
