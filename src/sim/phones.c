@@ -146,9 +146,9 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
 
 /* The session itself, once the lock accepted it. */
 static enum status run_session(struct db *db, const struct system_row *system,
-                               const struct operating_device_row *phone,
-                               const struct locking_device_row *device, struct lock_state *lock,
-                               const struct visit_request *v, int64_t now, struct visit_report *r)
+                               const struct operating_device_row *phone, int rekeying_offered,
+                               struct lock_state *lock, const struct visit_request *v,
+                               int64_t now, struct visit_report *r)
 {
     const char *type = sim_operation_type(v->operation);
     int direct = v->online && sim_lock_in_system(lock, system); /* the platform gets it now */
@@ -166,7 +166,7 @@ static enum status run_session(struct db *db, const struct system_row *system,
         st = log_audit(db, lock, phone, v->operation, r->granted, now, !direct, &r->audit);
     /* Re-keying is an administrative conversation: it needs a permission, not an offline key. */
     if (st == ST_OK && r->granted && v->offline_key == NULL)
-        st = sim_rekey_visit(db, system, phone->id, device, lock, v->online, now,
+        st = sim_rekey_visit(db, system, phone->id, rekeying_offered, lock, v->online, now,
                              &r->rekey);
     /* Online, the sync has just uploaded what the phone carried: the lock's entries go on
      * to the platform at once. Offline, the phone keeps them until its next sync. */
@@ -183,7 +183,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct visit_request *v, int64_t now, struct visit_report *r)
 {
     struct lock_state *lock = malloc(sizeof(*lock));
-    struct locking_device_row device;
+    int offered = 0;
     char when[TIMEFMT_DATETIME_LEN];
     enum status st = lock ? ST_OK : ST_NOMEM;
 
@@ -193,12 +193,13 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         st = ST_INVALID;
     }
     if (st == ST_OK)
-        st = store_locking_device_get(db, system->id, v->locking_device_id, &device);
+        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
+                                                   &offered);
     if (st == ST_OK && phone->activated_at == 0) {
         snprintf(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
     }
-    if (st == ST_OK && store_lock_state_brief_of_device(db, device.id, lock) != ST_OK) {
+    if (st == ST_OK && store_lock_state_brief_of_device(db, v->locking_device_id, lock) != ST_OK) {
         snprintf(r->reason, sizeof(r->reason), "the locking device is not claimed");
         st = ST_CONFLICT;
     }
@@ -207,16 +208,17 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     /* The sync may have moved the lock's re-keying on (a carried CSR issued): read it again;
      * an uploaded re-keying entry changes the platform's certificate of the device. */
     if (st == ST_OK && v->online && r->sync.certificates_issued > 0)
-        st = store_lock_state_brief_of_device(db, device.id, lock);
+        st = store_lock_state_brief_of_device(db, v->locking_device_id, lock);
     if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
-        st = store_locking_device_get(db, system->id, v->locking_device_id, &device);
+        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
+                                                   &offered);
     if (st == ST_OK && lock->op_not_after <= now) {
         timefmt_format_datetime(lock->op_not_after, when);
         snprintf(r->reason, sizeof(r->reason),
                  "the lock refused the session: its operational certificate expired at %s", when);
         r->refused = 1;
     } else if (st == ST_OK) {
-        st = run_session(db, system, phone, &device, lock, v, now, r);
+        st = run_session(db, system, phone, offered, lock, v, now, r);
     }
     free(lock);
     return st;

@@ -80,19 +80,17 @@ static enum status install(struct db *db, struct lock_state *s, int64_t now)
 }
 
 /* Whether this visit moves re-keying on; when it does not, the lock stays as it was. */
-static int rekey_moves(const struct lock_state *s, const struct locking_device_row *d,
-                       int online)
+static int rekey_moves(const struct lock_state *s, int offered, int online)
 {
     if (strcmp(s->rekey_stage, "NONE") == 0)
-        return d->operational.eligible;
+        return offered;
     if (strcmp(s->rekey_stage, "CSR_CREATED") == 0)
         return online;
     return strcmp(s->rekey_stage, "ISSUED") == 0;
 }
 
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
-                            const char *operating_device_id,
-                            const struct locking_device_row *device, struct lock_state *s,
+                            const char *operating_device_id, int offered, struct lock_state *s,
                             int online, int64_t now, struct rekey_report *r)
 {
     enum status st = ST_OK;
@@ -100,11 +98,11 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
     memset(r, 0, sizeof(*r));
     snprintf(r->stage, sizeof(r->stage), "%s", s->rekey_stage);
     /* Most visits change nothing: only re-keying reads and rewrites the certificates. */
-    if (!rekey_moves(s, device, online))
+    if (!rekey_moves(s, offered, online))
         return st;
     if (!s->has_pems)
         st = store_lock_state_get(db, s->serial_number, s);
-    if (st == ST_OK && strcmp(s->rekey_stage, "NONE") == 0 && device->operational.eligible) {
+    if (st == ST_OK && strcmp(s->rekey_stage, "NONE") == 0 && offered) {
         st = create_csr(s);
         r->csr_created = st == ST_OK;
         if (!online)

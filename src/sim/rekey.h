@@ -22,11 +22,10 @@ struct rekey_report {
 };
 
 /* The steps one visit allows. s may be a brief read: when re-keying moves on it is read in
- * full, updated and stored; otherwise nothing is written. device is the platform's current
- * row of the lock's locking device (the visit has read it already). */
+ * full, updated and stored; otherwise nothing is written. offered: whether the platform
+ * offers the lock's operational certificate for re-keying now (the visit has read it). */
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
-                            const char *operating_device_id,
-                            const struct locking_device_row *device, struct lock_state *s,
+                            const char *operating_device_id, int offered, struct lock_state *s,
                             int online, int64_t now, struct rekey_report *report);
 
 /* At a phone's sync: every CSR it carries reaches the platform, which issues certificates.
