@@ -153,7 +153,7 @@ enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
 
     if (fields == NULL)
         goto out;
-    rng_uuid(row.id);
+    rng_uuid_v7(now, row.id);
     snprintf(row.system_id, sizeof(row.system_id), "%s", system_id);
     snprintf(row.event_type, sizeof(row.event_type), "%s", event_type);
     row.occurred_at = now;

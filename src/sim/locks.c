@@ -278,7 +278,7 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
     int inserted = 0;
     enum status st;
 
-    rng_uuid(r->id);
+    rng_uuid_v7(now, r->id);
     snprintf(r->system_id, sizeof(r->system_id), "%s", system->id);
     snprintf(r->locking_device_id, sizeof(r->locking_device_id), "%s", s->locking_device_id);
     st = store_lock_log_insert(db, r, &inserted);

@@ -60,8 +60,8 @@ START_TEST(different_seeds_differ)
 }
 END_TEST
 
-/* Asserts the textual shape of a version-4, RFC 4122 variant UUID. */
-static void assert_uuid_v4(const char *u)
+/* Asserts the textual shape of a UUID of the given version, RFC 4122 variant. */
+static void assert_uuid(const char *u, char version)
 {
     ck_assert_uint_eq(strlen(u), 36);
     for (int i = 0; i < 36; i++) {
@@ -71,7 +71,7 @@ static void assert_uuid_v4(const char *u)
             ck_assert_msg(strchr("0123456789abcdef", u[i]) != NULL && u[i] != '\0',
                           "%s: not lower-case hex at %d", u, i);
     }
-    ck_assert_msg(u[14] == '4', "%s: version nibble is not 4", u);
+    ck_assert_msg(u[14] == version, "%s: version nibble is not %c", u, version);
     ck_assert_msg(strchr("89ab", u[19]) != NULL, "%s: variant nibble is not 8-b", u);
 }
 
@@ -84,7 +84,7 @@ START_TEST(uuid_shape)
     rng_init(_i == 0 ? "uuid" : NULL);
     for (int i = 0; i < 2000; i++) {
         rng_uuid(u);
-        assert_uuid_v4(u);
+        assert_uuid(u, '4');
         ck_assert_str_ne(u, previous);
         strcpy(previous, u);
         variants[strchr("89ab", u[19]) - "89ab"]++;
@@ -92,6 +92,47 @@ START_TEST(uuid_shape)
     /* All four variant nibbles occur: only the top two bits are fixed. */
     for (int v = 0; v < 4; v++)
         ck_assert_int_gt(variants[v], 0);
+}
+END_TEST
+
+START_TEST(uuid_v7_orders_by_time)
+{
+    static const int64_t seconds[] = {0, 1, 1893456000, 1893456001, 4102444800};
+    char u[UUID_STR_LEN], previous[UUID_STR_LEN] = "", same[UUID_STR_LEN];
+
+    rng_init("v7");
+    for (size_t i = 0; i < N(seconds); i++) {
+        rng_uuid_v7(seconds[i], u);
+        assert_uuid(u, '7');
+        ck_assert_msg(strcmp(previous, u) < 0, "%s sorts before %s", u, previous);
+        strcpy(previous, u);
+    }
+    /* 2030-01-01T00:00:00Z is 0x1b8dac5b400 ms: the first twelve hex digits. */
+    rng_uuid_v7(1893456000, u);
+    ck_assert_int_eq(strncmp(u, "01b8dac5-b400-7", 15), 0);
+    /* One second's ids share the time and differ in the random part. */
+    rng_uuid_v7(1893456000, same);
+    ck_assert_str_ne(u, same);
+    ck_assert_int_eq(strncmp(u, same, 13), 0);
+    rng_uuid_v7(-5, u); /* before 1970: the earliest time, not a wrapped one */
+    ck_assert_int_eq(strncmp(u, "00000000-0000-7", 15), 0);
+}
+END_TEST
+
+/* A version-7 id draws as much as a version-4 one: what the seed gives later stays put. */
+START_TEST(uuid_v7_keeps_the_seeded_stream)
+{
+    char v4[UUID_STR_LEN], v7[UUID_STR_LEN];
+    uint64_t after_v4, after_v7;
+
+    rng_init("stream");
+    rng_uuid(v4);
+    after_v4 = rng_below(UINT64_MAX);
+    rng_init("stream");
+    rng_uuid_v7(1893456000, v7);
+    after_v7 = rng_below(UINT64_MAX);
+    ck_assert_str_eq(v4 + 15, v7 + 15); /* the same random bits after the version nibble */
+    ck_assert_uint_eq(after_v4, after_v7);
 }
 END_TEST
 
@@ -218,6 +259,8 @@ static Suite *rng_suite(void)
     suite_add_tcase(s, seeded);
 
     tcase_add_loop_test(shape, uuid_shape, 0, 2);
+    tcase_add_test(shape, uuid_v7_orders_by_time);
+    tcase_add_test(shape, uuid_v7_keeps_the_seeded_stream);
     tcase_add_test(shape, below_bounds);
     tcase_add_test(shape, below_covers_the_range);
     suite_add_tcase(s, shape);
