@@ -25,38 +25,100 @@ static void read_key(sqlite3_stmt *s, void *rows, size_t i)
     r->downloaded_at = sqlite3_column_int64(s, 11);
 }
 
-/* Two statements whatever the number of permissions: the copy happens inside SQLite,
- * not through a row read and a row written per key (a sync runs on every online visit).
- * The unary + keeps the planner off permissions_by_end, which would visit every permission
- * of the system and sort them: a user has a few. */
+/* What every statement of a sync binds: ?1 the phone, ?2 its user, ?3 now, ?4 the system
+ * (a statement that names fewer ignores the rest). */
+struct sync_args {
+    const char *phone, *user, *system;
+    int64_t now;
+};
+
+static enum status prepare_sync(struct db *db, const char *sql, const struct sync_args *a,
+                                sqlite3_stmt **s)
+{
+    enum status st = db_prepare(db, sql, s);
+
+    if (st == ST_OK) {
+        sqlite3_bind_text(*s, 1, a->phone, -1, SQLITE_STATIC);
+        sqlite3_bind_text(*s, 2, a->user, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(*s, 3, a->now);
+        sqlite3_bind_text(*s, 4, a->system, -1, SQLITE_STATIC);
+    }
+    return st;
+}
+
+static enum status run_sync(struct db *db, const char *sql, const struct sync_args *a,
+                            int *changes)
+{
+    sqlite3_stmt *s;
+    enum status st = prepare_sync(db, sql, a, &s);
+
+    return st == ST_OK ? db_exec_stmt(db, s, changes) : st;
+}
+
+static void read_flag(sqlite3_stmt *s, void *out, size_t i)
+{
+    (void)i;
+    *(int *)out = sqlite3_column_int(s, 0);
+}
+
+/* Whether the phone's keys copy the system's permissions as they are now (migration 014)
+ * and none of those permissions has ended: then a sync need only renew the keys. One pass
+ * over the phone's few keys; a phone without keys (NULL) downloads. */
+static enum status keys_current(struct db *db, const struct sync_args *a, int *current)
+{
+    static const char sql[] =
+        "SELECT min(permissions_version = (SELECT version FROM permission_versions"
+        " WHERE system_id = ?4) AND permission_end > ?3)"
+        " FROM operating_keys WHERE operating_device_id = ?1";
+    sqlite3_stmt *s;
+    enum status st = prepare_sync(db, sql, a, &s);
+
+    return st == ST_OK ? db_read_one(s, read_flag, current) : st;
+}
+
+/* The copy happens inside SQLite, not through a row read and a row written per key. The
+ * unary + keeps the planner off permissions_by_end, which would visit every permission of
+ * the system and sort them: a user has a few. */
+static enum status download_all(struct db *db, const struct sync_args *a, int *count)
+{
+    static const char clear[] = "DELETE FROM operating_keys WHERE operating_device_id = ?1";
+    static const char copy[] =
+        "INSERT INTO operating_keys (operating_device_id, locking_device_id, permission_id,"
+        " operation_type, permission_type, weekdays, intervals, permission_start,"
+        " permission_end, valid_until, downloaded_at, validity_seconds, permissions_version)"
+        " SELECT ?1, locking_device_id, id, operation_type, permission_type,"
+        " NULLIF(weekdays, ''), NULLIF(intervals, ''), start_at, end_at,"
+        " min(?3 + operating_key_validity_seconds, end_at), ?3, operating_key_validity_seconds,"
+        " coalesce((SELECT version FROM permission_versions WHERE system_id = ?4), 0)"
+        " FROM permissions WHERE user_id = ?2 AND system_id = ?4 AND +end_at > ?3 ORDER BY seq";
+    enum status st = run_sync(db, clear, a, NULL);
+
+    return st == ST_OK ? run_sync(db, copy, a, count) : st;
+}
+
+/* What download_all() would write when no permission changed since the keys were copied
+ * and none has ended: the same keys, each valid for its duration from now. */
+static enum status renew(struct db *db, const struct sync_args *a, int *count)
+{
+    static const char sql[] =
+        "UPDATE operating_keys SET valid_until = min(?3 + validity_seconds, permission_end),"
+        " downloaded_at = ?3 WHERE operating_device_id = ?1";
+    return run_sync(db, sql, a, count);
+}
+
 enum status store_operating_keys_download(struct db *db, const char *system_id,
                                           const char *operating_device_id, const char *user_id,
                                           int64_t now, int *count)
 {
-    static const char clear[] = "DELETE FROM operating_keys WHERE operating_device_id = ?";
-    static const char copy[] =
-        "INSERT INTO operating_keys (operating_device_id, locking_device_id, permission_id,"
-        " operation_type, permission_type, weekdays, intervals, permission_start,"
-        " permission_end, valid_until, downloaded_at)"
-        " SELECT ?1, locking_device_id, id, operation_type, permission_type,"
-        " NULLIF(weekdays, ''), NULLIF(intervals, ''), start_at, end_at,"
-        " min(?3 + operating_key_validity_seconds, end_at), ?3"
-        " FROM permissions WHERE user_id = ?2 AND system_id = ?4 AND +end_at > ?3 ORDER BY seq";
-    sqlite3_stmt *s;
-    enum status st;
+    const struct sync_args a = {operating_device_id, user_id, system_id, now};
+    int current = 0;
+    enum status st = keys_current(db, &a, &current);
 
     assert(db_in_transaction(db));
     *count = 0;
-    if ((st = db_prepare(db, clear, &s)) != ST_OK)
+    if (st != ST_OK)
         return st;
-    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
-    if ((st = db_exec_stmt(db, s, NULL)) != ST_OK || (st = db_prepare(db, copy, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, now);
-    sqlite3_bind_text(s, 4, system_id, -1, SQLITE_STATIC);
-    return db_exec_stmt(db, s, count);
+    return current ? renew(db, &a, count) : download_all(db, &a, count);
 }
 
 enum status store_operating_keys_for(struct db *db, const char *operating_device_id,

@@ -311,6 +311,76 @@ START_TEST(offline_key_opens_only_within_its_window)
 }
 END_TEST
 
+/* A visit's answer: granted or refused for reason, after a sync that left n keys (n < 0:
+ * an offline visit, no sync). */
+static void expect_keys_visit(json_object *v, int granted, const char *reason, int n)
+{
+    ck_assert_int_eq(jbool(v, "granted"), granted);
+    ck_assert_pstr_eq(jstr(v, "reason"), reason);
+    if (n >= 0)
+        ck_assert_int_eq(jint(v, "keysDownloaded"), n);
+    json_object_put(v);
+}
+
+static void permission_body(const char *user, const char *lock, const char *end,
+                            const char *validity, char *body, size_t cap)
+{
+    snprintf(body, cap,
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
+             "\"end\":\"%s\",\"operatingKeyValidityDuration\":\"%s\"}",
+             user, lock, end, validity);
+}
+
+/* A sync where no permission changed only renews the phone's keys; any change to the
+ * system's permissions (a replacement, a cascade from a deleted lock) and any permission that
+ * ended since make it download them again. */
+START_TEST(keys_follow_every_permission_change)
+{
+    struct tenant t;
+    char user[64], phone[64], lock_a[64], serial_a[64], lock_b[64], serial_b[64];
+    char p1[64], p2[64], body[512], path[128];
+
+    new_system(&t);
+    story_begins(&t, user, phone, lock_a, serial_a);
+    json_object_put(make_lock(&t, phone, lock_b, serial_b));
+    permission_body(user, lock_a, "2030-01-10T00:00:00Z", "P2D", body, sizeof(body));
+    post_id(&t, "/permission", body, p1);
+    permission_body(user, lock_b, "2030-02-01T00:00:00Z", "P2D", body, sizeof(body));
+    post_id(&t, "/permission", body, p2);
+
+    advance(&t, "{\"by\":\"PT1M\"}"); /* Jan 1 08:01: both keys, valid until Jan 3 08:01 */
+    expect_keys_visit(visit(phone, lock_a, "unlock", 1, NULL), 1, NULL, 2);
+    advance(&t, "{\"by\":\"P1D\"}"); /* nothing changed: the keys now run to Jan 4 08:01 */
+    expect_keys_visit(visit(phone, lock_b, "unlock", 1, NULL), 1, NULL, 2);
+    advance(&t, "{\"by\":\"P1DT12H\"}"); /* Jan 3 20:01, past the first download's two days */
+    expect_keys_visit(visit(phone, lock_a, "unlock", 0, NULL), 1, NULL, -1);
+
+    /* Replaced: the next sync copies the new validity. */
+    permission_body(user, lock_b, "2030-02-01T00:00:00Z", "P1D", body, sizeof(body));
+    snprintf(path, sizeof(path), "/permission/%s", p2);
+    json_object_put(admin(&t, "PUT", path, body, 204));
+    advance(&t, "{\"by\":\"PT1M\"}"); /* Jan 3 20:02: valid until Jan 4 20:02 */
+    expect_keys_visit(visit(phone, lock_b, "unlock", 1, NULL), 1, NULL, 2);
+    advance(&t, "{\"by\":\"P1DT1H\"}");
+    expect_keys_visit(visit(phone, lock_b, "unlock", 0, NULL), 0,
+                      "the operating key expired; the phone must sync", -1);
+
+    /* P1 ended on Jan 10: the platform hands out no key for it, the phone holds none. */
+    advance(&t, "{\"to\":\"2030-01-10T01:00:00Z\"}");
+    expect_keys_visit(visit(phone, lock_a, "unlock", 1, NULL), 0,
+                      "the phone holds no operating key for this lock and operation", 1);
+
+    /* Deleting lock B deletes P2 by cascade: its key goes at the next sync. */
+    snprintf(path, sizeof(path), "/locking-device/%s", lock_b);
+    json_object_put(admin(&t, "DELETE", path, NULL, 204));
+    advance(&t, "{\"by\":\"PT1M\"}");
+    expect_keys_visit(visit(phone, lock_a, "unlock", 1, NULL), 0,
+                      "the phone holds no operating key for this lock and operation", 0);
+    (void)p1;
+}
+END_TEST
+
 static Suite *phone_story_suite(void)
 {
     Suite *s = suite_create("sim_phone_story");
@@ -321,6 +391,7 @@ static Suite *phone_story_suite(void)
     tcase_add_test(tc, invitation_to_denial_after_revocation);
     tcase_add_test(tc, lock_events_travel_with_the_phone);
     tcase_add_test(tc, offline_key_opens_only_within_its_window);
+    tcase_add_test(tc, keys_follow_every_permission_change);
     suite_add_tcase(s, tc);
     return s;
 }
