@@ -61,17 +61,12 @@ enum status store_association_find(struct db *db, const char *system_id,
     return db_read_one(s, read_association, out);
 }
 
-static void read_count(sqlite3_stmt *s, void *rows, size_t i)
-{
-    ((int64_t *)rows)[i] = sqlite3_column_int64(s, 0);
-}
-
 enum status store_association_count(struct db *db, const char *system_id,
                                     const char *gateway_device_id, int64_t *count)
 {
     static const char sql[] = "SELECT count(*) FROM gateway_device_associations"
                               " WHERE system_id = ?1 AND gateway_device_id = ?2";
-    return db_get_scoped(db, sql, system_id, gateway_device_id, read_count, count);
+    return db_get_scoped(db, sql, system_id, gateway_device_id, db_row_int64, count);
 }
 
 enum status store_association_list(struct db *db, const char *system_id,

@@ -103,6 +103,11 @@ enum status db_status(int sqlite_rc);
  * clears the bindings before the statement's next use). */
 int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s);
 
+/* Row readers for a statement whose answer is one number (column 0): into int rows[i],
+ * int64_t rows[i]. A flag reads as 0 or 1, NULL as 0. */
+void db_row_int(sqlite3_stmt *stmt, void *rows, size_t i);
+void db_row_int64(sqlite3_stmt *stmt, void *rows, size_t i);
+
 /* Copies column i as text into out (cap bytes), "" for NULL. */
 void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap);
 

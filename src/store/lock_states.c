@@ -187,11 +187,6 @@ enum status store_lock_states_carried_by(struct db *db, const char *operating_de
     return db_read_rows(s, read_state, rows, cap, n);
 }
 
-static void read_int64(sqlite3_stmt *s, void *rows, size_t i)
-{
-    ((int64_t *)rows)[i] = sqlite3_column_int64(s, 0);
-}
-
 /* Read, then write: with UPDATE ... RETURNING SQLite builds a temporary b-tree for the
  * returned row on every entry. The caller holds the write transaction, so nothing can come
  * in between. */
@@ -202,7 +197,7 @@ static enum status next_sequence(struct db *db, const char *serial, int64_t *out
     static const char write_sql[] =
         "UPDATE lock_sequences SET next_sequence = ?2 WHERE serial_number = ?1";
     sqlite3_stmt *s;
-    enum status st = db_get_by(db, read_sql, serial, read_int64, out);
+    enum status st = db_get_by(db, read_sql, serial, db_row_int64, out);
 
     if (st != ST_OK || (st = db_prepare(db, write_sql, &s)) != ST_OK)
         return st;
@@ -229,7 +224,7 @@ enum status store_pending_last_seq(struct db *db, int64_t *seq)
     *seq = 0;
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
-    return db_read_rows(s, read_int64, seq, 1, &n);
+    return db_read_rows(s, db_row_int64, seq, 1, &n);
 }
 
 enum status store_pending_append(struct db *db, struct pending_entry *e)
@@ -300,7 +295,7 @@ enum status store_pending_hand_over(struct db *db, const char *serial, const cha
             return st;
         sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, HAND_OVER_BATCH);
-        st = db_read_rows(s, read_int64, seqs, HAND_OVER_BATCH, &n);
+        st = db_read_rows(s, db_row_int64, seqs, HAND_OVER_BATCH, &n);
         for (size_t i = 0; st == ST_OK && i < n; i++)
             st = move_entry(db, seqs[i], holder);
     } while (st == ST_OK && n == HAND_OVER_BATCH); /* moved rows no longer match: go on */

@@ -64,19 +64,13 @@ enum status store_locking_device_get(struct db *db, const char *system_id, const
     return db_get_scoped(db, sql, system_id, id, read_device, out);
 }
 
-static void read_flag(sqlite3_stmt *s, void *out, size_t i)
-{
-    (void)i;
-    *(int *)out = sqlite3_column_int(s, 0);
-}
-
 /* A visit needs one column of the row: reading all sixteen cost more than the lookup. */
 enum status store_locking_device_rekeying_offered(struct db *db, const char *system_id,
                                                   const char *id, int *offered)
 {
     static const char sql[] =
         "SELECT op_cert_eligible FROM locking_devices WHERE system_id = ?1 AND id = ?2";
-    return db_get_scoped(db, sql, system_id, id, read_flag, offered);
+    return db_get_scoped(db, sql, system_id, id, db_row_int, offered);
 }
 
 enum status store_locking_device_find(struct db *db, const char *id,

@@ -55,12 +55,6 @@ static enum status run_sync(struct db *db, const char *sql, const struct sync_ar
     return st == ST_OK ? db_exec_stmt(db, s, changes) : st;
 }
 
-static void read_flag(sqlite3_stmt *s, void *out, size_t i)
-{
-    (void)i;
-    *(int *)out = sqlite3_column_int(s, 0);
-}
-
 /* Whether the phone's keys copy the system's permissions as they are now (migration 014)
  * and none of those permissions has ended: then a sync need only renew the keys. One pass
  * over the phone's few keys; a phone without keys (NULL) downloads. */
@@ -73,7 +67,7 @@ static enum status keys_current(struct db *db, const struct sync_args *a, int *c
     sqlite3_stmt *s;
     enum status st = prepare_sync(db, sql, a, &s);
 
-    return st == ST_OK ? db_read_one(s, read_flag, current) : st;
+    return st == ST_OK ? db_read_one(s, db_row_int, current) : st;
 }
 
 /* The copy happens inside SQLite, not through a row read and a row written per key. The

@@ -41,11 +41,6 @@ enum status store_outbox_count(struct db *db, const char *system_id, int64_t *co
     return rc == SQLITE_ROW ? ST_OK : db_status(rc);
 }
 
-static void read_seq(sqlite3_stmt *s, void *out, size_t i)
-{
-    ((int64_t *)out)[i] = sqlite3_column_int64(s, 0);
-}
-
 enum status store_outbox_last_seq(struct db *db, int64_t *seq)
 {
     static const char sql[] = "SELECT coalesce(max(seq), 0) FROM outbox";
@@ -54,7 +49,7 @@ enum status store_outbox_last_seq(struct db *db, int64_t *seq)
 
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
-    return db_read_one(s, read_seq, seq);
+    return db_read_one(s, db_row_int64, seq);
 }
 
 enum status store_outbox_count_after(struct db *db, const char *system_id, int64_t after_seq,
@@ -68,7 +63,7 @@ enum status store_outbox_count_after(struct db *db, const char *system_id, int64
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);
-    return db_read_one(s, read_seq, count);
+    return db_read_one(s, db_row_int64, count);
 }
 
 static void read_event(sqlite3_stmt *s, void *rows, size_t i)
@@ -118,5 +113,5 @@ enum status store_outbox_seq_of(struct db *db, const char *system_id, const char
 {
     static const char sql[] = "SELECT seq FROM outbox WHERE system_id = ?1 AND id = ?2";
 
-    return db_get_scoped(db, sql, system_id, event_id, read_seq, seq);
+    return db_get_scoped(db, sql, system_id, event_id, db_row_int64, seq);
 }

@@ -117,6 +117,16 @@ int db_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
     return sqlite3_bind_text(stmt, index, s, -1, SQLITE_STATIC);
 }
 
+void db_row_int(sqlite3_stmt *stmt, void *rows, size_t i)
+{
+    ((int *)rows)[i] = sqlite3_column_int(stmt, 0);
+}
+
+void db_row_int64(sqlite3_stmt *stmt, void *rows, size_t i)
+{
+    ((int64_t *)rows)[i] = sqlite3_column_int64(stmt, 0);
+}
+
 void db_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t cap)
 {
     /* Every column of every row read passes here: copy, don't format. */

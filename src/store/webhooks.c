@@ -57,11 +57,6 @@ enum status store_webhook_subscription_delete(struct db *db, const char *system_
     return db_exec_scoped(db, sql, system_id, id);
 }
 
-static void read_flag(sqlite3_stmt *s, void *out, size_t i)
-{
-    ((int *)out)[i] = sqlite3_column_int(s, 0);
-}
-
 enum status store_webhook_any_pending(struct db *db, int *pending)
 {
     static const char sql[] =
@@ -71,7 +66,7 @@ enum status store_webhook_any_pending(struct db *db, int *pending)
 
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
-    return db_read_one(s, read_flag, pending);
+    return db_read_one(s, db_row_int, pending);
 }
 
 enum status store_webhook_system_subscribed(struct db *db, const char *system_id,
@@ -85,7 +80,7 @@ enum status store_webhook_system_subscribed(struct db *db, const char *system_id
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
-    return db_read_one(s, read_flag, subscribed);
+    return db_read_one(s, db_row_int, subscribed);
 }
 
 static void read_subscriber(sqlite3_stmt *s, void *rows, size_t i)
@@ -195,11 +190,6 @@ void store_webhook_heads_release(struct webhook_head_row *rows, size_t n)
     }
 }
 
-static void read_int64(sqlite3_stmt *s, void *out, size_t i)
-{
-    ((int64_t *)out)[i] = sqlite3_column_int64(s, 0);
-}
-
 enum status store_webhook_delivery_state(struct db *db, int64_t delivery_seq, int64_t *failures)
 {
     static const char sql[] = "SELECT failures FROM webhook_deliveries WHERE seq = ?";
@@ -209,7 +199,7 @@ enum status store_webhook_delivery_state(struct db *db, int64_t delivery_seq, in
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_int64(s, 1, delivery_seq);
-    return db_read_one(s, read_int64, failures);
+    return db_read_one(s, db_row_int64, failures);
 }
 
 enum status store_webhook_attempt_insert(struct db *db, int64_t delivery_seq,
