@@ -202,14 +202,12 @@ static json_object *audit_client(const struct lock_log_row *r)
         return NULL;
     json_add_new(c, "type", json_object_new_string(r->client_type));
     if (by_phone) {
-        json_add_new(c, "operatingDeviceId",
-                               json_object_new_string(r->operating_device_id));
+        json_add_new(c, "operatingDeviceId", json_object_new_string(r->operating_device_id));
         json_add_new(c, "userId", json_object_new_string(r->user_id));
     } else {
         json_add_new(c, "gatewayDeviceId", json_object_new_string(r->gateway_device_id));
         if (r->remote_command_id[0] != '\0')
-            json_add_new(c, "remoteCommandId",
-                                   json_object_new_string(r->remote_command_id));
+            json_add_new(c, "remoteCommandId", json_object_new_string(r->remote_command_id));
     }
     return c;
 }
@@ -231,8 +229,7 @@ static enum status emit_audit(struct db *db, const char *system_id, const struct
             json_object_put(v2);
             return ST_NOMEM;
         }
-        json_add_new(v1, "operatingDeviceId",
-                               json_object_new_string(r->operating_device_id));
+        json_add_new(v1, "operatingDeviceId", json_object_new_string(r->operating_device_id));
         json_add_new(v1, "userId", json_object_new_string(r->user_id));
         json_add_new(v1, "granted", json_object_new_boolean(r->granted > 0));
         st = outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceived", v1);
