@@ -7,6 +7,7 @@
 
 #include "events/outbox.h"
 #include "lib/json_build.h"
+#include "lib/text.h"
 #include "lib/timefmt.h"
 #include "sim/ca.h"
 #include "store/jobs.h"
@@ -58,11 +59,11 @@ enum status sim_lock_manufacture(struct db *db, const char *serial,
 
     if (s == NULL)
         return ST_NOMEM;
-    snprintf(s->serial_number, sizeof(s->serial_number), "%s", serial);
+    text_copy(s->serial_number, sizeof(s->serial_number), serial);
     s->lifetimes.operational = lifetimes->operational;
     s->lifetimes.manufacturing = lifetimes->manufacturing;
     s->lifetimes.eligibility_window = lifetimes->eligibility_window;
-    snprintf(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
+    text_copy(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
     s->has_pems = 1; /* a fresh lock: no re-keying PEMs yet, its own come next */
     st = provision(db, s, now);
     if (st == ST_OK)
@@ -73,7 +74,7 @@ enum status sim_lock_manufacture(struct db *db, const char *serial,
 
 enum status sim_lock_log(struct db *db, const char *serial, struct pending_entry *e)
 {
-    snprintf(e->serial_number, sizeof(e->serial_number), "%s", serial);
+    text_copy(e->serial_number, sizeof(e->serial_number), serial);
     return store_pending_append(db, e);
 }
 
@@ -82,8 +83,8 @@ enum status sim_lock_log_system(struct db *db, const char *serial, const char *e
 {
     struct pending_entry e = {0};
 
-    snprintf(e.entry.kind, sizeof(e.entry.kind), LOG_KIND_SYSTEM);
-    snprintf(e.entry.event_name, sizeof(e.entry.event_name), "%s", event_name);
+    text_copy(e.entry.kind, sizeof(e.entry.kind), LOG_KIND_SYSTEM);
+    text_copy(e.entry.event_name, sizeof(e.entry.event_name), event_name);
     e.entry.occurred_at = now;
     e.entry.granted = -1;
     return sim_lock_log(db, serial, &e);
@@ -127,12 +128,12 @@ static enum status claim_placeholder(struct db *db, const struct system_row *sys
 
     if (st != ST_OK)
         return st;
-    snprintf(d.system_id, sizeof(d.system_id), "%s", system->id);
-    snprintf(d.id, sizeof(d.id), "%s", device_id);
-    snprintf(d.serial_number, sizeof(d.serial_number), "%s", s->serial_number);
-    snprintf(d.hardware_model, sizeof(d.hardware_model), "%s", hw.hardware_model);
-    snprintf(d.hardware_version, sizeof(d.hardware_version), "%s", hw.hardware_version);
-    snprintf(d.firmware_version, sizeof(d.firmware_version), "%s", hw.firmware_version);
+    text_copy(d.system_id, sizeof(d.system_id), system->id);
+    text_copy(d.id, sizeof(d.id), device_id);
+    text_copy(d.serial_number, sizeof(d.serial_number), s->serial_number);
+    text_copy(d.hardware_model, sizeof(d.hardware_model), hw.hardware_model);
+    text_copy(d.hardware_version, sizeof(d.hardware_version), hw.hardware_version);
+    text_copy(d.firmware_version, sizeof(d.firmware_version), hw.firmware_version);
     d.operational.expiration = s->op_not_after;
     d.manufacturing.expiration = s->mfg_not_after;
     return store_locking_device_claim(db, &d);
@@ -157,8 +158,8 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
     if (st == ST_OK)
         st = claim_placeholder(db, system, locking_device_id, s);
     if (st == ST_OK) {
-        snprintf(s->system_id, sizeof(s->system_id), "%s", system->id);
-        snprintf(s->locking_device_id, sizeof(s->locking_device_id), "%s", locking_device_id);
+        text_copy(s->system_id, sizeof(s->system_id), system->id);
+        text_copy(s->locking_device_id, sizeof(s->locking_device_id), locking_device_id);
         st = store_lock_state_update(db, s);
     }
     if (st == ST_OK)
@@ -169,7 +170,7 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
                                   s->mfg_not_after, s->lifetimes.eligibility_window, now);
     if (st == ST_OK)
         st = emit_claimed(db, system, locking_device_id, user_id, serial, now);
-    snprintf(boot, sizeof(boot), "BOOT");
+    text_copy(boot, sizeof(boot), "BOOT");
     if (st == ST_OK)
         st = sim_lock_log_system(db, serial, boot, now);
     free(s);
@@ -212,31 +213,42 @@ static json_object *audit_client(const struct lock_log_row *r)
     return c;
 }
 
+/* A new object sharing e's members (json-c counts the references): an audit entry's V1 body
+ * starts with the members its V2 body starts with. The keys are the literals entry_event()
+ * added. */
+static json_object *share_members(json_object *e)
+{
+    json_object *copy = json_object_new_object();
+
+    if (copy == NULL)
+        return NULL;
+    json_object_object_foreach(e, key, value) json_add_new(copy, key, json_object_get(value));
+    return copy;
+}
+
 /* V1 is sent for phone operations only; V2 for every operation (as the reference says). */
 static enum status emit_audit(struct db *db, const char *system_id, const struct lock_log_row *r,
                               int64_t now)
 {
-    json_object *v2 = entry_event(r), *v1;
-    enum status st;
+    int by_phone = strcmp(r->client_type, LOG_CLIENT_OPERATING_DEVICE) == 0;
+    json_object *v2 = entry_event(r), *v1 = v2 && by_phone ? share_members(v2) : NULL;
+    enum status st = ST_OK;
 
-    if (v2 == NULL)
+    if (v2 == NULL || (by_phone && v1 == NULL)) {
+        json_object_put(v2);
         return ST_NOMEM;
+    }
     json_add_new(v2, "client", audit_client(r));
     json_add_new(v2, "granted", json_object_new_boolean(r->granted > 0));
-    if (strcmp(r->client_type, LOG_CLIENT_OPERATING_DEVICE) == 0) {
-        v1 = entry_event(r);
-        if (v1 == NULL) {
-            json_object_put(v2);
-            return ST_NOMEM;
-        }
+    if (by_phone) {
         json_add_new(v1, "operatingDeviceId", json_object_new_string(r->operating_device_id));
         json_add_new(v1, "userId", json_object_new_string(r->user_id));
         json_add_new(v1, "granted", json_object_new_boolean(r->granted > 0));
         st = outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceived", v1);
-        if (st != ST_OK) {
-            json_object_put(v2);
-            return st;
-        }
+    }
+    if (st != ST_OK) {
+        json_object_put(v2);
+        return st;
     }
     return outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceivedV2", v2);
 }
@@ -276,8 +288,8 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
     enum status st;
 
     rng_uuid_v7(now, r->id);
-    snprintf(r->system_id, sizeof(r->system_id), "%s", system->id);
-    snprintf(r->locking_device_id, sizeof(r->locking_device_id), "%s", s->locking_device_id);
+    text_copy(r->system_id, sizeof(r->system_id), system->id);
+    text_copy(r->locking_device_id, sizeof(r->locking_device_id), s->locking_device_id);
     st = store_lock_log_insert(db, r, &inserted);
     if (st == ST_OK && inserted && strcmp(r->kind, LOG_KIND_AUDIT) == 0)
         st = emit_audit(db, system->id, r, now);

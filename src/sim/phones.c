@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "lib/offline_key.h"
+#include "lib/text.h"
 #include "lib/time_window.h"
 #include "lib/timefmt.h"
 #include "sim/ca.h"
@@ -76,15 +77,15 @@ static enum status check_operating_keys(struct db *db, const struct operating_de
     enum status st = store_operating_keys_for(db, phone->id, lock_id, type, keys, KEYS_MAX, &n);
 
     *granted = 0;
-    snprintf(reason, len, "the phone holds no operating key for this lock and operation");
+    text_copy(reason, len, "the phone holds no operating key for this lock and operation");
     for (size_t i = 0; st == ST_OK && i < n && !*granted; i++) {
         const struct operating_key_row *k = &keys[i];
         if (now >= k->valid_until)
-            snprintf(reason, len, "the operating key expired; the phone must sync");
+            text_copy(reason, len, "the operating key expired; the phone must sync");
         else if (now < k->permission_start || now >= k->permission_end)
-            snprintf(reason, len, "outside the permission's validity");
+            text_copy(reason, len, "outside the permission's validity");
         else if (!time_window_allows(k->weekdays, k->intervals, now))
-            snprintf(reason, len, "outside the permission's weekdays or intervals");
+            text_copy(reason, len, "outside the permission's weekdays or intervals");
         else
             *granted = 1;
     }
@@ -114,7 +115,7 @@ static enum status check_offline_key(struct db *db, const struct system_row *sys
         verdict = offline_key_verify(v->offline_key, public_pem, phone->id, v->locking_device_id,
                                      now, NULL);
     if (st == ST_OK && strcmp(sim_operation_type(v->operation), "OPEN") != 0)
-        snprintf(reason, len, "offline keys allow only unlock and lock");
+        text_copy(reason, len, "offline keys allow only unlock and lock");
     else if (st == ST_OK && verdict != OFFLINE_KEY_OK)
         snprintf(reason, len, "offline key: %s", offline_key_verdict_name(verdict));
     else if (st == ST_OK)
@@ -131,16 +132,16 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
                              int granted, int64_t now, int store, struct pending_entry *e)
 {
     memset(e, 0, sizeof(*e));
-    snprintf(e->entry.kind, sizeof(e->entry.kind), LOG_KIND_AUDIT);
-    snprintf(e->entry.event_name, sizeof(e->entry.event_name), "%s", operation);
-    snprintf(e->entry.client_type, sizeof(e->entry.client_type), LOG_CLIENT_OPERATING_DEVICE);
-    snprintf(e->entry.operating_device_id, sizeof(e->entry.operating_device_id), "%s", phone->id);
-    snprintf(e->entry.user_id, sizeof(e->entry.user_id), "%s", phone->user_id);
+    text_copy(e->entry.kind, sizeof(e->entry.kind), LOG_KIND_AUDIT);
+    text_copy(e->entry.event_name, sizeof(e->entry.event_name), operation);
+    text_copy(e->entry.client_type, sizeof(e->entry.client_type), LOG_CLIENT_OPERATING_DEVICE);
+    text_copy(e->entry.operating_device_id, sizeof(e->entry.operating_device_id), phone->id);
+    text_copy(e->entry.user_id, sizeof(e->entry.user_id), phone->user_id);
     e->entry.occurred_at = now;
     e->entry.granted = granted;
     if (store)
         return sim_lock_log(db, lock->serial_number, e);
-    snprintf(e->serial_number, sizeof(e->serial_number), "%s", lock->serial_number);
+    text_copy(e->serial_number, sizeof(e->serial_number), lock->serial_number);
     return store_pending_number(db, e);
 }
 
@@ -196,11 +197,11 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
                                                    &offered);
     if (st == ST_OK && phone->activated_at == 0) {
-        snprintf(r->reason, sizeof(r->reason), "the phone is not activated");
+        text_copy(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
     }
     if (st == ST_OK && store_lock_state_brief_of_device(db, v->locking_device_id, lock) != ST_OK) {
-        snprintf(r->reason, sizeof(r->reason), "the locking device is not claimed");
+        text_copy(r->reason, sizeof(r->reason), "the locking device is not claimed");
         st = ST_CONFLICT;
     }
     if (st == ST_OK && v->online)

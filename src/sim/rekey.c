@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "events/outbox.h"
+#include "lib/text.h"
 #include "sim/ca.h"
 #include "sim/locks.h"
 
@@ -36,7 +37,7 @@ static enum status create_csr(struct lock_state *s)
     if (st == ST_OK) {
         snprintf(s->rekey_key_pem, PEM_MAX, "%s", key);
         snprintf(s->rekey_csr_pem, PEM_MAX, "%s", csr);
-        snprintf(s->rekey_stage, sizeof(s->rekey_stage), "CSR_CREATED");
+        text_copy(s->rekey_stage, sizeof(s->rekey_stage), "CSR_CREATED");
     }
     free(key);
     free(csr);
@@ -57,7 +58,7 @@ static enum status issue(struct db *db, const struct system_row *system, struct 
         st = ST_INTERNAL;
     if (st == ST_OK) {
         snprintf(s->rekey_cert_pem, PEM_MAX, "%s", cert);
-        snprintf(s->rekey_stage, sizeof(s->rekey_stage), "ISSUED");
+        text_copy(s->rekey_stage, sizeof(s->rekey_stage), "ISSUED");
         s->rekey_carrier[0] = '\0';
         st = emit_profile_event(db, system, s, "LockingDeviceCertificateIssued", now);
     }
@@ -75,7 +76,7 @@ static enum status install(struct db *db, struct lock_state *s, int64_t now)
     snprintf(s->op_key_pem, PEM_MAX, "%s", s->rekey_key_pem);
     snprintf(s->op_cert_pem, PEM_MAX, "%s", s->rekey_cert_pem);
     s->rekey_key_pem[0] = s->rekey_csr_pem[0] = s->rekey_cert_pem[0] = '\0';
-    snprintf(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
+    text_copy(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
     return sim_lock_log_system(db, s->serial_number, LOCK_EVENT_REKEYED, now);
 }
 
@@ -96,7 +97,7 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
     enum status st = ST_OK;
 
     memset(r, 0, sizeof(*r));
-    snprintf(r->stage, sizeof(r->stage), "%s", s->rekey_stage);
+    text_copy(r->stage, sizeof(r->stage), s->rekey_stage);
     /* Most visits change nothing: only re-keying reads and rewrites the certificates. */
     if (!rekey_moves(s, offered, online))
         return st;
@@ -106,7 +107,7 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
         st = create_csr(s);
         r->csr_created = st == ST_OK;
         if (!online)
-            snprintf(s->rekey_carrier, sizeof(s->rekey_carrier), "%s", operating_device_id);
+            text_copy(s->rekey_carrier, sizeof(s->rekey_carrier), operating_device_id);
     }
     if (st == ST_OK && online && strcmp(s->rekey_stage, "CSR_CREATED") == 0) {
         st = issue(db, system, s, now);
@@ -120,7 +121,7 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
         st = install(db, s, now);
         r->certificate_installed = st == ST_OK;
     }
-    snprintf(r->stage, sizeof(r->stage), "%s", s->rekey_stage);
+    text_copy(r->stage, sizeof(r->stage), s->rekey_stage);
     return st == ST_OK ? store_lock_state_update(db, s) : st;
 }
 
