@@ -2,15 +2,18 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "events/outbox.h"
 #include "http/metrics.h"
+#include "lib/text.h"
 #include "sim/clock.h"
 #include "sim/job_kinds.h"
 #include "store/outbox.h"
 
 #define BATCH_JOBS 4096
+#define DUE_PAGE 32
 #define IDLE_WAIT_MS 1000
 
 struct batch {
@@ -29,7 +32,7 @@ static enum status run_job(struct db *db, const struct system_row *system,
     enum status st;
 
     /* The job sees the clock standing at its own due instant. */
-    snprintf(at.clock_mode, sizeof(at.clock_mode), "frozen");
+    text_copy(at.clock_mode, sizeof(at.clock_mode), "frozen");
     at.clock_time = job->due_at;
     st = store_job_delete(db, job->seq);
     if (st == ST_OK && kind != NULL)
@@ -39,38 +42,66 @@ static enum status run_job(struct db *db, const struct system_row *system,
     return st;
 }
 
-/* Runs up to BATCH_JOBS due jobs in one transaction and moves the clock along. */
+/* Whether the page of due jobs read ahead still says what runs next: the last job run may
+ * have scheduled one due before the next in the page (a job due at the same instant sorts
+ * after it) or cancelled jobs. */
+static int page_stands(const struct job_row *next)
+{
+    int64_t earliest;
+    int cancelled;
+
+    store_job_changes(&earliest, &cancelled);
+    return !cancelled && earliest >= next->due_at;
+}
+
+static void forget_changes(void)
+{
+    int64_t earliest;
+    int cancelled;
+
+    store_job_changes(&earliest, &cancelled);
+}
+
+/* Runs up to BATCH_JOBS due jobs in one transaction and moves the clock along. The due jobs
+ * are read a page at a time: one query per job cost more than many of the jobs. */
 static enum status run_batch(struct db *db, void *ctx)
 {
     struct batch *b = ctx;
     struct system_row system;
-    struct job_row job;
-    enum status st = store_system_get(db, b->system_id, &system);
+    struct job_row *due = malloc(DUE_PAGE * sizeof(*due));
+    size_t n = 0, next = 0;
+    enum status st = due ? store_system_get(db, b->system_id, &system) : ST_NOMEM;
 
-    for (int i = 0; st == ST_OK && i < BATCH_JOBS; i++) {
+    for (int ran = 0; st == ST_OK && ran < BATCH_JOBS;) {
         if (b->result->jobs_run >= b->budget) {
             b->result->truncated = 1;
             b->done = 1;
             break;
         }
-        st = store_job_next(db, b->system_id, b->target, &job);
-        if (st == ST_NOT_FOUND) {
-            st = ST_OK;
-            b->done = 1;
-            clock_set(&system, b->target);
-            break;
+        if (next == n || !page_stands(&due[next])) {
+            forget_changes(); /* the page read next sees them */
+            next = 0;
+            st = store_job_due(db, b->system_id, b->target, due, DUE_PAGE, &n);
+            if (st == ST_OK && n == 0) {
+                b->done = 1;
+                clock_set(&system, b->target);
+                break;
+            }
+            continue;
         }
-        if (st == ST_OK)
-            st = run_job(db, &system, &job);
+        st = run_job(db, &system, &due[next]);
         if (st == ST_OK) {
-            clock_set(&system, job.due_at);
+            clock_set(&system, due[next].due_at);
             b->result->jobs_run++;
         }
+        next++;
+        ran++;
     }
     if (st == ST_OK)
         st = store_system_set_clock(db, system.id, system.clock_mode, system.clock_offset,
                                     system.clock_time);
     b->result->now = clock_system_now(&system);
+    free(due);
     return st;
 }
 

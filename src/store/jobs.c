@@ -1,9 +1,16 @@
 #include "store/jobs.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define COLUMNS "seq, system_id, due_at, kind, subject_id, payload"
+
+/* What this thread changed in the table since store_job_changes() last asked. */
+static _Thread_local struct {
+    int64_t earliest; /* the earliest due_at scheduled; INT64_MAX: none */
+    int cancelled;
+} changes = {INT64_MAX, 0};
 
 static void read_job(sqlite3_stmt *s, void *rows, size_t i)
 {
@@ -33,14 +40,16 @@ enum status store_job_schedule(struct db *db, const char *system_id, int64_t due
     sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, subject_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, payload ? payload : "{}", -1, SQLITE_STATIC);
-    return db_exec_stmt(db, s, NULL);
+    if ((st = db_exec_stmt(db, s, NULL)) == ST_OK && due_at < changes.earliest)
+        changes.earliest = due_at;
+    return st;
 }
 
-enum status store_job_next(struct db *db, const char *system_id, int64_t until,
-                           struct job_row *out)
+enum status store_job_due(struct db *db, const char *system_id, int64_t until,
+                          struct job_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM jobs WHERE system_id = ? AND due_at <= ?"
-                              " ORDER BY due_at, seq LIMIT 1";
+                              " ORDER BY due_at, seq LIMIT ?";
     sqlite3_stmt *s;
     enum status st;
 
@@ -48,7 +57,25 @@ enum status store_job_next(struct db *db, const char *system_id, int64_t until,
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, until);
-    return db_read_one(s, read_job, out);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
+    return db_read_rows(s, read_job, rows, cap, n);
+}
+
+enum status store_job_next(struct db *db, const char *system_id, int64_t until,
+                           struct job_row *out)
+{
+    size_t n = 0;
+    enum status st = store_job_due(db, system_id, until, out, 1, &n);
+
+    return st == ST_OK && n == 0 ? ST_NOT_FOUND : st;
+}
+
+void store_job_changes(int64_t *earliest_scheduled, int *cancelled)
+{
+    *earliest_scheduled = changes.earliest;
+    *cancelled = changes.cancelled;
+    changes.earliest = INT64_MAX;
+    changes.cancelled = 0;
 }
 
 enum status store_job_delete(struct db *db, int64_t seq)
@@ -77,6 +104,7 @@ enum status store_job_cancel(struct db *db, const char *system_id, const char *k
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, subject_id, -1, SQLITE_STATIC);
+    changes.cancelled = 1;
     return db_exec_stmt(db, s, NULL);
 }
 
@@ -91,6 +119,7 @@ enum status store_job_cancel_kind(struct db *db, const char *system_id, const ch
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    changes.cancelled = 1;
     return db_exec_stmt(db, s, NULL);
 }
 

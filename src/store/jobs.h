@@ -26,6 +26,15 @@ enum status store_job_schedule(struct db *db, const char *system_id, int64_t due
 enum status store_job_next(struct db *db, const char *system_id, int64_t until,
                            struct job_row *out);
 
+/* The system's jobs due at or before `until`, in (due_at, seq) order, at most cap. */
+enum status store_job_due(struct db *db, const char *system_id, int64_t until,
+                          struct job_row *rows, size_t cap, size_t *n);
+
+/* What this thread did to the table since it last asked: the earliest due_at it scheduled
+ * (INT64_MAX: nothing) and whether it cancelled jobs. Whoever reads due jobs ahead asks after
+ * each job it runs: that job may have put another before the ones read, or removed one. */
+void store_job_changes(int64_t *earliest_scheduled, int *cancelled);
+
 enum status store_job_delete(struct db *db, int64_t seq);
 
 /* Drops every pending job of kind for subject (e.g. a deleted gateway's wake-ups). */
