@@ -144,7 +144,6 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
 {
     struct lock_state *s = malloc(sizeof(*s)); /* filled by the read below */
     struct locking_device_row device;
-    char boot[128];
     enum status st = s ? store_lock_state_get(db, serial, s) : ST_NOMEM;
 
     if (st == ST_OK && s->system_id[0] != '\0')
@@ -170,9 +169,8 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
                                   s->mfg_not_after, s->lifetimes.eligibility_window, now);
     if (st == ST_OK)
         st = emit_claimed(db, system, locking_device_id, user_id, serial, now);
-    text_copy(boot, sizeof(boot), "BOOT");
     if (st == ST_OK)
-        st = sim_lock_log_system(db, serial, boot, now);
+        st = sim_lock_log_system(db, serial, "BOOT", now);
     free(s);
     return st;
 }

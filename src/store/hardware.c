@@ -39,19 +39,6 @@ static void read_gateway(sqlite3_stmt *s, void *rows, size_t i)
     db_column_copy(s, 8, r->claimed_gateway_id, sizeof(r->claimed_gateway_id));
 }
 
-/* Reads the one row a statement keyed by a single text parameter returns. */
-static enum status get_by_text(struct db *db, const char *sql, const char *key, db_row_reader read,
-                               void *out)
-{
-    sqlite3_stmt *s;
-    enum status st = db_prepare(db, sql, &s);
-
-    if (st != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    return db_read_one(s, read, out);
-}
-
 enum status store_hardware_locking_insert(struct db *db,
                                           const struct hardware_locking_device_row *row)
 {
@@ -77,7 +64,7 @@ enum status store_hardware_locking_get(struct db *db, const char *serial,
 {
     static const char sql[] =
         "SELECT " LOCKING_COLUMNS " FROM hardware_locking_devices WHERE serial_number = ?1";
-    return get_by_text(db, sql, serial, read_locking, out);
+    return db_get_by(db, sql, serial, read_locking, out);
 }
 
 enum status store_hardware_gateway_insert(struct db *db,
@@ -105,12 +92,12 @@ enum status store_hardware_gateway_get(struct db *db, const char *serial,
                                        struct hardware_gateway_device_row *out)
 {
     static const char sql[] = GATEWAY_SELECT " WHERE h.serial_number = ?1";
-    return get_by_text(db, sql, serial, read_gateway, out);
+    return db_get_by(db, sql, serial, read_gateway, out);
 }
 
 enum status store_hardware_gateway_find_code(struct db *db, const char *code,
                                              struct hardware_gateway_device_row *out)
 {
     static const char sql[] = GATEWAY_SELECT " WHERE h.claiming_code = ?1";
-    return get_by_text(db, sql, code, read_gateway, out);
+    return db_get_by(db, sql, code, read_gateway, out);
 }

@@ -1,7 +1,9 @@
 #include "store/lock_states.h"
 
 #include <assert.h>
-#include <stdio.h>
+#include <string.h>
+
+#include "lib/text.h"
 
 /* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
  * (lock_keys): a visit reads the first on every session, the second only when re-keying. */
@@ -209,7 +211,7 @@ static enum status next_sequence(struct db *db, const char *serial, int64_t *out
 enum status store_pending_number(struct db *db, struct pending_entry *e)
 {
     assert(db_in_transaction(db));
-    snprintf(e->holder, sizeof(e->holder), "%s", LOCK_HOLDER);
+    text_copy(e->holder, sizeof(e->holder), LOCK_HOLDER);
     e->seq = 0;
     return next_sequence(db, e->serial_number, &e->entry.sequence_number);
 }
@@ -239,7 +241,7 @@ enum status store_pending_append(struct db *db, struct pending_entry *e)
     enum status st;
 
     assert(db_in_transaction(db));
-    snprintf(e->holder, sizeof(e->holder), "%s", LOCK_HOLDER);
+    text_copy(e->holder, sizeof(e->holder), LOCK_HOLDER);
     if ((st = next_sequence(db, e->serial_number, &r->sequence_number)) != ST_OK ||
         (st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
