@@ -54,14 +54,6 @@ static int page_stands(const struct job_row *next)
     return !cancelled && earliest >= next->due_at;
 }
 
-static void forget_changes(void)
-{
-    int64_t earliest;
-    int cancelled;
-
-    store_job_changes(&earliest, &cancelled);
-}
-
 /* Runs up to BATCH_JOBS due jobs in one transaction and moves the clock along. The due jobs
  * are read a page at a time: one query per job cost more than many of the jobs. */
 static enum status run_batch(struct db *db, void *ctx)
@@ -79,7 +71,6 @@ static enum status run_batch(struct db *db, void *ctx)
             break;
         }
         if (next == n || !page_stands(&due[next])) {
-            forget_changes(); /* the page read next sees them */
             next = 0;
             st = store_job_due(db, b->system_id, b->target, due, DUE_PAGE, &n);
             if (st == ST_OK && n == 0) {

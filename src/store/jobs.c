@@ -6,7 +6,7 @@
 
 #define COLUMNS "seq, system_id, due_at, kind, subject_id, payload"
 
-/* What this thread changed in the table since store_job_changes() last asked. */
+/* What this thread changed in the table since it last read due jobs or asked. */
 static _Thread_local struct {
     int64_t earliest; /* the earliest due_at scheduled; INT64_MAX: none */
     int cancelled;
@@ -58,6 +58,8 @@ enum status store_job_due(struct db *db, const char *system_id, int64_t until,
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, until);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
+    changes.earliest = INT64_MAX; /* what follows reads this thread's changes so far */
+    changes.cancelled = 0;
     return db_read_rows(s, read_job, rows, cap, n);
 }
 
@@ -88,23 +90,6 @@ enum status store_job_delete(struct db *db, int64_t seq)
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_int64(s, 1, seq);
-    return db_exec_stmt(db, s, NULL);
-}
-
-enum status store_job_cancel(struct db *db, const char *system_id, const char *kind,
-                             const char *subject_id)
-{
-    static const char sql[] = "DELETE FROM jobs WHERE system_id = ? AND kind = ? AND subject_id = ?";
-    sqlite3_stmt *s;
-    enum status st;
-
-    assert(db_in_transaction(db));
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
-        return st;
-    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, subject_id, -1, SQLITE_STATIC);
-    changes.cancelled = 1;
     return db_exec_stmt(db, s, NULL);
 }
 

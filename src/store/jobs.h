@@ -30,16 +30,13 @@ enum status store_job_next(struct db *db, const char *system_id, int64_t until,
 enum status store_job_due(struct db *db, const char *system_id, int64_t until,
                           struct job_row *rows, size_t cap, size_t *n);
 
-/* What this thread did to the table since it last asked: the earliest due_at it scheduled
- * (INT64_MAX: nothing) and whether it cancelled jobs. Whoever reads due jobs ahead asks after
- * each job it runs: that job may have put another before the ones read, or removed one. */
+/* What this thread did to the table since it last called store_job_due() or this: the
+ * earliest due_at it scheduled (INT64_MAX: nothing) and whether it cancelled jobs. Whoever
+ * reads due jobs ahead asks after each job it runs: that job may have put another before
+ * the ones read, or removed one. */
 void store_job_changes(int64_t *earliest_scheduled, int *cancelled);
 
 enum status store_job_delete(struct db *db, int64_t seq);
-
-/* Drops every pending job of kind for subject (e.g. a deleted gateway's wake-ups). */
-enum status store_job_cancel(struct db *db, const char *system_id, const char *kind,
-                             const char *subject_id);
 
 /* Drops every pending job of kind in the system (an autopilot switched off). */
 enum status store_job_cancel_kind(struct db *db, const char *system_id, const char *kind);
