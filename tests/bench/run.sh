@@ -16,11 +16,11 @@ connections=${BENCH_CONNECTIONS:-32}
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 [ -f build-release/build.ninja ] || meson setup build-release --buildtype=release >/dev/null
-ninja -C build-release keyless-emulator >/dev/null
+# The reference server is built by meson too, so that it links the very SQLite the emulator
+# has compiled in (or the system's, with -Dsqlite=system).
+ninja -C build-release keyless-emulator tests/reference_server >/dev/null
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/reference" tests/bench/reference_server.c \
-   $(pkg-config --cflags --libs libmicrohttpd sqlite3 json-c) -lpthread
 bin=$root/build-release/keyless-emulator
 threads=$(nproc)
 
@@ -82,7 +82,7 @@ kill "$emulator"; wait "$emulator" || true
 
 # --- the bare reference ----------------------------------------------------------------
 rm -f "$work/port"
-"$work/reference" "$work/reference.db" "$work/port" "$threads" &
+build-release/tests/reference_server "$work/reference.db" "$work/port" "$threads" &
 reference=$!
 while [ ! -s "$work/port" ]; do sleep 0.01; done
 ref_url="http://127.0.0.1:$(cat "$work/port")"
