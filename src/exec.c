@@ -14,6 +14,7 @@
 #include "control/fixtures.h"
 #include "control/health.h"
 #include "events/dispatcher.h"
+#include "events/outbox.h"
 #include "http/paging.h"
 #include "http/server.h"
 #include "lib/rng.h"
@@ -107,6 +108,7 @@ static enum status start(const struct options *opts, struct fixture_result *resu
     rng_init(opts->seed);
     health_init();
     db_use_template(&schema_template);
+    db_on_commit(outbox_announce);
     if (db_open(opts->db_path) != ST_OK || paging_init(db_thread()) != ST_OK)
         return ST_INTERNAL;
     if (load_fixtures(opts, results) != ST_OK)

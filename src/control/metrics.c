@@ -58,6 +58,7 @@ static enum status each_system(FILE *out, struct db *db, system_writer write)
 static enum status write_state(FILE *out, struct db *db)
 {
     int64_t events = 0;
+    uint64_t groups, transactions;
     enum status st = store_outbox_count(db, NULL, &events);
 
     if (st != ST_OK)
@@ -67,6 +68,16 @@ static enum status write_state(FILE *out, struct db *db)
             "(every system's event log).\n# TYPE keyless_emulator_outbox_events gauge\n"
             "keyless_emulator_outbox_events %" PRId64 "\n",
             events);
+    db_transact_counts(&groups, &transactions);
+    fprintf(out,
+            "# HELP keyless_emulator_write_commits_total Commits of the store: each holds one "
+            "or more write transactions (group commit).\n"
+            "# TYPE keyless_emulator_write_commits_total counter\n"
+            "keyless_emulator_write_commits_total %" PRIu64 "\n"
+            "# HELP keyless_emulator_write_transactions_total Write transactions committed.\n"
+            "# TYPE keyless_emulator_write_transactions_total counter\n"
+            "keyless_emulator_write_transactions_total %" PRIu64 "\n",
+            groups, transactions);
     fprintf(out,
             "# HELP keyless_emulator_fault_rules Injected fault rules held.\n"
             "# TYPE keyless_emulator_fault_rules gauge\nkeyless_emulator_fault_rules %zu\n",

@@ -34,10 +34,23 @@ struct db *db_thread(void);
 /* Closes every connection. Call after all threads that used them have stopped. */
 void db_close_all(void);
 
-/* Runs fn inside one write transaction: BEGIN IMMEDIATE under the process-wide write lock,
- * COMMIT when fn returns ST_OK, ROLLBACK otherwise. Returns fn's status or the commit's. */
+/* Runs fn inside one write transaction and returns fn's status or the commit's: fn's writes
+ * commit when it returns ST_OK and are rolled back otherwise. Concurrent callers are grouped
+ * (group commit): one thread runs several fns, each in a savepoint, in one transaction under
+ * the process-wide write lock, on its own connection (the db fn receives), and commits once.
+ * So fn must reach the database only through the db it is given, and keep what it leaves
+ * for its caller in ctx, not in thread-local state. Returns after the commit. */
 typedef enum status (*db_tx_fn)(struct db *db, void *ctx);
 enum status db_transact(struct db *db, db_tx_fn fn, void *ctx);
+
+/* Called by the thread that committed a group, after the commit (outbox_announce: what the
+ * group's members emitted was flagged on that thread). */
+void db_on_commit(void (*fn)(void));
+
+/* Writers waiting for a group to take them, and the groups and transactions committed so
+ * far (for /metrics and the tests). */
+size_t db_transact_waiting(void);
+void db_transact_counts(uint64_t *groups, uint64_t *transactions);
 
 /* Runs fn under the process-wide write lock but outside any transaction: no write can
  * start meanwhile (the checkpointer's final pass). */

@@ -325,6 +325,31 @@ START_TEST(jobs_run_by_clock_advances)
 }
 END_TEST
 
+/* Every committed write transaction counts, and every commit holds at least one. */
+START_TEST(write_transactions_and_commits_counted)
+{
+    struct tenant t;
+    struct http_response r;
+    char *before, *after;
+    double transactions, commits;
+
+    frozen_tenant(&t);
+    before = scrape(&emu);
+    for (int i = 0; i < 3; i++)
+        call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
+    after = scrape(&emu);
+    transactions = sample(after, "keyless_emulator_write_transactions_total") -
+                   sample(before, "keyless_emulator_write_transactions_total");
+    commits = sample(after, "keyless_emulator_write_commits_total") -
+              sample(before, "keyless_emulator_write_commits_total");
+    ck_assert_msg(transactions >= 3, "%.0f transactions for 3 users", transactions);
+    ck_assert_msg(commits >= 1 && commits <= transactions, "%.0f commits of %.0f transactions",
+                  commits, transactions);
+    free(before);
+    free(after);
+}
+END_TEST
+
 START_TEST(outbox_events_match_health)
 {
     struct tenant t;
@@ -622,6 +647,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(scrape_tc, clock_position_of_each_system);
     tcase_add_test(scrape_tc, jobs_run_by_clock_advances);
     tcase_add_test(scrape_tc, outbox_events_match_health);
+    tcase_add_test(scrape_tc, write_transactions_and_commits_counted);
     tcase_add_test(scrape_tc, emulator_time_on_administration_answers);
     tcase_add_test(scrape_tc, emulator_time_on_login);
     suite_add_tcase(s, scrape_tc);
