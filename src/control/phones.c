@@ -98,7 +98,8 @@ static enum status decode_accept(struct request *req, struct accept_ctx *c)
 }
 
 /* The invitation's state, then its window on its system's clock, then the user. */
-static enum status check_acceptable(struct request *req, const struct invitation_row *inv)
+static enum status check_acceptable(struct db *db, struct request *req,
+                                   const struct invitation_row *inv)
 {
     struct operating_device_row existing;
     char until[TIMEFMT_DATETIME_LEN];
@@ -113,8 +114,7 @@ static enum status check_acceptable(struct request *req, const struct invitation
         timefmt_format_datetime(inv->expires_at, until);
         return request_fail(req, ST_GONE, "the invitation expired at %s", until);
     }
-    st = store_operating_device_list_of_user(req->db, inv->system_id, inv->user_id, &existing, 1,
-                                             &n);
+    st = store_operating_device_list_of_user(db, inv->system_id, inv->user_id, &existing, 1, &n);
     if (st == ST_OK && n > 0)
         return request_fail(req, ST_CONFLICT,
                             "user '%s' already has an operating device; a user can have only one",
@@ -137,7 +137,7 @@ static enum status accept_tx(struct db *db, void *ctx)
     /* The control API authenticates no system: the invitation says whose clock applies. */
     if ((st = store_system_get(db, inv.system_id, &req->system)) != ST_OK)
         return st;
-    if ((st = check_acceptable(req, &inv)) != ST_OK)
+    if ((st = check_acceptable(db, req, &inv)) != ST_OK)
         return st;
     return phones_accept(db, &inv, request_now(req), &c->device);
 }

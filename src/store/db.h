@@ -35,13 +35,19 @@ struct db *db_thread(void);
 void db_close_all(void);
 
 /* Runs fn inside one write transaction and returns fn's status or the commit's: fn's writes
- * commit when it returns ST_OK and are rolled back otherwise. Concurrent callers are grouped
- * (group commit): one thread runs several fns, each in a savepoint, in one transaction under
- * the process-wide write lock, on its own connection (the db fn receives), and commits once.
- * So fn must reach the database only through the db it is given, and keep what it leaves
- * for its caller in ctx, not in thread-local state. Returns after the commit. */
+ * commit when it returns ST_OK and are rolled back otherwise. Every write transaction runs on
+ * the store's one writer connection (the db fn receives, not the caller's), and concurrent
+ * callers are grouped (group commit): one thread runs several fns, each in a savepoint, in
+ * one transaction under the process-wide write lock, and commits once. So fn must reach the
+ * database only through the db it is given (db_prepare asserts it), and keep what it leaves
+ * for its caller in ctx, not in thread-local state. Returns after the commit. A call from
+ * inside fn joins the transaction. */
 typedef enum status (*db_tx_fn)(struct db *db, void *ctx);
 enum status db_transact(struct db *db, db_tx_fn fn, void *ctx);
+
+/* db_transact() for an fn that ends and begins transactions itself (a restore copies the
+ * database between them): it is never grouped with others. */
+enum status db_transact_alone(struct db *db, db_tx_fn fn, void *ctx);
 
 /* Called by the thread that committed a group, after the commit (outbox_announce: what the
  * group's members emitted was flagged on that thread). */

@@ -344,7 +344,7 @@ enum status store_snapshot_restore(struct db *db, const char *name, snapshot_hoo
     if (st == ST_OK && schema_version(c.source) != schema_version(live))
         st = ST_CONFLICT;
     if (st == ST_OK)
-        st = db_transact(db, restore_tx, &c);
+        st = db_transact_alone(db, restore_tx, &c);
     sqlite3_close(opened);
     pthread_mutex_unlock(&snap_lock);
     return st;

@@ -69,11 +69,13 @@ static enum status insert_key(struct db *db, void *ctx)
 
 /* The first writer holds the write transaction until all the others queue behind it. */
 static atomic_int leading;
+static size_t expect_queued;
 
 static enum status insert_key_when_all_queued(struct db *db, void *ctx)
 {
     atomic_store(&leading, 1);
-    for (long waited = 0; db_transact_waiting() < WRITERS && waited < WAIT_LIMIT_MS; waited += 5)
+    for (long waited = 0; db_transact_waiting() < expect_queued && waited < WAIT_LIMIT_MS;
+         waited += 5)
         sleep_ms(5);
     return insert_key(db, ctx);
 }
@@ -92,6 +94,25 @@ static void *write_member(void *arg)
 
     m->got = db_transact(db_thread(), insert_key, m);
     return NULL;
+}
+
+static void *write_alone(void *arg)
+{
+    struct member *m = arg;
+
+    m->got = db_transact_alone(db_thread(), insert_key, m);
+    return NULL;
+}
+
+/* Starts the first writer and returns once it holds the write transaction. */
+static void start_first(pthread_t *lead, struct member *first, size_t queued)
+{
+    expect_queued = queued;
+    atomic_store(&leading, 0);
+    ck_assert_int_eq(pthread_create(lead, NULL, write_first, first), 0);
+    for (long waited = 0; !atomic_load(&leading) && waited < WAIT_LIMIT_MS; waited += 5)
+        sleep_ms(5);
+    ck_assert(atomic_load(&leading));
 }
 
 static int count_rows(const char *where)
@@ -115,11 +136,7 @@ START_TEST(queued_writers_commit_together_and_fail_alone)
     uint64_t groups_before, tx_before, groups_after, tx_after;
 
     db_transact_counts(&groups_before, &tx_before);
-    atomic_store(&leading, 0);
-    ck_assert_int_eq(pthread_create(&lead, NULL, write_first, &first), 0);
-    for (long waited = 0; !atomic_load(&leading) && waited < WAIT_LIMIT_MS; waited += 5)
-        sleep_ms(5);
-    ck_assert(atomic_load(&leading));
+    start_first(&lead, &first, WRITERS);
     /* Even keys succeed; odd ones fail after their insert (a conflict found late). */
     for (int i = 0; i < WRITERS; i++) {
         members[i] = (struct member){i, i % 2 ? ST_CONFLICT : ST_OK, ST_INTERNAL};
@@ -140,6 +157,36 @@ START_TEST(queued_writers_commit_together_and_fail_alone)
     db_transact_counts(&groups_after, &tx_after);
     ck_assert_int_eq(groups_after - groups_before, 2);
     ck_assert_int_eq(tx_after - tx_before, 1 + WRITERS / 2);
+}
+END_TEST
+
+/* A restore ends and begins transactions itself: whatever queued with it, it commits alone. */
+START_TEST(a_transaction_that_must_be_alone_is_never_grouped)
+{
+    struct member first = {1000, ST_OK, ST_INTERNAL}, members[4], alone = {500, ST_OK, ST_INTERNAL};
+    pthread_t lead, threads[4], alone_thread;
+    uint64_t groups_before, tx_before, groups_after, tx_after;
+
+    db_transact_counts(&groups_before, &tx_before);
+    start_first(&lead, &first, 5);
+    for (int i = 0; i < 4; i++) {
+        members[i] = (struct member){i, ST_OK, ST_INTERNAL};
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, write_member, &members[i]), 0);
+        if (i == 1)
+            ck_assert_int_eq(pthread_create(&alone_thread, NULL, write_alone, &alone), 0);
+    }
+    pthread_join(lead, NULL);
+    pthread_join(alone_thread, NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+
+    ck_assert_int_eq(alone.got, ST_OK);
+    ck_assert_int_eq(count_rows("1 = 1"), 6);
+    /* The first; the lone one; the four others in one group or two around it. */
+    db_transact_counts(&groups_after, &tx_after);
+    ck_assert_uint_eq(tx_after - tx_before, 6);
+    ck_assert_msg(groups_after - groups_before >= 3 && groups_after - groups_before <= 4,
+                  "%llu commits", (unsigned long long)(groups_after - groups_before));
 }
 END_TEST
 
@@ -171,6 +218,7 @@ Suite *transact_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, queued_writers_commit_together_and_fail_alone);
     tcase_add_test(tc, a_lone_writer_that_fails_leaves_nothing);
+    tcase_add_test(tc, a_transaction_that_must_be_alone_is_never_grouped);
     suite_add_tcase(s, tc);
     return s;
 }
