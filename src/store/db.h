@@ -46,7 +46,8 @@ typedef enum status (*db_tx_fn)(struct db *db, void *ctx);
 enum status db_transact(struct db *db, db_tx_fn fn, void *ctx);
 
 /* db_transact() for an fn that ends and begins transactions itself (a restore copies the
- * database between them): it is never grouped with others. */
+ * database between them) or changes how the transaction behaves (a reset defers foreign-key
+ * checks): it is never grouped with others. */
 enum status db_transact_alone(struct db *db, db_tx_fn fn, void *ctx);
 
 /* Called by the thread that committed a group, after the commit (outbox_announce: what the

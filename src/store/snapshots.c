@@ -399,7 +399,9 @@ static enum status reset_tx(struct db *db, void *ctx)
 enum status store_reset(struct db *db, snapshot_hook_fn hook, void *ctx, int *tables)
 {
     struct reset_ctx c = {hook, ctx, 0};
-    enum status st = db_transact(db, reset_tx, &c);
+    /* Alone: it defers foreign-key checks to the commit, which in a group would also defer
+     * (and then fail together) the checks of every member after it. */
+    enum status st = db_transact_alone(db, reset_tx, &c);
 
     if (tables != NULL)
         *tables = st == ST_OK ? c.tables : 0;
