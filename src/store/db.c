@@ -283,7 +283,7 @@ static enum status exec_cached(struct db *db, const char *sql)
 struct tx_request {
     db_tx_fn fn;
     void *ctx;
-    int alone; /* ends and begins transactions itself: never grouped */
+    int alone; /* db_transact_alone(): a group of its own */
     enum status st;
     int done;
     struct tx_request *next;
