@@ -20,7 +20,6 @@
 
 struct db {
     sqlite3 *handle;
-    int in_tx;
     int auth_dirty; /* this transaction updated or deleted an auth_tables row */
     /* Open addressing keyed by the SQL text's address: every statement is a static
      * string, so its address names it. */
@@ -350,13 +349,11 @@ static void run_group(struct tx_request *group, size_t n)
     pthread_mutex_lock(&write_lock);
     running_group = 1;
     st = exec_cached(db, begin);
-    db->in_tx = st == ST_OK;
     db->auth_dirty = 0;
     for (struct tx_request *r = group; st == ST_OK && r != NULL; r = r->next) {
         st = run_member(db, r, n == 1);
         ok += r->st == ST_OK;
     }
-    db->in_tx = 0;
     if (st == ST_OK)
         st = exec_cached(db, commit);
     if (st != ST_OK && !sqlite3_get_autocommit(db->handle))
@@ -472,7 +469,7 @@ void db_subscriptions_epoch_bump(void)
 
 int db_in_transaction(const struct db *db)
 {
-    return db->in_tx;
+    return running_group && db == writer;
 }
 
 static size_t cache_slot(const char *sql)
