@@ -54,7 +54,7 @@ static enum status exec_insert(struct db *db, sqlite3_stmt *s, int *inserted)
 
 enum status store_lock_log_insert(struct db *db, const struct lock_log_row *row, int *inserted)
 {
-    /* Only a repeated (lock, kind, sequence number) is ignored; a clash of ids is an error. */
+    /* A repeated (lock, kind, sequence number) is the same entry uploaded again: ignored. */
     static const char sql[] =
         "INSERT INTO locking_device_log_entries (id, system_id, locking_device_id, kind,"
         " event_name, occurred_at, sequence_number, client_type, operating_device_id, user_id,"
