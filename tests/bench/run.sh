@@ -15,13 +15,7 @@ duration=${BENCH_DURATION:-5}
 connections=${BENCH_CONNECTIONS:-32}
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-# Link-time optimisation lets the compiler inline SQLite's API into our store: 2.4% fewer
-# instructions in a clock advance (callgrind), for one slower link.
-if [ -f build-release/build.ninja ]; then
-    meson configure build-release --buildtype=release -Db_lto=true >/dev/null
-else
-    meson setup build-release --buildtype=release -Db_lto=true >/dev/null
-fi
+[ -f build-release/build.ninja ] || meson setup build-release --buildtype=release >/dev/null
 # The reference server is built by meson too, so that it links the very SQLite the emulator
 # has compiled in (or the system's, with -Dsqlite=system).
 ninja -C build-release keyless-emulator tests/reference_server >/dev/null
