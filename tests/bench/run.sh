@@ -3,8 +3,9 @@
 #
 # Builds in release mode, starts the emulator on a file database, and drives it with wrk
 # (32 connections, sharing the machine's cores) for: GET one locking device, a list page of
-# 50, POST a user (an insert plus an outbox event). Then the same GET and insert against a
-# reference server built from the same libraries with no routing or auth. Then cold start
+# 50, POST a user (an insert plus an outbox event); each GET and insert is followed at once
+# by the same against a reference server built from the same libraries with no routing or
+# auth. Then cold start
 # to the ready file (median of 21, new and existing database), idle and peak RSS, and a
 # year of a 100-lock, 50-user site with a gateway and autopilot. Prints one table. Never
 # part of `make test`.
@@ -74,21 +75,23 @@ LUA
 printf 'wrk.method = "POST"\nwrk.body = "{}"\n' >"$work/post.lua"
 : >"$work/get.lua"
 lock=1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c51
-emu_get=$(measure "$url/administration/locking-device/$lock" "$work/admin.lua")
-emu_list=$(measure "$url/administration/locking-device?limit=50" "$work/admin.lua")
-emu_post=$(measure "$url/administration/user" "$work/post_user.lua")
-peak_rss=$(rss "$emulator" VmHWM)
-kill "$emulator"; wait "$emulator" || true
 
-# --- the bare reference ----------------------------------------------------------------
+# --- the bare reference, measured right after the emulator on each request ---------------
+# The machine's speed drifts within minutes: each ratio's two figures are taken seconds
+# apart, with both servers up and the one not measured idle.
 rm -f "$work/port"
 build-release/tests/reference_server "$work/reference.db" "$work/port" "$threads" &
 reference=$!
 while [ ! -s "$work/port" ]; do sleep 0.01; done
 ref_url="http://127.0.0.1:$(cat "$work/port")"
+
+emu_get=$(measure "$url/administration/locking-device/$lock" "$work/admin.lua")
 ref_get=$(measure "$ref_url/item/item-1" "$work/get.lua")
+emu_list=$(measure "$url/administration/locking-device?limit=50" "$work/admin.lua")
+emu_post=$(measure "$url/administration/user" "$work/post_user.lua")
 ref_post=$(measure "$ref_url/item" "$work/post.lua")
-kill "$reference"; wait "$reference" || true
+peak_rss=$(rss "$emulator" VmHWM)
+kill "$emulator" "$reference"; wait "$emulator" "$reference" || true
 
 # --- cold start: exec to ready file, timed with inotify (tests/bench/cold_start.c) ----------
 cc -O2 -std=c11 -o "$work/cold_start" tests/bench/cold_start.c
