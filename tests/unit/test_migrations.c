@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows_text.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -65,28 +66,12 @@ static void write_old_store(int version, const char *rows)
     sqlite3_close(h);
 }
 
-static void append_rows(sqlite3 *h, const char *sql, char *out)
-{
-    sqlite3_stmt *s = NULL;
-
-    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            const unsigned char *v = sqlite3_column_text(s, i);
-            strncat(out, v ? (const char *)v : "NULL", DUMP_MAX - strlen(out) - 2);
-            strcat(out, "|");
-        }
-        strcat(out, "\n");
-    }
-    sqlite3_finalize(s);
-}
-
 static char *dump(sqlite3 *h, const char *sql)
 {
     char *out = calloc(1, DUMP_MAX);
 
     ck_assert_ptr_nonnull(out);
-    append_rows(h, sql, out);
+    rows_text_append(h, sql, out, DUMP_MAX);
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rows_text.h"
 #include "store/db.h"
 #include "store/template.h"
 
@@ -31,36 +32,22 @@ static void remove_dir(void)
     strcpy(dir, "/tmp/keyless-template-XXXXXX");
 }
 
-static void append_rows(sqlite3 *h, const char *sql, char *out)
-{
-    sqlite3_stmt *s = NULL;
-
-    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            const unsigned char *v = sqlite3_column_text(s, i);
-            strncat(out, v ? (const char *)v : "NULL", DUMP_MAX - strlen(out) - 2);
-            strcat(out, "|");
-        }
-        strcat(out, "\n");
-    }
-    sqlite3_finalize(s);
-}
-
 /* Opens path the way the emulator does (with or without the template) and describes what
  * it holds: every schema object, the applied migrations and the journal mode. */
 static char *open_and_describe(const char *path, int with_template)
 {
     char *out = calloc(1, DUMP_MAX);
+    sqlite3 *h;
 
     ck_assert_ptr_nonnull(out);
     db_use_template(with_template ? &schema_template : NULL);
     ck_assert_int_eq(db_open(path), ST_OK);
-    append_rows(db_handle(db_thread()),
-                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name", out);
-    append_rows(db_handle(db_thread()), "SELECT version, name FROM schema_migrations", out);
-    append_rows(db_handle(db_thread()), "PRAGMA journal_mode", out);
-    append_rows(db_handle(db_thread()), "PRAGMA integrity_check", out);
+    h = db_handle(db_thread());
+    rows_text_append(h, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+                     out, DUMP_MAX);
+    rows_text_append(h, "SELECT version, name FROM schema_migrations", out, DUMP_MAX);
+    rows_text_append(h, "PRAGMA journal_mode", out, DUMP_MAX);
+    rows_text_append(h, "PRAGMA integrity_check", out, DUMP_MAX);
     db_close_all();
     db_use_template(NULL);
     return out;
