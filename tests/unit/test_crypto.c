@@ -7,6 +7,7 @@
 
 #include "lib/crypto.h"
 #include "lib/rng.h"
+#include "unit_main.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -350,11 +351,5 @@ static Suite *crypto_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(crypto_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return unit_run(crypto_suite());
 }

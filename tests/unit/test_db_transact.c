@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "unit_main.h"
 
 #define WRITERS 8
 #define WAIT_LIMIT_MS 20000
@@ -225,11 +226,5 @@ Suite *transact_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(transact_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(transact_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/json_patch.h"
+#include "unit_main.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -330,11 +331,5 @@ static Suite *json_patch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(json_patch_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return unit_run(json_patch_suite());
 }

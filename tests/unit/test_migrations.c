@@ -14,6 +14,7 @@
 #include "rows_text.h"
 #include "store/db.h"
 #include "store/migrations.h"
+#include "unit_main.h"
 
 #define DUMP_MAX (1 << 16)
 #define SYSTEM "5d3a5d9e-6b0f-4c1e-9a51-0d3f1b7c2a10"
@@ -142,11 +143,5 @@ Suite *migrations_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(migrations_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(migrations_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/offline_key.h"
+#include "unit_main.h"
 
 #define PHONE "07ca923d-80af-40d1-ae3c-31b0477ad648"
 #define LOCK "c4d85dba-913b-49bc-ab0a-4a1031b118d1"
@@ -193,8 +194,6 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("offline_key");
   TCase *tc = tcase_create("core");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test(tc, seed_determines_the_key);
   tcase_add_test(tc, signatures_are_deterministic_and_verify);
@@ -203,9 +202,5 @@ int main(void) {
   tcase_add_test(tc, encoding_is_strict);
   tcase_add_test(tc, bad_inputs_are_refused);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return unit_run(s);
 }

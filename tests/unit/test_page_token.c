@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/page_token.h"
+#include "unit_main.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -212,11 +213,5 @@ static Suite *page_token_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(page_token_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return unit_run(page_token_suite());
 }

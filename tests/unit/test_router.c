@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/router.h"
+#include "unit_main.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -225,11 +226,5 @@ static Suite *router_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(router_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return unit_run(router_suite());
 }

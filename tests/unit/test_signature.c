@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "events/signature.h"
+#include "unit_main.h"
 
 #define SPEC_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define SPEC_ID "msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -107,8 +108,6 @@ int main(void)
 {
     Suite *s = suite_create("signature");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, signs_the_spec_example);
     tcase_add_test(tc, any_change_changes_the_signature);
@@ -116,9 +115,5 @@ int main(void)
     tcase_add_test(tc, plain_secret_is_its_own_bytes);
     tcase_add_test(tc, refuses_unusable_secrets);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(s);
 }

@@ -13,6 +13,7 @@
 #include "rows_text.h"
 #include "store/db.h"
 #include "store/template.h"
+#include "unit_main.h"
 
 #define DUMP_MAX (1 << 20)
 
@@ -141,11 +142,5 @@ Suite *template_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(template_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(template_suite());
 }

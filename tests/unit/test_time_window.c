@@ -4,6 +4,7 @@
 
 #include "lib/time_window.h"
 #include "lib/timefmt.h"
+#include "unit_main.h"
 
 static int64_t at(const char *datetime)
 {
@@ -76,16 +77,10 @@ int main(void)
 {
     Suite *s = suite_create("time_window");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, parses_intervals);
     tcase_add_test(tc, checks_weekdays_and_intervals);
     tcase_add_test(tc, empty_means_unrestricted_and_malformed_means_never);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : EXIT_FAILURE;
+    return unit_run(s);
 }

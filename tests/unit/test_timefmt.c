@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/timefmt.h"
+#include "unit_main.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -317,11 +318,5 @@ static Suite *timefmt_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(timefmt_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures == 0 ? 0 : 1;
+    return unit_run(timefmt_suite());
 }
