@@ -15,12 +15,17 @@
 
 #define STMT_CACHE_SIZE 512 /* a power of two, well above the number of statements */
 #define BUSY_TIMEOUT_MS 10000
-#define CACHE_SIZE "-65536" /* KiB per connection, allocated only as pages are used */
-/* An in-memory store's pages already sit in memdb's buffer: a page cache over it only holds
- * second copies, and a miss costs one memcpy. A year of the bench's site kept 240 MB
- * resident with 64 MiB and 165 MB with 2 MiB, for the same instructions (callgrind). */
-#define MEMORY_CACHE_SIZE "-2048"
+/* Page caches, in KiB (SQLite allocates them only as pages are used). On a file, the default
+ * 2 MiB is far smaller than a site after months of simulated time, and every miss reads the
+ * page again. Nobody but the writer writes, so nothing ever empties its cache: it would grow
+ * to the size of the store, which is in the OS's cache anyway; 16 MiB hold the pages writes
+ * keep coming back to (bench: peak RSS 38 MB under POST load). An in-memory store's pages
+ * already sit in memdb's buffer, so a cache over it only holds second copies and a miss costs
+ * one memcpy: a year of the bench's site kept 240 MB resident with 64 MiB and 165 MB with
+ * 2 MiB, for 1% more instructions (callgrind). */
+#define FILE_CACHE_SIZE "-65536"
 #define WRITER_FILE_CACHE_SIZE "-16384"
+#define MEMORY_CACHE_SIZE "-2048"
 
 struct db {
     sqlite3 *handle;
@@ -103,7 +108,23 @@ static void on_row_change(void *ctx, int op, const char *schema, const char *tab
             db->auth_dirty = 1;
 }
 
-static enum status connect(struct db **out)
+/* SECURE_DELETE (Debian's SQLite has it) would zero (and journal) every deleted row and freed
+ * page first; nothing here needs scrubbing, and a clock advance deletes rows at every
+ * simulated step. */
+#define COMMON_PRAGMAS "PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF;"
+
+/* The pragmas a connection starts with: its cache size, and on a file WAL's usual sync. */
+static const char *connection_pragmas(int is_writer)
+{
+    if (db_is_memory)
+        return COMMON_PRAGMAS " PRAGMA cache_size=" MEMORY_CACHE_SIZE ";";
+    return is_writer ? COMMON_PRAGMAS " PRAGMA cache_size=" WRITER_FILE_CACHE_SIZE ";"
+                                      " PRAGMA synchronous=NORMAL;"
+                     : COMMON_PRAGMAS " PRAGMA cache_size=" FILE_CACHE_SIZE ";"
+                                      " PRAGMA synchronous=NORMAL;";
+}
+
+static enum status connect(struct db **out, int is_writer)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
                 SQLITE_OPEN_NOMUTEX;
@@ -126,15 +147,7 @@ static enum status connect(struct db **out)
     sqlite3_update_hook(db->handle, on_row_change, db);
     if (!db_is_memory)
         checkpoint_attach(db->handle);
-    /* With SECURE_DELETE (Debian's SQLite has it) every deleted row and freed page would be
-     * zeroed (and journaled) first; nothing here needs scrubbing, and a clock advance deletes
-     * rows at every simulated step. On a file, the default 2 MiB page cache is far smaller
-     * than a site after months of simulated time, and every miss reads the page again. */
-    st = exec_sql(db->handle, db_is_memory ? "PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF;"
-                                             " PRAGMA cache_size=" MEMORY_CACHE_SIZE ";"
-                                           : "PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF;"
-                                             " PRAGMA cache_size=" CACHE_SIZE ";"
-                                             " PRAGMA synchronous=NORMAL;");
+    st = exec_sql(db->handle, connection_pragmas(is_writer));
     if (st != ST_OK)
         goto out;
     pthread_mutex_lock(&registry_lock);
@@ -220,7 +233,7 @@ enum status db_open(const char *path)
     if (template != NULL && !db_is_memory && strncmp(db_path, "file:", 5) != 0 &&
         access(db_path, F_OK) != 0)
         template_create_file(template, db_path);
-    st = connect(&first_conn);
+    st = connect(&first_conn, 0);
     if (st != ST_OK)
         return st;
     if (db_is_memory && template != NULL)
@@ -229,20 +242,12 @@ enum status db_open(const char *path)
         return st;
     thread_conn = first_conn;
     st = migrate(first_conn);
-    if (st == ST_OK)
-        st = connect(&writer);
-    /* Nobody else writes, so nothing ever empties the writer's cache: on a file it would
-     * grow to the size of the store. The file is in the OS's cache anyway; 16 MiB hold the
-     * pages that writes keep coming back to (bench: peak RSS 38 MB under POST load with
-     * the 64 MiB of the other connections). */
-    if (st == ST_OK && !db_is_memory)
-        st = exec_sql(writer->handle, "PRAGMA cache_size=" WRITER_FILE_CACHE_SIZE ";");
-    return st;
+    return st == ST_OK ? connect(&writer, 1) : st;
 }
 
 struct db *db_thread(void)
 {
-    if (thread_conn == NULL && connect(&thread_conn) != ST_OK)
+    if (thread_conn == NULL && connect(&thread_conn, 0) != ST_OK)
         return NULL;
     return thread_conn;
 }
