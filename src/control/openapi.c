@@ -10,19 +10,11 @@
 #define REFERENCE_TITLE "Abloy Keyless Administration API"
 #define REFERENCE_VERSION "2.13"
 
-static const struct embedded_file *find_file(const char *name)
-{
-    for (size_t i = 0; i < openapi_files_count; i++)
-        if (strcmp(openapi_files[i].name, name) == 0)
-            return &openapi_files[i];
-    return NULL;
-}
-
 /* Served byte for byte as written in schema/openapi/ (the build checked they are valid JSON),
  * so what a client downloads is exactly the reviewed file. */
 static enum status serve_document(struct request *req, struct response *res, const char *name)
 {
-    const struct embedded_file *f = find_file(name);
+    const struct embedded_file *f = embedded_find(openapi_files, openapi_files_count, name);
 
     if (f == NULL)
         return request_fail(req, ST_INTERNAL, "document '%s' is not embedded", name);

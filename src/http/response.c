@@ -95,11 +95,12 @@ static void add_time_header(struct MHD_Response *r, const struct request *req)
     MHD_add_response_header(r, "X-Emulator-Time", now);
 }
 
-static int queue(struct request *req, unsigned code, const char *type, const char *body,
-                 size_t len, const struct response *res)
+/* Queues r: the headers every answer carries, then extra (name, value pairs, NULL after
+ * the last; may be NULL). Consumes r. */
+static int queue_response(struct request *req, unsigned code, const char *type,
+                          struct MHD_Response *r, const struct response *res,
+                          const char *const *extra)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     int ret;
     char retry[16];
 
@@ -107,6 +108,8 @@ static int queue(struct request *req, unsigned code, const char *type, const cha
         return MHD_NO;
     if (type != NULL)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i += 2)
+        MHD_add_response_header(r, extra[i], extra[i + 1]);
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Emulator-Version", KE_VERSION);
     add_time_header(r, req);
@@ -124,6 +127,14 @@ static int queue(struct request *req, unsigned code, const char *type, const cha
     ret = MHD_queue_response(req->connection, code, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static int queue(struct request *req, unsigned code, const char *type, const char *body,
+                 size_t len, const struct response *res)
+{
+    return queue_response(
+        req, code, type,
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY), res, NULL);
 }
 
 /* Sends body (consumed) as JSON of the given type. */
@@ -191,4 +202,13 @@ enum status response_text(struct response *res, int status, const char *type, co
 int response_send_text(struct request *req, unsigned status, const char *type, const char *body)
 {
     return queue(req, status, type, body, strlen(body), NULL);
+}
+
+int response_send_static(struct request *req, unsigned status, const char *type,
+                         const void *body, size_t len, const char *const *headers)
+{
+    return queue_response(
+        req, status, type,
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT), NULL,
+        headers);
 }

@@ -27,6 +27,12 @@ int response_send(struct request *req, enum status st, struct response *res,
 /* Queues a fixed body with a content type (the index page). */
 int response_send_text(struct request *req, unsigned status, const char *type, const char *body);
 
+/* Queues len bytes of body, which outlive the server (embedded files: not copied), with a
+ * content type (NULL: none) and extra headers given as name, value, ..., NULL (may be NULL).
+ * Returns an MHD_Result. */
+int response_send_static(struct request *req, unsigned status, const char *type,
+                         const void *body, size_t len, const char *const *headers);
+
 /* Queues the problem+json answer of an injected fault: status (400..599), with a detail
  * naming the fault and saying the request was not processed. Returns an MHD_Result. */
 int response_send_injected(struct request *req, int status, const char *fault_id);

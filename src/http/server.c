@@ -18,6 +18,7 @@
 #include "http/faults.h"
 #include "http/metrics.h"
 #include "http/response.h"
+#include "http/static_files.h"
 #include "lib/json_spec.h"
 #include "sim/clock.h"
 
@@ -40,13 +41,6 @@ static const struct surface surfaces[] = {
     {FAULT_ADMIN_PREFIX, admin_routes, &admin_routes_count, VENDOR_MEDIA_TYPE, 1},
     {"/_emulator/v1", control_routes, &control_routes_count, "application/json", 0},
 };
-
-static const char index_page[] =
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>keyless-emulator</title></head>"
-    "<body><h1>keyless-emulator</h1><p>An emulator of the Abloy Keyless Administration API "
-    "v2.</p><ul><li>Administration API: <code>/administration/</code></li>"
-    "<li>Control API: <code>/_emulator/v1/</code> — try <a href=\"/_emulator/v1/health\">"
-    "health</a> and <a href=\"/_emulator/v1/systems\">systems</a></li></ul></body></html>\n";
 
 struct server {
     struct MHD_Daemon *daemon;
@@ -165,12 +159,12 @@ static enum MHD_Result answer(struct request *req)
     const struct surface *sf = surface_of(req->path, &rest);
     enum status st;
 
-    if (sf == NULL && strcmp(req->path, "/") == 0)
-        return (enum MHD_Result)response_send_text(req, 200, "text/html; charset=utf-8",
-                                                    index_page);
-    if (sf == NULL)
-        st = request_fail(req, ST_NOT_FOUND, "no resource at '%s'", req->path);
-    else
+    if (sf == NULL) {
+        int sent;
+        st = static_files_serve(req, &sent);
+        if (st == ST_OK)
+            return (enum MHD_Result)sent;
+    } else
         st = dispatch(req, &res, sf, rest, &fault);
     if (fault.reset)
         return MHD_NO; /* libmicrohttpd closes the connection without an answer */

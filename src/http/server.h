@@ -1,6 +1,6 @@
 /*
  * server.h — the HTTP server: libmicrohttpd's thread pool with epoll, three surfaces on one
- * port (/administration, /_emulator/v1, and the index page at /).
+ * port (/administration, /_emulator/v1, and the dashboard's files at /).
  *
  * For every request, before any handler: route match (404, 405 with Allow), the 1 MiB body
  * cap (413), authentication of the route's class, media type (415) and JSON parsing (400).
