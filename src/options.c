@@ -16,6 +16,7 @@ enum {
     OPT_READY_FILE,
     OPT_PRODUCTION,
     OPT_CONTROL_TOKEN,
+    OPT_ALLOWED_ORIGIN,
     OPT_LOG_FORMAT,
     OPT_THREADS,
     OPT_HELP
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
     {"ready-file", required_argument, NULL, OPT_READY_FILE},
     {"production", no_argument, NULL, OPT_PRODUCTION},
     {"control-token", required_argument, NULL, OPT_CONTROL_TOKEN},
+    {"allowed-origin", required_argument, NULL, OPT_ALLOWED_ORIGIN},
     {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, OPT_HELP},
@@ -40,7 +42,7 @@ void options_usage(FILE *out)
 {
     fputs("usage: keyless-emulator [--host 127.0.0.1] [--port 8080] [--db keyless-emulator.db]\n"
           "                        [--fixtures FILE]... [--seed N] [--ready-file PATH]\n"
-          "                        [--production] [--control-token T]\n"
+          "                        [--production] [--control-token T] [--allowed-origin O]...\n"
           "                        [--log-format text|json] [--threads N]\n"
           "       keyless-emulator exec [flags] -- CMD [ARGS...]\n"
           "\n"
@@ -52,6 +54,8 @@ void options_usage(FILE *out)
           "  --ready-file PATH   write the base URL there once connections are accepted\n"
           "  --production        behave like production: testing endpoints answer 403\n"
           "  --control-token T   require 'Authorization: Bearer T' on /_emulator/v1\n"
+          "  --allowed-origin O  let pages of origin O (e.g. https://emu.example.com) change\n"
+          "                      state through the control API; repeatable, or O,O2\n"
           "  --log-format F      access log as text or json lines on stderr (default text)\n"
           "  --threads N         HTTP worker threads (default: number of CPUs)\n"
           "\n"
@@ -120,6 +124,12 @@ static int apply(struct options *o, int id, const char *value, const char *flag)
     case OPT_CONTROL_TOKEN:
         o->control_token = *value != '\0' ? value : NULL;
         return 0;
+    case OPT_ALLOWED_ORIGIN:
+        if (*value != '\0' && o->norigins < OPTIONS_MAX_ORIGINS) {
+            o->allowed_origins[o->norigins++] = value;
+            return 0;
+        }
+        break;
     case OPT_LOG_FORMAT:
         if (strcmp(value, "text") == 0 || strcmp(value, "json") == 0) {
             o->log_format = strcmp(value, "json") == 0 ? LOG_JSON : LOG_TEXT;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #define OPTIONS_MAX_FIXTURES 16
+#define OPTIONS_MAX_ORIGINS 8
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
@@ -24,6 +25,11 @@ struct options {
     const char *ready_file;
     int production;
     const char *control_token;
+    /* Origins besides the emulator's own whose pages may change state through the control
+     * API (a deployment behind another host name); each value may list several, separated
+     * by commas; "*" allows any. */
+    const char *allowed_origins[OPTIONS_MAX_ORIGINS];
+    size_t norigins;
     enum log_format log_format;
     unsigned threads;
 };

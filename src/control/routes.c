@@ -4,6 +4,7 @@
  */
 #include "control/routes.h"
 
+#include "control/admin_tokens.h"
 #include "control/api_keys.h"
 #include "control/autopilot.h"
 #include "control/clock.h"
@@ -38,6 +39,8 @@ const struct route control_routes[] = {
     {"POST", "/systems", systems_create, C, J, "Create a system", NULL},
     {"GET", SYS, systems_get, C, 0, "Get a system", NULL},
     {"DELETE", SYS, systems_delete, C, 0, "Delete a system and all it owns", NULL},
+    {"POST", SYS "/admin-token", admin_token_create, C, 0,
+     "A login token of the system's first administrator, with its API key", NULL},
     {"GET", SYS "/clock", clock_get, C, 0, "The system's clock", NULL},
     {"POST", SYS "/clock/advance", clock_advance, C, J,
      "Move the clock forward {by} or {to} or {toNextJob: true}, running due jobs", NULL},

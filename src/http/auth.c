@@ -77,6 +77,47 @@ static enum status check_bearer(struct request *req)
     return ST_OK;
 }
 
+/* Whether origin is one that --allowed-origin names (each value a comma-separated list). */
+static int origin_allowed(const struct options *opts, const char *origin)
+{
+    size_t n = strlen(origin);
+
+    for (size_t i = 0; i < opts->norigins; i++)
+        for (const char *p = opts->allowed_origins[i]; *p != '\0'; p += strspn(p, ", ")) {
+            size_t len = strcspn(p, ", ");
+            if ((len == 1 && *p == '*') || (len == n && strncasecmp(p, origin, n) == 0))
+                return 1;
+            p += len;
+        }
+    return 0;
+}
+
+/* A web page of another site may send a browser's "simple" request (a POST with no body or
+ * a form body) to the emulator without any preflight: a body-less POST /reset would wipe
+ * the state. So a call that changes something and says it comes from a page (Origin) must
+ * come from the emulator's own page, whose origin is this request's host; programs send no
+ * Origin and are not concerned. Reading stays open: the browser keeps a foreign page from
+ * seeing the answer. */
+static enum status check_origin(struct request *req)
+{
+    const char *origin = header(req, "Origin");
+    const char *host = header(req, MHD_HTTP_HEADER_HOST);
+    const char *own = origin ? strstr(origin, "://") : NULL;
+
+    if (origin == NULL || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+        return ST_OK;
+    if (own != NULL && host != NULL && strcasecmp(own + 3, host) == 0 &&
+        (strncmp(origin, "http://", 7) == 0 || strncmp(origin, "https://", 8) == 0))
+        return ST_OK;
+    if (origin_allowed(req->options, origin))
+        return ST_OK;
+    return request_fail(req, ST_FORBIDDEN,
+                        "cross-origin call refused: a page of '%.200s' may not change the "
+                        "emulator's state (its own pages are served by http://%.200s); start it "
+                        "with --allowed-origin %.200s to allow that origin",
+                        origin, host ? host : "its host", origin);
+}
+
 static enum status check_control(struct request *req)
 {
     const char *want = req->options->control_token;
@@ -84,12 +125,12 @@ static enum status check_control(struct request *req)
     size_t n;
 
     if (want == NULL)
-        return ST_OK;
+        return check_origin(req);
     n = strlen(want);
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n ||
         !crypto_equal(auth + 7, want, n))
         return request_fail(req, ST_UNAUTHENTICATED, "the control API needs the control token");
-    return ST_OK;
+    return check_origin(req);
 }
 
 enum status auth_check(struct request *req, enum route_auth auth)

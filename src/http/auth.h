@@ -5,7 +5,8 @@
  * Accept must be the vendor media type (406), then for every route but login a bearer
  * token (missing, malformed, bad signature, wrong algorithm, expired on the system's
  * virtual clock, or of a deleted user → 401; of a USER-role user → 403).
- * Control API: the control token when one is configured (401).
+ * Control API: the control token when one is configured (401); a call that changes state
+ * and carries an Origin other than the emulator's own (or one --allowed-origin names): 403.
  */
 #ifndef KE_HTTP_AUTH_H
 #define KE_HTTP_AUTH_H

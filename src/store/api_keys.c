@@ -63,3 +63,12 @@ enum status store_api_key_delete(struct db *db, const char *key)
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     return db_exec_one(db, s);
 }
+
+enum status store_api_key_of_system(struct db *db, const char *system_id,
+                                    struct api_key_row *out)
+{
+    static const char sql[] = "SELECT " COLUMNS " FROM api_keys WHERE system_id = ?"
+                              " ORDER BY seq LIMIT 1";
+
+    return db_get_by(db, sql, system_id, read_key, out);
+}

@@ -62,3 +62,11 @@ enum status store_user_delete(struct db *db, const char *system_id, const char *
     static const char sql[] = "DELETE FROM users WHERE system_id = ?1 AND id = ?2";
     return db_exec_scoped(db, sql, system_id, id);
 }
+
+enum status store_user_first_admin(struct db *db, const char *system_id, struct user_row *out)
+{
+    static const char sql[] = "SELECT " COLUMNS " FROM users WHERE system_id = ? AND"
+                              " role = 'ADMIN' ORDER BY seq LIMIT 1";
+
+    return db_get_by(db, sql, system_id, read_user, out);
+}

@@ -26,6 +26,8 @@ enum status store_user_get(struct db *db, const char *system_id, const char *id,
 enum status store_user_find(struct db *db, const char *id, struct user_row *out);
 enum status store_user_list(struct db *db, const char *system_id, int64_t after_seq,
                             struct user_row *rows, size_t cap, size_t *n);
+/* The system's earliest-made ADMIN user still there; ST_NOT_FOUND when it has none. */
+enum status store_user_first_admin(struct db *db, const char *system_id, struct user_row *out);
 enum status store_user_delete(struct db *db, const char *system_id, const char *id);
 
 #endif
