@@ -13,6 +13,7 @@
 #include "control/faults.h"
 #include "control/hardware.h"
 #include "control/health.h"
+#include "control/jobs.h"
 #include "control/metrics.h"
 #include "control/openapi.h"
 #include "control/phones.h"
@@ -48,6 +49,8 @@ const struct route control_routes[] = {
     {"POST", SYS "/clock/resume", clock_resume_handler, C, 0, "Let the clock run from where it is",
      NULL},
     {"GET", SYS "/events", events_list, C, 0, "The system's event log", NULL},
+    {"GET", SYS "/jobs", jobs_list, C, 0, "What the system's clock will run next, in order",
+     NULL},
     {"POST", SYS "/webhook-subscriptions", webhooks_subscribe, C, J, "Subscribe a URL to events",
      NULL},
     {"GET", SYS "/webhook-subscriptions", webhooks_subscriptions, C, 0, "List subscriptions", NULL},

@@ -12,14 +12,22 @@
 #include "sim/locks.h"
 
 static const struct job_kind kinds[] = {
-    {JOB_ELIGIBLE_OPERATIONAL, sim_job_certificate_eligible},
-    {JOB_ELIGIBLE_MANUFACTURING, sim_job_certificate_eligible},
-    {JOB_GATEWAY_HEARTBEAT, sim_job_gateway_heartbeat},
-    {JOB_GATEWAY_WAKE, sim_job_gateway_wake},
-    {JOB_PERMISSIONS_CLEANUP, sim_job_permissions_cleanup},
-    {JOB_AUTOPILOT_DAY, sim_job_autopilot_day},
-    {JOB_AUTOPILOT_VISIT, sim_job_autopilot_visit},
-    {JOB_AUTOPILOT_BATTERY, sim_job_autopilot_battery},
+    {JOB_ELIGIBLE_OPERATIONAL, sim_job_certificate_eligible, "lockingDevice",
+     "the lock's operational certificate enters its re-keying window", NULL},
+    {JOB_ELIGIBLE_MANUFACTURING, sim_job_certificate_eligible, "lockingDevice",
+     "the lock's manufacturing certificate enters its re-keying window", NULL},
+    {JOB_GATEWAY_HEARTBEAT, sim_job_gateway_heartbeat, "gatewayDevice",
+     "the gateway's daily wake-up uploads a heartbeat", NULL},
+    {JOB_GATEWAY_WAKE, sim_job_gateway_wake, "gatewayDevice",
+     "a lock wakes the gateway, which reads and runs its remote commands", NULL},
+    {JOB_PERMISSIONS_CLEANUP, sim_job_permissions_cleanup, "system",
+     "permissions that ended 14 days before are removed", NULL},
+    {JOB_AUTOPILOT_DAY, sim_job_autopilot_day, "system",
+     "the autopilot plans the day's visits and battery events", NULL},
+    {JOB_AUTOPILOT_VISIT, sim_job_autopilot_visit, "operatingDevice",
+     "the phone visits a lock (autopilot)", "lockingDeviceId"},
+    {JOB_AUTOPILOT_BATTERY, sim_job_autopilot_battery, "lockingDevice",
+     "the lock's battery runs low (autopilot)", NULL},
 };
 
 const struct job_kind *job_kind_find(const char *kind)

@@ -33,6 +33,9 @@ typedef enum status (*job_fn)(struct db *db, const struct system_row *system,
 struct job_kind {
     const char *kind;
     job_fn run;
+    const char *subject;      /* what the job's subject_id names: "lockingDevice", ... */
+    const char *summary;      /* what running it does, in a phrase, for the jobs list */
+    const char *payload_name; /* the member that shows its payload, or NULL: not shown */
 };
 
 /* Advances system_id to target (which must not be before its now: ST_INVALID), running at

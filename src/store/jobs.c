@@ -63,6 +63,23 @@ enum status store_job_due(struct db *db, const char *system_id, int64_t until,
     return db_read_rows(s, read_job, rows, cap, n);
 }
 
+enum status store_job_list(struct db *db, const char *system_id, int64_t after_due,
+                           int64_t after_seq, struct job_row *rows, size_t cap, size_t *n)
+{
+    static const char sql[] = "SELECT " COLUMNS " FROM jobs WHERE system_id = ?1 AND"
+                              " (due_at, seq) > (?2, ?3) ORDER BY due_at, seq LIMIT ?4";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_due);
+    sqlite3_bind_int64(s, 3, after_seq);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)cap);
+    return db_read_rows(s, read_job, rows, cap, n);
+}
+
 enum status store_job_next(struct db *db, const char *system_id, int64_t until,
                            struct job_row *out)
 {

@@ -21,6 +21,12 @@ struct job_row {
 enum status store_job_schedule(struct db *db, const char *system_id, int64_t due_at,
                                const char *kind, const char *subject_id, const char *payload);
 
+/* The system's jobs after the position (after_due, after_seq), in (due_at, seq) order, at
+ * most cap: what its clock will run, for reading (the jobs list); it leaves the change
+ * tracking of store_job_changes() alone. */
+enum status store_job_list(struct db *db, const char *system_id, int64_t after_due,
+                           int64_t after_seq, struct job_row *rows, size_t cap, size_t *n);
+
 /* The system's first job due at or before `until`, in (due_at, seq) order; ST_NOT_FOUND
  * when none. until = INT64_MAX finds the next job at all. */
 enum status store_job_next(struct db *db, const char *system_id, int64_t until,
