@@ -6,7 +6,9 @@
 
 #include "http/faults.h"
 #include "http/metrics.h"
+#include "http/parking.h"
 #include "http/response.h"
+#include "http/sse.h"
 #include "sim/clock.h"
 #include "store/outbox.h"
 #include "store/webhooks.h"
@@ -78,6 +80,14 @@ static enum status write_state(FILE *out, struct db *db)
             "# TYPE keyless_emulator_write_transactions_total counter\n"
             "keyless_emulator_write_transactions_total %" PRIu64 "\n",
             groups, transactions);
+    fprintf(out,
+            "# HELP keyless_emulator_event_streams Event streams open.\n"
+            "# TYPE keyless_emulator_event_streams gauge\nkeyless_emulator_event_streams %d\n"
+            "# HELP keyless_emulator_waiting_connections Long polls, flushes and streams that "
+            "have waited and are not done, parked or not.\n"
+            "# TYPE keyless_emulator_waiting_connections gauge\n"
+            "keyless_emulator_waiting_connections %d\n",
+            sse_open_streams(), parking_waiters());
     fprintf(out,
             "# HELP keyless_emulator_fault_rules Injected fault rules held.\n"
             "# TYPE keyless_emulator_fault_rules gauge\nkeyless_emulator_fault_rules %zu\n",

@@ -49,6 +49,8 @@ const struct route control_routes[] = {
     {"POST", SYS "/clock/resume", clock_resume_handler, C, 0, "Let the clock run from where it is",
      NULL},
     {"GET", SYS "/events", events_list, C, 0, "The system's event log", NULL},
+    {"GET", SYS "/events/stream", events_stream, C, 0,
+     "The system's events, live, as Server-Sent Events", NULL},
     {"GET", SYS "/jobs", jobs_list, C, 0, "What the system's clock will run next, in order",
      NULL},
     {"POST", SYS "/webhook-subscriptions", webhooks_subscribe, C, J, "Subscribe a URL to events",

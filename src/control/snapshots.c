@@ -34,7 +34,7 @@ static json_object *render_snapshot(const struct snapshot_info *s)
  * lock, so that no transaction after it uses a key the database no longer has. */
 static enum status forget_caches(struct db *db, void *ctx)
 {
-    (void)ctx;
+    outbox_replaced(ctx);
     token_forget();
     db_auth_epoch_bump();
     db_subscriptions_epoch_bump();
@@ -43,8 +43,8 @@ static enum status forget_caches(struct db *db, void *ctx)
     return paging_reload(db);
 }
 
-/* The clocks' jobs and the outbox changed under the threads and the long polls: have
- * them look again. */
+/* The clocks' jobs and the outbox changed under the threads, the long polls and the event
+ * streams: have them look again. */
 static void wake_threads(void)
 {
     scheduler_poke();
@@ -100,7 +100,7 @@ enum status snapshots_restore(struct request *req, struct response *res)
 {
     const char *name = request_param(req, "name");
     struct snapshot_info info;
-    enum status st = store_snapshot_restore(req->db, name, forget_caches, NULL, &info);
+    enum status st = store_snapshot_restore(req->db, name, forget_caches, "restore", &info);
 
     if (st == ST_NOT_FOUND)
         return request_fail(req, st, "no snapshot named '%s'", name);
@@ -117,7 +117,7 @@ enum status state_reset(struct request *req, struct response *res)
 {
     int tables = 0;
     json_object *body;
-    enum status st = store_reset(req->db, forget_caches, NULL, &tables);
+    enum status st = store_reset(req->db, forget_caches, "reset", &tables);
 
     if (st != ST_OK)
         return st;

@@ -351,13 +351,17 @@ enum status webhooks_flush(struct request *req, struct response *res)
 {
     struct webhook_summary sum = {0};
     json_object *o;
-    int settled = 0;
+    int settled = 0, first = req->wait_deadline_ns == 0;
     enum status st = load_system(req);
 
+    if (st == ST_OK && first)
+        dispatcher_poke(); /* once: later looks follow the dispatcher's own passes */
     if (st == ST_OK)
-        st = dispatcher_flush(req->db, req->system.id, FLUSH_TIMEOUT_MS, &sum, &settled);
+        st = dispatcher_settled(req->db, req->system.id, &sum, &settled);
     if (st != ST_OK)
         return st;
+    if (!settled && request_wait_left(req, FLUSH_TIMEOUT_MS / 1000) > 0)
+        return request_wait(req, PARKING_DELIVERIES);
     if (!settled)
         return request_fail(req, ST_BUSY, "%" PRId64 " deliveries are still due after %d s",
                             sum.due_now, FLUSH_TIMEOUT_MS / 1000);

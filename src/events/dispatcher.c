@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events/bell.h"
 #include "events/curl_api.h"
 #include "events/signature.h"
 #include "http/metrics.h"
@@ -31,7 +30,13 @@ struct transfer {
 
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct bell passed; /* rung after every pass */
+static void (*pass_listener)(void); /* told after every pass (the server's flush waits) */
+
+static void announce_pass(void)
+{
+    if (pass_listener != NULL)
+        pass_listener();
+}
 static const struct curl_api *curl; /* loaded with the first pending delivery */
 static CURLM *multi;                  /* other threads only wake it, under lock */
 static pthread_cond_t wake;           /* until then pokes signal this */
@@ -282,7 +287,7 @@ static int wait_for_first_delivery(struct db *db)
     while (keep_running()) {
         if (store_webhook_any_pending(db, &pending) == ST_OK && pending)
             return 1;
-        bell_ring(&passed);
+        announce_pass();
         clock_deadline_after_ms(DISPATCHER_TICK_MS, &deadline);
         pthread_mutex_lock(&lock);
         while (running && !poked && pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
@@ -312,7 +317,7 @@ static void *dispatcher_main(void *arg)
         }
         curl->multi_perform(multi, &active);
         again = reap(db) > 0; /* a subscription's next event may go at once */
-        bell_ring(&passed);
+        announce_pass();
         curl->multi_poll(multi, NULL, 0, again ? 0 : DISPATCHER_TICK_MS, NULL);
     }
     stop_curl();
@@ -327,7 +332,6 @@ enum status dispatcher_start(void)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&wake, &attr);
     pthread_condattr_destroy(&attr);
-    bell_init(&passed);
     running = 1;
     if (pthread_create(&thread, NULL, dispatcher_main, NULL) != 0) {
         running = 0;
@@ -361,37 +365,21 @@ void dispatcher_poke(void)
     pthread_mutex_unlock(&lock);
 }
 
-uint64_t dispatcher_passes(void)
+void dispatcher_on_pass(void (*listener)(void))
 {
-    return bell_rings(&passed);
+    pass_listener = listener;
 }
 
-void dispatcher_wait_pass(uint64_t seen, int64_t ms)
+enum status dispatcher_settled(struct db *db, const char *system_id,
+                               struct webhook_summary *out, int *settled)
 {
-    bell_wait(&passed, seen, ms);
-}
-
-enum status dispatcher_flush(struct db *db, const char *system_id, int64_t timeout_ms,
-                             struct webhook_summary *out, int *settled)
-{
-    int64_t deadline_ns = clock_monotonic_ns() + timeout_ms * 1000000LL, left_ms;
     struct system_row system;
-    enum status st;
+    enum status st = store_system_get(db, system_id, &system);
 
     *settled = 0;
-    dispatcher_poke(); /* once: later rounds follow the thread's own ticks */
-    for (;;) {
-        uint64_t seen = dispatcher_passes();
-        st = store_system_get(db, system_id, &system);
-        if (st == ST_OK)
-            st = store_webhook_summary(db, system_id, clock_system_now(&system), out);
-        if (st != ST_OK || out->due_now == 0) {
-            *settled = st == ST_OK;
-            return st;
-        }
-        left_ms = (deadline_ns - clock_monotonic_ns()) / 1000000;
-        if (left_ms <= 0)
-            return ST_OK;
-        dispatcher_wait_pass(seen, left_ms);
-    }
+    if (st == ST_OK)
+        st = store_webhook_summary(db, system_id, clock_system_now(&system), out);
+    if (st == ST_OK)
+        *settled = out->due_now == 0;
+    return st;
 }

@@ -35,15 +35,15 @@ void dispatcher_stop(void);
 /* Asks for a pass now (a clock moved, a delivery was restarted). Cheap; any thread. */
 void dispatcher_poke(void);
 
-/* The number of passes made so far, and a wait until it exceeds seen or ms pass. For
- * callers that re-check something after each pass (long polls). */
-uint64_t dispatcher_passes(void);
-void dispatcher_wait_pass(uint64_t seen, int64_t ms);
+/* Who is told after every pass (the server's waits for webhooks to settle), set once
+ * before the thread starts. */
+void dispatcher_on_pass(void (*listener)(void));
 
-/* Waits (at most timeout_ms) until no delivery of system_id is due on its clock: every
- * event fanned out and every head delivered, dead, or due later. *settled says whether that
- * happened in time; out gets the counts either way. ST_NOT_FOUND for an unknown system. */
-enum status dispatcher_flush(struct db *db, const char *system_id, int64_t timeout_ms,
-                             struct webhook_summary *out, int *settled);
+/* One look: whether no delivery of system_id is due on its clock (every event fanned out
+ * and every head delivered, dead, or due later). out gets the counts either way.
+ * ST_NOT_FOUND for an unknown system. A caller that waits pokes the dispatcher once and
+ * looks again after each pass. */
+enum status dispatcher_settled(struct db *db, const char *system_id,
+                               struct webhook_summary *out, int *settled);
 
 #endif

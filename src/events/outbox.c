@@ -1,12 +1,11 @@
 #include "events/outbox.h"
 
 #include <ctype.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "events/bell.h"
 #include "events/dispatcher.h"
 #include "lib/crypto.h"
 #include "lib/rng.h"
@@ -19,9 +18,12 @@
 /* What this thread wrote since it last announced: who needs waking after the commit. */
 static _Thread_local int emitted, wrote_delivery;
 
-/* Rung after events commit, for long polls of the event log. */
-static pthread_once_t bell_once = PTHREAD_ONCE_INIT;
-static struct bell committed;
+/* Told after events commit: the long polls and event streams (http/parking.h). */
+static void (*ring_listener)(void);
+
+/* How many times the whole event log was replaced, and how the last time. */
+static atomic_ulong replacements;
+static _Atomic(const char *) last_replacement = "reset";
 
 /* A delivery's id is derived from its subscription and event rather than drawn from the
  * seeded generator, so that subscribing does not shift the ids the API hands out. */
@@ -187,15 +189,15 @@ out:
     return st;
 }
 
-static void init_bell(void)
+void outbox_on_ring(void (*listener)(void))
 {
-    bell_init(&committed);
+    ring_listener = listener;
 }
 
 void outbox_ring(void)
 {
-    pthread_once(&bell_once, init_bell);
-    bell_ring(&committed);
+    if (ring_listener != NULL)
+        ring_listener();
 }
 
 void outbox_announce(void)
@@ -207,14 +209,17 @@ void outbox_announce(void)
     emitted = wrote_delivery = 0;
 }
 
-uint64_t outbox_rings(void)
+void outbox_replaced(const char *how)
 {
-    pthread_once(&bell_once, init_bell);
-    return bell_rings(&committed);
+    atomic_store(&last_replacement, how);
+    atomic_fetch_add(&replacements, 1);
 }
 
-void outbox_wait_ring(uint64_t seen, int64_t ms)
+uint64_t outbox_replacements(const char **how)
 {
-    pthread_once(&bell_once, init_bell);
-    bell_wait(&committed, seen, ms);
+    uint64_t n = atomic_load(&replacements);
+
+    if (how != NULL)
+        *how = atomic_load(&last_replacement);
+    return n;
 }

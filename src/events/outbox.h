@@ -24,10 +24,17 @@ enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
  * after the transaction commits (a rolled-back one only costs a needless wake). */
 void outbox_announce(void);
 
-/* The bell of long polls: rung by outbox_announce() and by anything that replaces the
- * events wholesale (a restore). Wait until the count passes seen or ms elapse. */
+/* Who is told after events commit (the server's long polls and event streams), set once
+ * before the server starts; outbox_ring() tells it also when the events were replaced
+ * wholesale (a restore, a reset). */
+void outbox_on_ring(void (*listener)(void));
 void outbox_ring(void);
-uint64_t outbox_rings(void);
-void outbox_wait_ring(uint64_t seen, int64_t ms);
+
+/* The whole event log was replaced: how is "reset" or "restore" (a string literal). Call it
+ * while the replacement holds the write lock, before it commits. outbox_replacements()
+ * counts the replacements so far and tells how the last one was made (how may be NULL): a
+ * reader that reads rows and then finds the count moved cannot trust what it read. */
+void outbox_replaced(const char *how);
+uint64_t outbox_replacements(const char **how);
 
 #endif

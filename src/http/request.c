@@ -16,6 +16,11 @@ const char *request_query(const struct request *req, const char *name)
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *request_header(const struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
 static const char *query_getter(void *ctx, const char *name)
 {
     return request_query(ctx, name);
@@ -38,6 +43,23 @@ enum status request_decode_query(struct request *req, const struct spec_field *f
 int64_t request_now(const struct request *req)
 {
     return clock_system_now(&req->system);
+}
+
+int64_t request_wait_left(struct request *req, int64_t seconds)
+{
+    int64_t now = clock_monotonic_ns();
+
+    if (req->wait_deadline_ns == 0)
+        req->wait_deadline_ns = now + seconds * 1000000000LL;
+    if (parking_closing() || req->wait_deadline_ns <= now)
+        return 0;
+    return (req->wait_deadline_ns - now) / 1000000;
+}
+
+enum status request_wait(struct request *req, enum parking_channel channel)
+{
+    req->wait_channel = channel; /* the server parks it there until req->wait_deadline_ns */
+    return ST_WAIT;
 }
 
 enum status respond_json(struct response *res, int status, json_object *body)

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
+#include "http/parking.h"
 #include "http/router.h"
 #include "lib/json_spec.h"
 #include "lib/problem.h"
@@ -42,6 +43,11 @@ struct request {
     struct system_row system;
     struct user_row caller;
 
+    /* A handler that waits (request_wait) parks here, and is called again when woken. */
+    struct parking_slot parking;
+    int64_t wait_deadline_ns; /* when its wait ends (clock_monotonic_ns); 0: not waiting */
+    enum parking_channel wait_channel;
+
     struct problem problem;
     int retry_after; /* seconds, for 429 */
     int status;      /* the HTTP status sent, for the access log */
@@ -51,6 +57,7 @@ struct response {
     int status;
     json_object *body; /* owned; NULL sends no body */
     char location[256];
+    void *stream; /* an event stream to send instead of a body (http/sse.h); owned */
 };
 
 /* The {name} path segment. */
@@ -58,6 +65,9 @@ const char *request_param(const struct request *req, const char *name);
 
 /* A query parameter, or NULL. An empty value counts as given. */
 const char *request_query(const struct request *req, const char *name);
+
+/* A request header, or NULL. */
+const char *request_header(const struct request *req, const char *name);
 
 /* Validates the JSON body against a field spec into out (see json_spec.h). */
 enum status request_decode_body(struct request *req, const struct spec_field *fields,
@@ -69,6 +79,16 @@ enum status request_decode_query(struct request *req, const struct spec_field *f
 
 /* The virtual now of the caller's system (AUTH_ADMIN routes). */
 int64_t request_now(const struct request *req);
+
+/* How long a handler that waits for something to happen (a long poll) may still wait, in
+ * ms: the first call starts a wait of `seconds`; 0 once it is over or the server stops. */
+int64_t request_wait_left(struct request *req, int64_t seconds);
+
+/* For a handler with nothing to answer yet: parks the request, without holding a worker
+ * thread, until channel is woken (events committed, the webhook dispatcher made a pass) or
+ * the wait that request_wait_left() started ends; the handler is then called again from
+ * the start, with nothing in res. The handler returns this status as it is. */
+enum status request_wait(struct request *req, enum parking_channel channel);
 
 /* Shorthands for the three shapes of success. body is consumed. */
 enum status respond_json(struct response *res, int status, json_object *body);

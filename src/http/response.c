@@ -212,3 +212,9 @@ int response_send_static(struct request *req, unsigned status, const char *type,
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT), NULL,
         headers);
 }
+
+int response_queue_raw(struct request *req, unsigned status, const char *type,
+                       void *mhd_response, const char *const *headers)
+{
+    return queue_response(req, status, type, mhd_response, NULL, headers);
+}

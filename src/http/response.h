@@ -33,6 +33,11 @@ int response_send_text(struct request *req, unsigned status, const char *type, c
 int response_send_static(struct request *req, unsigned status, const char *type,
                          const void *body, size_t len, const char *const *headers);
 
+/* Queues a libmicrohttpd response that the caller made (an event stream) with the headers
+ * every answer carries plus headers (as for response_send_static); consumes it. */
+int response_queue_raw(struct request *req, unsigned status, const char *type,
+                       void *mhd_response, const char *const *headers);
+
 /* Queues the problem+json answer of an injected fault: status (400..599), with a detail
  * naming the fault and saying the request was not processed. Returns an MHD_Result. */
 int response_send_injected(struct request *req, int status, const char *fault_id);

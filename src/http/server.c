@@ -12,12 +12,15 @@
 
 #include "admin/routes.h"
 #include "control/routes.h"
+#include "events/dispatcher.h"
 #include "events/outbox.h"
 #include "http/accesslog.h"
 #include "http/auth.h"
 #include "http/faults.h"
 #include "http/metrics.h"
+#include "http/parking.h"
 #include "http/response.h"
+#include "http/sse.h"
 #include "http/static_files.h"
 #include "lib/json_spec.h"
 #include "sim/clock.h"
@@ -28,6 +31,8 @@
  * requests, so this is paid on every request: 16 KiB holds any real request's headers
  * (larger ones get 431) at a quarter of the cost of 64 KiB. */
 #define CONNECTION_MEMORY (16 * 1024)
+/* How long a stop waits for event streams and long polls to end. */
+#define SHUTDOWN_WAIT_MS 3000
 
 struct surface {
     const char *prefix;
@@ -121,6 +126,23 @@ static enum status parse_body(struct request *req, unsigned flags)
     return st;
 }
 
+/* Runs the route's handler; one that has nothing to say yet (ST_WAIT) is parked, or run
+ * again at once when something happened since it looked. ST_WAIT means parked: the handler
+ * runs again when the connection is resumed. */
+static enum status run_handler(struct request *req, struct response *res)
+{
+    struct parking_seen seen;
+    enum status st;
+
+    do {
+        parking_look(&seen);
+        st = req->match.route->handler(req, res);
+        outbox_announce(); /* the handler's transactions have ended */
+    } while (st == ST_WAIT &&
+             !parking_park(&req->parking, req->wait_channel, &seen, req->wait_deadline_ns));
+    return st;
+}
+
 static enum status dispatch(struct request *req, struct response *res, const struct surface *sf,
                             const char *rest, struct fault_effect *fault)
 {
@@ -146,9 +168,7 @@ static enum status dispatch(struct request *req, struct response *res, const str
         return ST_OK;
     if ((st = parse_body(req, route->flags)) != ST_OK)
         return st;
-    st = route->handler(req, res);
-    outbox_announce(); /* the handler's transactions have ended */
-    return st;
+    return run_handler(req, res);
 }
 
 static enum MHD_Result answer(struct request *req)
@@ -159,13 +179,21 @@ static enum MHD_Result answer(struct request *req)
     const struct surface *sf = surface_of(req->path, &rest);
     enum status st;
 
-    if (sf == NULL) {
+    if (req->parking.in_use) {
+        req->db = db_thread(); /* woken: everything before the handler was done already */
+        st = run_handler(req, &res);
+    } else if (sf == NULL) {
         int sent;
         st = static_files_serve(req, &sent);
         if (st == ST_OK)
             return (enum MHD_Result)sent;
     } else
         st = dispatch(req, &res, sf, rest, &fault);
+    if (st == ST_WAIT)
+        return MHD_YES; /* parked: libmicrohttpd calls again once it is resumed */
+    if (st == ST_OK && res.stream != NULL)
+        return (enum MHD_Result)sse_send(req, res.stream);
+    sse_discard(res.stream);
     if (fault.reset)
         return MHD_NO; /* libmicrohttpd closes the connection without an answer */
     if (fault.status > 0)
@@ -189,6 +217,7 @@ static struct request *request_new(struct server *srv, struct MHD_Connection *co
     req->path = url;
     req->options = srv->opts;
     req->started_ns = clock_monotonic_ns();
+    req->parking.connection = conn;
     assign_request_id(req);
     length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length != NULL && strtoull(length, NULL, 10) > BODY_MAX)
@@ -250,6 +279,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (req == NULL)
         return;
+    parking_forget(&req->parking);
     accesslog_write(req);
     json_object_put(req->body);
     problem_clear(&req->problem);
@@ -320,7 +350,8 @@ enum status server_start(const struct options *opts, struct server **out, char *
     socklen_t addr_len;
     struct server *srv;
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     enum status st = resolve(opts, &addr, &addr_len);
 
     if (st != ST_OK)
@@ -332,6 +363,13 @@ enum status server_start(const struct options *opts, struct server **out, char *
         return ST_NOMEM;
     srv->opts = opts;
     metrics_init();
+    if (parking_start() != ST_OK) {
+        free(srv);
+        return ST_INTERNAL;
+    }
+    /* Waiters look again whenever events commit or the dispatcher finishes a pass. */
+    outbox_on_ring(parking_wake_events);
+    dispatcher_on_pass(parking_wake_deliveries);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
@@ -340,6 +378,7 @@ enum status server_start(const struct options *opts, struct server **out, char *
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         fprintf(stderr, "keyless-emulator: cannot listen on %s:%u\n", opts->host, opts->port);
+        parking_stop();
         free(srv);
         return ST_INTERNAL;
     }
@@ -355,6 +394,11 @@ void server_stop(struct server *srv)
 {
     if (srv == NULL)
         return;
+    /* libmicrohttpd must not be stopped with connections suspended: streams and long polls
+     * answer and end first. */
+    if (parking_close(SHUTDOWN_WAIT_MS) > 0)
+        fprintf(stderr, "keyless-emulator: stopping with waiting connections left\n");
     MHD_stop_daemon(srv->daemon);
+    parking_stop();
     free(srv);
 }

@@ -78,12 +78,15 @@ static void read_event(sqlite3_stmt *s, void *rows, size_t i)
     r->body = body ? strdup((const char *)body) : NULL;
 }
 
-enum status store_outbox_list(struct db *db, const char *system_id, const char *event_type,
+/* The types filter: NULL, or ",A,B," matched with one instr() (as webhook filters are). */
+#define TYPES_MATCH(param) "(" param " IS NULL OR instr(" param ", ',' || event_type || ',') > 0)"
+
+enum status store_outbox_list(struct db *db, const char *system_id, const char *types,
                               int64_t after_seq, struct event_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] = "SELECT seq, id, event_type, occurred_at, body FROM outbox"
-                              " WHERE system_id = ?1 AND seq > ?2"
-                              " AND (?3 IS NULL OR event_type = ?3) ORDER BY seq LIMIT ?4";
+                              " WHERE system_id = ?1 AND seq > ?2 AND " TYPES_MATCH("?3")
+                              " ORDER BY seq LIMIT ?4";
     sqlite3_stmt *s;
     enum status st;
 
@@ -91,13 +94,31 @@ enum status store_outbox_list(struct db *db, const char *system_id, const char *
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);
-    db_bind_text_or_null(s, 3, event_type);
+    db_bind_text_or_null(s, 3, types);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)cap);
     st = db_read_rows(s, read_event, rows, cap, n);
     for (size_t i = 0; st == ST_OK && i < *n; i++)
         if (rows[i].body == NULL)
             st = ST_NOMEM;
     return st;
+}
+
+enum status store_outbox_seq_before_last(struct db *db, const char *system_id, const char *types,
+                                         int64_t count, int64_t *seq)
+{
+    static const char sql[] = "SELECT seq FROM outbox WHERE system_id = ?1 AND " TYPES_MATCH("?2")
+                              " ORDER BY seq DESC LIMIT 1 OFFSET ?3";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    db_bind_text_or_null(s, 2, types);
+    sqlite3_bind_int64(s, 3, count);
+    *seq = 0;
+    st = db_read_one(s, db_row_int64, seq);
+    return st == ST_NOT_FOUND ? ST_OK : st;
 }
 
 void store_outbox_rows_release(struct event_row *rows, size_t n)

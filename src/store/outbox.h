@@ -29,9 +29,15 @@ struct event_row {
     char *body;
 };
 
-/* The system's events with seq > after_seq, of event_type (NULL: any), in order. */
-enum status store_outbox_list(struct db *db, const char *system_id, const char *event_type,
+/* The system's events with seq > after_seq, in order, of the types listed as ",A,B," (NULL:
+ * any). */
+enum status store_outbox_list(struct db *db, const char *system_id, const char *types,
                               int64_t after_seq, struct event_row *rows, size_t cap, size_t *n);
+
+/* Where a reader of the last `count` events of the types (as above) starts: the seq just
+ * before them, 0 when there are no more than count. count 0 is "from now on". */
+enum status store_outbox_seq_before_last(struct db *db, const char *system_id, const char *types,
+                                         int64_t count, int64_t *seq);
 void store_outbox_rows_release(struct event_row *rows, size_t n);
 
 /* The seq of one of the system's events; ST_NOT_FOUND if it has no such event. */

@@ -10,7 +10,7 @@
 const fs = require('fs');
 const path = require('path');
 const { Documents } = require('./validator');
-const { start, stop, cleanup, request, receiver } = require('./emulator');
+const { start, stop, cleanup, request, receiver, sleep } = require('./emulator');
 
 const VND = 'application/vnd.assaabloy.keyless.administration-2+json';
 const SRC = process.env.KEYLESS_EMULATOR_SOURCE_ROOT || path.resolve(__dirname, '../..');
@@ -199,6 +199,10 @@ async function controlGenericErrors(client, systemId) {
     if (o.op.parameters && JSON.stringify(o.op.parameters).includes('/Limit')) {
       const list = o.path.replace(UNKNOWN, systemId);
       await client.call(400, o.method, '/_emulator/v1' + list + '?limit=101');
+    }
+    // A page of another site may not change anything (the check comes before the handler).
+    if (o.op.responses['403']) {
+      await client.call(403, o.method, p, { headers: { Origin: 'https://elsewhere.example' } });
     }
   }
 }
@@ -498,6 +502,27 @@ async function controlScenario(client, sys, hooks) {
   await control(client, 404, 'POST', `/systems/${UNKNOWN}/autopilot`, { enabled: false });
   await control(client, 204, 'DELETE', `/systems/${plain.id}`);
   await control(client, 404, 'DELETE', `/systems/${plain.id}`);
+
+  // Credentials and what happens next
+  await control(client, 200, 'POST', `${s}/admin-token`);
+  await control(client, 404, 'POST', `/systems/${UNKNOWN}/admin-token`);
+  await control(client, 200, 'GET', `${s}/jobs?limit=5`);
+  await control(client, 404, 'GET', `/systems/${UNKNOWN}/jobs`);
+  const orphan = (await control(client, 201, 'POST', '/systems')).json;
+  const orphanToken = (await control(client, 200, 'POST', `/systems/${orphan.id}/admin-token`)).json;
+  await new Admin(client, orphanToken.apiKey, orphanToken.token)
+    .call(204, 'DELETE', `/user/${orphan.admin.userId}`);
+  await control(client, 409, 'POST', `/systems/${orphan.id}/admin-token`);
+
+  // The live stream: it ends (and so answers whole) when its system is deleted.
+  const streamed = control(client, 200, 'GET', `/systems/${orphan.id}/events/stream?tail=5`);
+  await sleep(200);
+  await control(client, 204, 'DELETE', `/systems/${orphan.id}`);
+  const stream = await streamed;
+  expectThat('stream ends with system-deleted',
+    stream.text.includes('event: end\ndata: {"reason":"system-deleted"}'), stream.text.slice(-300));
+  await control(client, 400, 'GET', `${s}/events/stream?after=${UNKNOWN}`);
+  await control(client, 404, 'GET', `/systems/${UNKNOWN}/events/stream`);
 
   // Events, messages, webhooks
   const events = (await control(client, 200, 'GET', `${s}/events?limit=2`)).json;
