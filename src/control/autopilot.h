@@ -6,6 +6,12 @@
 
 #include "http/request.h"
 
+/* POST /systems/{id}/autopilot {enabled, opensPerUserPerDay?, batteryEventsPerMonth?}: 200
+ * the setting. */
 enum status autopilot_set(struct request *req, struct response *res);
+
+/* GET /systems/{id}/autopilot: 200 {enabled, opensPerUserPerDay, batteryEventsPerMonth};
+ * off with the default rates for a system that never set one. */
+enum status autopilot_get(struct request *req, struct response *res);
 
 #endif

@@ -6,7 +6,9 @@
 
 #include "admin/locking_devices.h"
 #include "events/outbox.h"
+#include "http/paging.h"
 #include "lib/timefmt.h"
+#include "sim/clock.h"
 #include "sim/locks.h"
 #include "sim/phones.h"
 
@@ -349,4 +351,63 @@ enum status phones_visit(struct request *req, struct response *res)
         st = respond_json(res, 200, render_visit(c));
     free(c);
     return st;
+}
+
+/* What the phone of a user is: none, invited (a pending invitation still valid), created
+ * (accepted, no certificate yet) or activated. */
+static json_object *render_phone(const void *row)
+{
+    const struct phone_row *p = row;
+    json_object *o = json_object_new_object();
+    int invited = p->device_id[0] == '\0' && p->invitation_id[0] != '\0';
+    const char *state = p->device_id[0] == '\0' ? (invited ? "invited" : "none")
+                        : p->activated_at != 0  ? "activated"
+                                                : "created";
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "userId", json_object_new_string(p->user_id));
+    json_object_object_add(o, "role", json_object_new_string(p->role));
+    json_object_object_add(o, "phone", json_object_new_string(state));
+    if (p->device_id[0] != '\0')
+        json_object_object_add(o, "operatingDeviceId", json_object_new_string(p->device_id));
+    if (p->activated_at != 0) {
+        timefmt_format_datetime(p->activated_at, when);
+        json_object_object_add(o, "activationDatetime", json_object_new_string(when));
+    }
+    if (invited) {
+        timefmt_format_datetime(p->invitation_expires_at, when);
+        json_object_object_add(o, "invitationId", json_object_new_string(p->invitation_id));
+        json_object_object_add(o, "invitationExpirationDatetime", json_object_new_string(when));
+    }
+    return o;
+}
+
+struct phones_query {
+    const char *system_id;
+    int64_t now;
+};
+
+static enum status fetch_phones(struct db *db, const void *query, const int64_t after[2],
+                                void *rows, size_t cap, size_t *n)
+{
+    const struct phones_query *q = query;
+
+    return store_phone_list(db, q->system_id, q->now, after[0], rows, cap, n);
+}
+
+enum status phones_list(struct request *req, struct response *res)
+{
+    struct phones_query q = {request_param(req, "system-id"), 0};
+    struct page pg;
+    enum status st = store_system_get(req->db, q.system_id, &req->system);
+
+    if (st == ST_OK)
+        st = paging_begin(req, &pg, "phones|%s", q.system_id);
+    if (st != ST_OK)
+        return st;
+    q.now = clock_system_now(&req->system);
+    return paging_list(req, res, &pg, sizeof(struct phone_row), fetch_phones, &q, render_phone,
+                       paging_keys_seq);
 }

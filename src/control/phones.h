@@ -49,4 +49,10 @@ enum status phones_sync(struct request *req, struct response *res);
  * one Bluetooth session (200 {granted, reason?, auditLogEntry, reKeying, uploaded}). */
 enum status phones_visit(struct request *req, struct response *res);
 
+/* GET /systems/{id}/phones?limit=&next-page-token=: every user of the system with its phone
+ * as the simulator sees it, {userId, role, phone: none | invited | created | activated,
+ * operatingDeviceId?, activationDatetime?, invitationId?, invitationExpirationDatetime?}, in
+ * the order users were made; 404 for an unknown system. */
+enum status phones_list(struct request *req, struct response *res);
+
 #endif

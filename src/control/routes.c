@@ -17,6 +17,7 @@
 #include "control/metrics.h"
 #include "control/openapi.h"
 #include "control/phones.h"
+#include "control/sessions.h"
 #include "control/snapshots.h"
 #include "control/systems.h"
 #include "control/webhooks.h"
@@ -35,6 +36,11 @@ const struct route control_routes[] = {
      "OpenAPI document of the Administration API", NULL},
     {"GET", "/openapi/control.json", openapi_control, AUTH_NONE, 0,
      "OpenAPI document of the control API", NULL},
+
+    {"POST", "/control-session", control_session_create, AUTH_NONE, J,
+     "Exchange the control token for the dashboard's cookie", NULL},
+    {"DELETE", "/control-session", control_session_delete, AUTH_NONE, 0,
+     "Clear the dashboard's cookie", NULL},
 
     {"GET", "/systems", systems_list, C, 0, "List systems", NULL},
     {"POST", "/systems", systems_create, C, J, "Create a system", NULL},
@@ -66,6 +72,10 @@ const struct route control_routes[] = {
     {"GET", SYS "/outbox-messages", messages_list, C, 0, "SMS and e-mail the platform sent", NULL},
 
     {"POST", SYS "/autopilot", autopilot_set, C, J, "Start or stop simulated everyday activity",
+     NULL},
+    {"GET", SYS "/autopilot", autopilot_get, C, 0, "The system's simulated everyday activity",
+     NULL},
+    {"GET", SYS "/phones", phones_list, C, 0, "Every user with its phone as the simulator sees it",
      NULL},
 
     {"POST", "/snapshots", snapshots_create, C, J, "Save the whole state under a name", NULL},

@@ -118,17 +118,26 @@ static enum status check_origin(struct request *req)
                         origin, host ? host : "its host", origin);
 }
 
+int auth_control_token_is(const struct options *opts, const char *given)
+{
+    const char *want = opts->control_token;
+    size_t n = want ? strlen(want) : 0;
+
+    return want != NULL && given != NULL && strlen(given) == n && crypto_equal(given, want, n);
+}
+
+/* The control token comes as a bearer token (programs) or as the cookie the dashboard's
+ * session set (an EventSource cannot send headers). */
 static enum status check_control(struct request *req)
 {
-    const char *want = req->options->control_token;
     const char *auth = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    size_t n;
+    const char *cookie = MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND,
+                                                     AUTH_CONTROL_COOKIE);
+    int bearer = auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0;
 
-    if (want == NULL)
-        return check_origin(req);
-    n = strlen(want);
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n ||
-        !crypto_equal(auth + 7, want, n))
+    if (req->options->control_token != NULL &&
+        !auth_control_token_is(req->options, bearer ? auth + 7 : NULL) &&
+        !auth_control_token_is(req->options, cookie))
         return request_fail(req, ST_UNAUTHENTICATED, "the control API needs the control token");
     return check_origin(req);
 }
@@ -139,7 +148,7 @@ enum status auth_check(struct request *req, enum route_auth auth)
 
     switch (auth) {
     case AUTH_NONE:
-        return ST_OK;
+        return check_origin(req); /* reading passes; the control session's own calls don't */
     case AUTH_CONTROL:
         return check_control(req);
     case AUTH_ADMIN_LOGIN:

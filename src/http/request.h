@@ -57,6 +57,7 @@ struct response {
     int status;
     json_object *body; /* owned; NULL sends no body */
     char location[256];
+    char set_cookie[512]; /* a Set-Cookie value to send, or "" */
     void *stream; /* an event stream to send instead of a body (http/sse.h); owned */
 };
 

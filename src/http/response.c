@@ -121,6 +121,8 @@ static int queue_response(struct request *req, unsigned code, const char *type,
     }
     if (res != NULL && res->location[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+    if (res != NULL && res->set_cookie[0] != '\0')
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
     req->status = (int)code;
     /* Counted before it is sent: a client that has its answer finds it in the metrics. */
     metrics_count_request(req);

@@ -109,3 +109,38 @@ enum status store_operating_device_delete(struct db *db, const char *system_id, 
     static const char sql[] = "DELETE FROM operating_devices WHERE system_id = ?1 AND id = ?2";
     return db_exec_scoped(db, sql, system_id, id);
 }
+
+static void read_phone(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct phone_row *r = (struct phone_row *)rows + i;
+
+    r->seq = sqlite3_column_int64(s, 0);
+    db_column_copy(s, 1, r->user_id, sizeof(r->user_id));
+    db_column_copy(s, 2, r->role, sizeof(r->role));
+    db_column_copy(s, 3, r->device_id, sizeof(r->device_id));
+    r->activated_at = sqlite3_column_int64(s, 4);
+    db_column_copy(s, 5, r->invitation_id, sizeof(r->invitation_id));
+    r->invitation_expires_at = sqlite3_column_int64(s, 6);
+}
+
+enum status store_phone_list(struct db *db, const char *system_id, int64_t now,
+                             int64_t after_seq, struct phone_row *rows, size_t cap, size_t *n)
+{
+    static const char sql[] =
+        "SELECT u.seq, u.id, u.role, d.id, d.activated_at, i.id, i.expires_at FROM users u"
+        " LEFT JOIN operating_devices d ON d.user_id = u.id"
+        " LEFT JOIN operating_device_invitations i ON i.seq = (SELECT max(seq) FROM"
+        "   operating_device_invitations WHERE user_id = u.id AND state = 'PENDING'"
+        "   AND expires_at > ?4)"
+        " WHERE u.system_id = ?1 AND u.seq > ?2 ORDER BY u.seq LIMIT ?3";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_seq);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)cap);
+    sqlite3_bind_int64(s, 4, now);
+    return db_read_rows(s, read_phone, rows, cap, n);
+}

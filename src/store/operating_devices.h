@@ -49,6 +49,23 @@ enum status store_operating_device_list_of_user(struct db *db, const char *syste
 enum status store_operating_device_activate(struct db *db, const char *system_id, const char *id,
                                             int64_t now);
 
+/* A user and its phone as the simulator sees it: its device if it has one, and its newest
+ * pending invitation that has not expired by the instant asked about. */
+struct phone_row {
+    int64_t seq; /* the user's */
+    char user_id[UUID_STR_LEN];
+    char role[8];
+    char device_id[UUID_STR_LEN];     /* "" when the user has no device */
+    int64_t activated_at;             /* 0 until provisioned */
+    char invitation_id[UUID_STR_LEN]; /* the newest pending invitation, "" when none */
+    int64_t invitation_expires_at;
+};
+
+/* The system's users with seq > after_seq, in seq order, with their phones as they stand at
+ * now; at most cap. */
+enum status store_phone_list(struct db *db, const char *system_id, int64_t now,
+                             int64_t after_seq, struct phone_row *rows, size_t cap, size_t *n);
+
 /* ST_NOT_FOUND when absent or in another system. */
 enum status store_operating_device_delete(struct db *db, const char *system_id, const char *id);
 

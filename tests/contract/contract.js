@@ -504,6 +504,13 @@ async function controlScenario(client, sys, hooks) {
   await control(client, 404, 'DELETE', `/systems/${plain.id}`);
 
   // Credentials and what happens next
+  await control(client, 204, 'POST', '/control-session', { token: 'no token is set' });
+  await control(client, 400, 'POST', '/control-session', {});
+  await control(client, 204, 'DELETE', '/control-session');
+  await control(client, 200, 'GET', `${s}/phones?limit=2`);
+  await control(client, 404, 'GET', `/systems/${UNKNOWN}/phones`);
+  await control(client, 200, 'GET', `${s}/autopilot`);
+  await control(client, 404, 'GET', `/systems/${UNKNOWN}/autopilot`);
   await control(client, 200, 'POST', `${s}/admin-token`);
   await control(client, 404, 'POST', `/systems/${UNKNOWN}/admin-token`);
   await control(client, 200, 'GET', `${s}/jobs?limit=5`);
@@ -664,6 +671,13 @@ async function guardedScenario() {
       const open = Array.isArray(o.op.security) && o.op.security.length === 0;
       if (!open) await client.call(401, o.method, '/_emulator/v1' + o.path);
     }
+    // The dashboard's way in: the token for a cookie, which then stands for the token.
+    await control(client, 401, 'POST', '/control-session', { token: 'wrong' });
+    const session = await control(client, 204, 'POST', '/control-session', { token: CONTROL_TOKEN });
+    const cookie = String(session.headers['set-cookie'] || '').split(';')[0];
+    expectThat('control-session cookie', /HttpOnly/.test(session.headers['set-cookie']) &&
+      /SameSite=Strict/.test(session.headers['set-cookie']), String(session.headers['set-cookie']));
+    await control(client, 200, 'GET', '/systems', undefined, { Cookie: cookie });
     const health = (await control(client, 200, 'GET', '/health')).json;
     expectThat('--production in health', health.production === true, JSON.stringify(health));
     const sys = (await control(client, 201, 'POST', '/systems', {}, auth)).json;
