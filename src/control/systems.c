@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events/outbox.h"
 #include "http/paging.h"
 #include "lib/crypto.h"
 #include "lib/timefmt.h"
@@ -197,5 +198,7 @@ enum status systems_delete(struct request *req, struct response *res)
 {
     enum status st = db_transact(req->db, delete_tx, (void *)request_param(req, "system-id"));
 
+    if (st == ST_OK)
+        outbox_ring(); /* the system's event streams say it is gone, and end */
     return st != ST_OK ? st : respond_empty(res);
 }
