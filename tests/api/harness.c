@@ -3,14 +3,18 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <ftw.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -949,4 +953,85 @@ size_t admin_count(const struct tenant *t, const char *path)
 
     json_object_put(all);
     return n;
+}
+
+/* ---- metrics ------------------------------------------------------------------------- */
+
+char *metrics_scrape(struct emu *e)
+{
+    struct http_response r;
+    char *text;
+
+    ck_assert_int_eq(control_call(e, "GET", "/metrics", NULL, &r), 200);
+    text = strdup(r.body);
+    http_response_free(&r);
+    return text;
+}
+
+double metrics_sample(const char *text, const char *series)
+{
+    size_t n = strlen(series);
+
+    for (const char *line = text; *line != '\0'; line += strcspn(line, "\n") + 1) {
+        if (strncmp(line, series, n) == 0 && line[n] == ' ')
+            return strtod(line + n + 1, NULL);
+        if (line[strcspn(line, "\n")] == '\0')
+            break;
+    }
+    return -1;
+}
+
+/* ---- connections that stay open -------------------------------------------------------- */
+
+int raw_request(const struct emu *e, const char *method, const char *path,
+                const char *const *headers)
+{
+    struct sockaddr_in addr = {0};
+    char request[4096];
+    int fd, port = 0, n;
+    size_t len;
+
+    if (sscanf(e->url, "http://127.0.0.1:%d", &port) != 1)
+        return -1;
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
+        goto fail;
+    n = snprintf(request, sizeof(request), "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", method,
+                 path, port);
+    for (size_t i = 0; headers != NULL && headers[i] != NULL && n > 0; i++)
+        n += snprintf(request + n, sizeof(request) - (size_t)n, "%s\r\n", headers[i]);
+    n += snprintf(request + n, sizeof(request) - (size_t)n, "\r\n");
+    len = (size_t)n;
+    if (len >= sizeof(request) || write(fd, request, len) != (ssize_t)len)
+        goto fail;
+    return fd;
+fail:
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+int raw_read_until(int fd, struct raw_answer *a, const char *needle, long timeout_ms)
+{
+    double deadline = now_ms() + (double)timeout_ms;
+
+    for (;;) {
+        a->data[a->len] = '\0';
+        if (needle != NULL && strstr(a->data, needle) != NULL)
+            return 1;
+        if (a->closed)
+            return needle == NULL;
+        long left = (long)(deadline - now_ms());
+        struct pollfd p = {fd, POLLIN, 0};
+        if (left <= 0 || a->len + 1 >= sizeof(a->data) || poll(&p, 1, (int)left) <= 0)
+            return 0;
+        ssize_t got = read(fd, a->data + a->len, sizeof(a->data) - 1 - a->len);
+        if (got <= 0)
+            a->closed = 1;
+        else
+            a->len += (size_t)got;
+    }
 }

@@ -129,6 +129,36 @@ void sleep_ms(long ms);
 double now_s(void);
 double now_ms(void);
 
+/* ---- metrics ------------------------------------------------------------------------- */
+
+/* The /metrics text of e (caller frees); fails the running test unless it answers 200. */
+char *metrics_scrape(struct emu *e);
+
+/* The value of the sample named exactly series ("name" or "name{labels}") in text, or -1
+ * when absent. */
+double metrics_sample(const char *text, const char *series);
+
+/* ---- connections that stay open -------------------------------------------------------- */
+
+/* A plain HTTP/1.1 request to e over its own socket, for answers that do not end soon (event
+ * streams, long polls) and for many of them at once: sends method and path with the extra
+ * header lines given ("Name: value", NULL-terminated; may be NULL). Returns the socket (the
+ * caller closes it), or -1. */
+int raw_request(const struct emu *e, const char *method, const char *path,
+                const char *const *headers);
+
+/* What a raw connection has answered so far. */
+struct raw_answer {
+    char data[1 << 16];
+    size_t len;
+    int closed; /* the emulator closed the connection */
+};
+
+/* Reads from fd into a until needle appears in all that was read (NULL: until the
+ * connection closes), or timeout_ms pass. Returns 1 when found (or closed, for NULL), else
+ * 0. The data read stays in a, NUL-terminated; a full buffer counts as not found. */
+int raw_read_until(int fd, struct raw_answer *a, const char *needle, long timeout_ms);
+
 /* ---- files ---------------------------------------------------------------------------- */
 
 /* The whole text of the file at path (caller frees), or NULL when it cannot be read. */

@@ -46,36 +46,10 @@ static char *next_line(char **cursor)
     return line;
 }
 
-/* The metrics text of e (caller frees). */
-static char *scrape(struct emu *e)
-{
-    struct http_response r;
-    char *text;
-
-    ck_assert_int_eq(control_call(e, "GET", "/metrics", NULL, &r), 200);
-    text = strdup(r.body);
-    http_response_free(&r);
-    return text;
-}
-
-/* The value of the sample named exactly series ("name{labels}"), or -1 when absent. */
-static double sample(const char *text, const char *series)
-{
-    size_t n = strlen(series);
-
-    for (const char *line = text; *line != '\0'; line += strcspn(line, "\n") + 1) {
-        if (strncmp(line, series, n) == 0 && line[n] == ' ')
-            return strtod(line + n + 1, NULL);
-        if (line[strcspn(line, "\n")] == '\0')
-            break;
-    }
-    return -1;
-}
-
 /* A sample or 0 when absent (counters not yet touched are not written). */
 static double value_or_0(const char *text, const char *series)
 {
-    double v = sample(text, series);
+    double v = metrics_sample(text, series);
 
     return v < 0 ? 0 : v;
 }
@@ -153,17 +127,17 @@ END_TEST
 START_TEST(process_version_start_time_and_uptime)
 {
     struct http_response r;
-    char *text = scrape(&emu);
+    char *text = metrics_scrape(&emu);
     char series[128];
-    double start = sample(text, "process_start_time_seconds"), now = (double)time(NULL);
+    double start = metrics_sample(text, "process_start_time_seconds"), now = (double)time(NULL);
 
     ck_assert_int_eq(control_call(&emu, "GET", "/health", NULL, &r), 200);
     snprintf(series, sizeof(series), "keyless_emulator_build_info{version=\"%s\"}",
              header(&r, "X-Emulator-Version"));
-    ck_assert(sample(text, series) == 1);
+    ck_assert(metrics_sample(text, series) == 1);
     ck_assert_msg(start > now - 600 && start <= now, "start %f, now %f", start, now);
-    ck_assert(sample(text, "keyless_emulator_uptime_seconds") >= 0);
-    ck_assert(sample(text, "keyless_emulator_uptime_seconds") <= now - start + 1);
+    ck_assert(metrics_sample(text, "keyless_emulator_uptime_seconds") >= 0);
+    ck_assert(metrics_sample(text, "keyless_emulator_uptime_seconds") <= now - start + 1);
     http_response_free(&r);
     free(text);
 }
@@ -179,14 +153,14 @@ START_TEST(requests_counted_by_route_template_and_status)
     const char *tpl = "/administration/user/{user-id}";
 
     frozen_tenant(&t);
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
     call_ok(admin_call(&emu, &t, "GET", path, NULL, &r), 200, &r);
     call_ok(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 404, &r);
     call_ok(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 404, &r);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"NOBODY\"}", &r), 400, &r);
-    after = scrape(&emu);
+    after = metrics_scrape(&emu);
     ck_assert(requests(after, "GET", tpl, 200) - requests(before, "GET", tpl, 200) == 1);
     ck_assert(requests(after, "GET", tpl, 404) - requests(before, "GET", tpl, 404) == 2);
     ck_assert(requests(after, "POST", "/administration/user", 201) -
@@ -206,7 +180,7 @@ START_TEST(unmatched_paths_index_page_and_control_routes)
     struct http_response r;
     char url[256], *before, *after;
 
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     snprintf(url, sizeof(url), "%s/administration/no-such-thing", emu.url);
     call_ok(http_call("GET", url, NULL, NULL, &r), 404, &r);
     call_ok(control_call(&emu, "PUT", "/health", NULL, &r), 405, &r);
@@ -214,7 +188,7 @@ START_TEST(unmatched_paths_index_page_and_control_routes)
     call_ok(http_call("GET", url, NULL, NULL, &r), 200, &r);
     call_ok(control_call(&emu, "GET", "/health", NULL, &r), 200, &r);
     call_ok(control_call(&emu, "GET", "/systems/" NO_ID, NULL, &r), 404, &r);
-    after = scrape(&emu);
+    after = metrics_scrape(&emu);
     ck_assert(
         requests(after, "any", "unmatched", 404) - requests(before, "any", "unmatched", 404) == 1);
     ck_assert(
@@ -246,22 +220,22 @@ START_TEST(latency_histogram_is_cumulative_per_route)
     char series[256], *before, *after;
     double last = 0, count, sum;
 
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     for (int i = 0; i < 5; i++)
         call_ok(control_call(&emu, "GET", "/health", NULL, &r), 200, &r);
-    after = scrape(&emu);
+    after = metrics_scrape(&emu);
     for (size_t i = 0; i < N(buckets); i++) {
         snprintf(series, sizeof(series), DUR "_bucket{%s,le=\"%s\"}", labels, buckets[i]);
-        double v = sample(after, series);
+        double v = metrics_sample(after, series);
         ck_assert_msg(v >= last, "%s is %f, below the previous %f", series, v, last);
         last = v;
     }
     snprintf(series, sizeof(series), DUR "_count{%s}", labels);
-    count = sample(after, series);
+    count = metrics_sample(after, series);
     ck_assert(count == last);
     ck_assert(count - value_or_0(before, series) == 5);
     snprintf(series, sizeof(series), DUR "_sum{%s}", labels);
-    sum = sample(after, series);
+    sum = metrics_sample(after, series);
     ck_assert(sum > 0 && sum < count * 10);
     ck_assert(sum > value_or_0(before, series));
     free(before);
@@ -282,19 +256,19 @@ START_TEST(clock_position_of_each_system)
                       "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2031-06-01T12:00:00Z\"}}"),
         0);
     sys_call(&a, "POST", "/clock/advance", "{\"by\":\"PT1H\"}", 200);
-    text = scrape(&emu);
+    text = metrics_scrape(&emu);
     snprintf(series, sizeof(series),
              "keyless_emulator_clock_seconds{system_id=\"%s\",mode=\"frozen\"}", a.system_id);
-    ck_assert(sample(text, series) == T0 + 3600);
+    ck_assert(metrics_sample(text, series) == T0 + 3600);
     snprintf(series, sizeof(series),
              "keyless_emulator_clock_seconds{system_id=\"%s\",mode=\"frozen\"}", b.system_id);
-    ck_assert(sample(text, series) == 1938081600);
+    ck_assert(metrics_sample(text, series) == 1938081600);
     free(text);
     sys_call(&b, "POST", "/clock/resume", NULL, 200);
-    text = scrape(&emu);
+    text = metrics_scrape(&emu);
     snprintf(series, sizeof(series),
              "keyless_emulator_clock_seconds{system_id=\"%s\",mode=\"real\"}", b.system_id);
-    ck_assert(sample(text, series) >= 1938081600);
+    ck_assert(metrics_sample(text, series) >= 1938081600);
     free(text);
 }
 END_TEST
@@ -309,14 +283,14 @@ START_TEST(jobs_run_by_clock_advances)
     frozen_tenant(&t);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
     sys_call(&t, "POST", "/autopilot", "{\"enabled\":true}", 200);
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     snprintf(path, sizeof(path), "/systems/%s/clock/advance", t.system_id);
     ck_assert_int_eq(control_call(&emu, "POST", path, "{\"by\":\"P2D\"}", &r), 200);
     ck_assert(json_object_object_get_ex(r.json, "jobsRun", &jobs));
-    after = scrape(&emu);
+    after = metrics_scrape(&emu);
     ck_assert_int_gt(json_object_get_int64(jobs), 0);
-    ck_assert(sample(after, "keyless_emulator_jobs_run_total") -
-                  sample(before, "keyless_emulator_jobs_run_total") ==
+    ck_assert(metrics_sample(after, "keyless_emulator_jobs_run_total") -
+                  metrics_sample(before, "keyless_emulator_jobs_run_total") ==
               (double)json_object_get_int64(jobs));
     http_response_free(&r);
     sys_call(&t, "POST", "/autopilot", "{\"enabled\":false}", 200);
@@ -334,14 +308,14 @@ START_TEST(write_transactions_and_commits_counted)
     double transactions, commits;
 
     frozen_tenant(&t);
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     for (int i = 0; i < 3; i++)
         call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
-    after = scrape(&emu);
-    transactions = sample(after, "keyless_emulator_write_transactions_total") -
-                   sample(before, "keyless_emulator_write_transactions_total");
-    commits = sample(after, "keyless_emulator_write_commits_total") -
-              sample(before, "keyless_emulator_write_commits_total");
+    after = metrics_scrape(&emu);
+    transactions = metrics_sample(after, "keyless_emulator_write_transactions_total") -
+                   metrics_sample(before, "keyless_emulator_write_transactions_total");
+    commits = metrics_sample(after, "keyless_emulator_write_commits_total") -
+              metrics_sample(before, "keyless_emulator_write_commits_total");
     ck_assert_msg(transactions >= 3, "%.0f transactions for 3 users", transactions);
     ck_assert_msg(commits >= 1 && commits <= transactions, "%.0f commits of %.0f transactions",
                   commits, transactions);
@@ -358,15 +332,15 @@ START_TEST(outbox_events_match_health)
     char *before, *after;
 
     frozen_tenant(&t);
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
-    after = scrape(&emu);
-    ck_assert(sample(after, "keyless_emulator_outbox_events") -
-                  sample(before, "keyless_emulator_outbox_events") ==
+    after = metrics_scrape(&emu);
+    ck_assert(metrics_sample(after, "keyless_emulator_outbox_events") -
+                  metrics_sample(before, "keyless_emulator_outbox_events") ==
               1);
     ck_assert_int_eq(control_call(&emu, "GET", "/health", NULL, &r), 200);
     ck_assert(json_object_object_get_ex(r.json, "outboxEvents", &events));
-    ck_assert(sample(after, "keyless_emulator_outbox_events") == json_object_get_double(events));
+    ck_assert(metrics_sample(after, "keyless_emulator_outbox_events") == json_object_get_double(events));
     http_response_free(&r);
     free(before);
     free(after);
@@ -436,7 +410,7 @@ static double deliveries(const char *text, const char *result)
 
     snprintf(series, sizeof(series), "keyless_emulator_webhook_deliveries_total{result=\"%s\"}",
              result);
-    return sample(text, series);
+    return metrics_sample(text, series);
 }
 
 START_TEST(webhook_deliveries_by_result_and_pending)
@@ -452,18 +426,18 @@ START_TEST(webhook_deliveries_by_result_and_pending)
     sys_call(&t, "POST", "/webhook-subscriptions", body, 201);
     snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/gone\"}", closed_port());
     sys_call(&t, "POST", "/webhook-subscriptions", body, 201);
-    before = scrape(&emu);
+    before = metrics_scrape(&emu);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
     sys_call(&t, "POST", "/webhooks/flush", NULL, 200);
-    after = scrape(&emu);
+    after = metrics_scrape(&emu);
     ck_assert(deliveries(after, "delivered") - deliveries(before, "delivered") == 1);
     ck_assert(deliveries(after, "rejected") - deliveries(before, "rejected") == 1);
     ck_assert(deliveries(after, "unreachable") - deliveries(before, "unreachable") == 1);
     /* The two failures wait for their retry, 30 s later on the frozen clock. */
     snprintf(series, sizeof(series),
              "keyless_emulator_webhook_deliveries_pending{system_id=\"%s\"}", t.system_id);
-    ck_assert(sample(before, series) == 0);
-    ck_assert(sample(after, series) == 2);
+    ck_assert(metrics_sample(before, series) == 0);
+    ck_assert(metrics_sample(after, series) == 2);
     free(before);
     free(after);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The contract suite (meson test --suite contract): installs the pinned npm packages once per
-# build directory, lints schema/openapi/*.json, then runs the contract test against the real
-# emulator binary (KEYLESS_EMULATOR_BIN).
+# The Node suites: installs the pinned npm packages once per build directory, then runs the
+# scripts named (by default: lint schema/openapi/*.json, then the contract test) against the
+# real emulator binary (KEYLESS_EMULATOR_BIN). `run.sh stream.js` runs the event stream's test
+# with a stock EventSource client.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,5 +28,7 @@ flock -u 9
 
 export NODE_PATH="$work/node_modules"
 cd "$here"
-node lint.js
-node contract.js
+[ $# -gt 0 ] || set -- lint.js contract.js
+for script in "$@"; do
+    node "$script"
+done
