@@ -3,7 +3,7 @@
  * one runs, loaded at start (--fixtures) or through POST /_emulator/v1/fixtures, in one
  * transaction (all of a document or nothing).
  *
- * Format (fixtures/schema.json is its JSON Schema; README.md "Fixtures" documents it):
+ * Format (fixtures/schema.json is its JSON Schema; docs/fixtures.md documents it):
  *   {"systems": [{"id", "name", "apiKey", "admin": {"userId", "accessKey", "phone"?},
  *     "clock"?: {"mode", "time"?},
  *     "users"?: [{"id", "role", "accessKey", "phone"?}],

@@ -2,7 +2,8 @@
 # make bench: the emulator's figures next to the bare libraries', measured in one run.
 #
 # Builds in release mode, starts the emulator on a file database, and drives it with wrk
-# (32 connections, sharing the machine's cores) for: GET one locking device, a list page of
+# (32 connections, sharing the machine's cores) for: GET one locking device (also with 100
+# event streams open), a list page of
 # 50, POST a user (an insert plus an outbox event); each GET and insert is followed at once
 # by the same against a reference server built from the same libraries with no routing or
 # auth. Then cold start
@@ -87,6 +88,18 @@ ref_url="http://127.0.0.1:$(cat "$work/port")"
 
 emu_get=$(measure "$url/administration/locking-device/$lock" "$work/admin.lua")
 ref_get=$(measure "$ref_url/item/item-1" "$work/get.lua")
+# The same GET while 100 event streams of the demo system wait (parked, on no worker thread).
+system=5d3a5d9e-6b0f-4c1e-9a51-0d3f1b7c2a10
+streams=()
+for i in $(seq 100); do
+    curl -sN "$url/_emulator/v1/systems/$system/events/stream" >/dev/null &
+    streams+=($!)
+done
+until curl -s "$url/_emulator/v1/metrics" | grep -q '^keyless_emulator_event_streams 100$'; do
+    sleep 0.05
+done
+emu_get_streams=$(measure "$url/administration/locking-device/$lock" "$work/admin.lua")
+kill "${streams[@]}"; wait "${streams[@]}" 2>/dev/null || true
 emu_list=$(measure "$url/administration/locking-device?limit=50" "$work/admin.lua")
 emu_post=$(measure "$url/administration/user" "$work/post_user.lua")
 ref_post=$(measure "$ref_url/item" "$work/post.lua")
@@ -121,6 +134,7 @@ keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}
 | measurement | req/s | p50 | p99 | non-2xx | vs bare |
 | --- | --- | --- | --- | --- | --- |
 | emulator GET /locking-device/{id} | $emu_get | $(ratio "$emu_get" "$ref_get") |
+| the same, 100 event streams open | $emu_get_streams | $(ratio "$emu_get_streams" "$ref_get") |
 | emulator GET /locking-device?limit=50 | $emu_list | |
 | emulator POST /user (insert + event) | $emu_post | $(ratio "$emu_post" "$ref_post") |
 | bare GET (primary key, json-c) | $ref_get | 1.00 |
