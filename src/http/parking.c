@@ -20,6 +20,7 @@ static pthread_cond_t changed; /* on the monotonic clock: the timer's, and close
 static struct parking_slot *head;
 static uint64_t wakes[PARKING_CHANNELS];
 static int waiters, closing, running;
+static int64_t timer_wakes_at_ns; /* when the timer looks next (it sleeps until then) */
 static pthread_t timer;
 
 /* Called with the lock held. */
@@ -77,7 +78,8 @@ int parking_park(struct parking_slot *s, enum parking_channel channel,
         }
         /* Under the lock, so that no wake can try to resume it before it is suspended. */
         MHD_suspend_connection(s->connection);
-        pthread_cond_broadcast(&changed); /* the timer may have a nearer deadline now */
+        if (deadline_ns < timer_wakes_at_ns)
+            pthread_cond_broadcast(&changed); /* the timer must look sooner */
     }
     pthread_mutex_unlock(&lock);
     return parked;
@@ -101,7 +103,8 @@ void parking_forget(struct parking_slot *s)
     if (s->in_use) {
         s->in_use = 0;
         waiters--;
-        pthread_cond_broadcast(&changed);
+        if (closing)
+            pthread_cond_broadcast(&changed); /* parking_close() counts the waiters left */
     }
     pthread_mutex_unlock(&lock);
 }
@@ -195,9 +198,10 @@ static void *run_timer(void *arg)
     (void)arg;
     pthread_mutex_lock(&lock);
     while (running && fds != NULL && slots != NULL) {
-        int64_t wait_ms = (tick(fds, slots) - clock_monotonic_ns()) / 1000000 + 1;
-        clock_deadline_after_ms(wait_ms, &until);
+        timer_wakes_at_ns = tick(fds, slots);
+        clock_deadline_after_ms((timer_wakes_at_ns - clock_monotonic_ns()) / 1000000 + 1, &until);
         pthread_cond_timedwait(&changed, &lock, &until);
+        timer_wakes_at_ns = 0; /* looking now: a park needs no broadcast */
     }
     pthread_mutex_unlock(&lock);
     free(fds);

@@ -51,7 +51,9 @@ int64_t request_wait_left(struct request *req, int64_t seconds)
 
     if (req->wait_deadline_ns == 0)
         req->wait_deadline_ns = now + seconds * 1000000000LL;
-    if (parking_closing() || req->wait_deadline_ns <= now)
+    /* A client that hung up is answered at once: libmicrohttpd notices only when it writes. */
+    if (parking_closing() || (parking_woken(&req->parking) & PARKING_WOKEN_HANGUP) ||
+        req->wait_deadline_ns <= now)
         return 0;
     return (req->wait_deadline_ns - now) / 1000000;
 }
