@@ -13,7 +13,7 @@
 #      127.0.0.1 of this machine, on ports picked by the kernel) and checks the image
 #      configuration, the non-root user, the health endpoint through the image's own
 #      HEALTHCHECK command, the demo fixtures, a signed webhook delivered to the receiver,
-#      a clean stop on SIGTERM and the database surviving a restart in the /data volume.
+#      the dashboard at /, a clean stop on SIGTERM and the database surviving a restart in the /data volume.
 # Exits non-zero on the first failure; containers and temporary files are removed either way.
 set -Eeuo pipefail
 ERR_SEEN=
@@ -253,6 +253,10 @@ check_health() {
     pass "HEALTHCHECK inside the image: $out"
     grep -q "Demo Site" "$WORK/emulator.log" || fail "the demo fixtures were not loaded"
     pass "configured by KEYLESS_EMULATOR_* variables; demo fixtures loaded"
+    out=$(curl -fsS "$BASE/") || fail "the dashboard is not served at /"
+    [[ $out == *'<!doctype html>'* ]] || fail "/ answered: ${out:0:200}"
+    curl -fsS -o /dev/null "$BASE/favicon.ico" || fail "no favicon in the image"
+    pass "the dashboard is served at / from the binary"
 }
 
 api() { # method path [curl arguments...]
