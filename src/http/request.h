@@ -37,6 +37,7 @@ struct request {
     char *raw_body;
     size_t raw_len;
     int body_too_large;
+    size_t discarded; /* bytes of an oversize body read and dropped */
     json_object *body; /* parsed JSON body, or NULL */
 
     /* Set by authentication on AUTH_ADMIN routes: the caller and its system. */

@@ -26,6 +26,11 @@
 #include "sim/clock.h"
 
 #define BODY_MAX (1024 * 1024)
+/* How much of a body over BODY_MAX is read and dropped before the 413 goes out. A client that
+ * writes its whole body before it reads (Python's urllib, most simple clients) would get a
+ * broken pipe instead of the answer if the server closed on unread bytes; past this bound
+ * the emulator stops reading, answers and closes. */
+#define DISCARD_MAX (64 * 1024 * 1024)
 #define JSON_MAX_DEPTH 32
 /* Headers and read buffer of one connection. libmicrohttpd zeroes the whole pool between
  * requests, so this is paid on every request: 16 KiB holds any real request's headers
@@ -232,6 +237,7 @@ static int append_body(struct request *req, const char *data, size_t size)
 
     if (req->body_too_large || req->raw_len + size > BODY_MAX) {
         req->body_too_large = 1;
+        req->discarded += size;
         return 0;
     }
     grown = realloc(req->raw_body, req->raw_len + size + 1);
@@ -242,6 +248,14 @@ static int append_body(struct request *req, const char *data, size_t size)
     grown[req->raw_len] = '\0';
     req->raw_body = grown;
     return 0;
+}
+
+static int expects_continue(const struct request *req)
+{
+    const char *expect = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_EXPECT);
+
+    return expect != NULL && strcasecmp(expect, "100-continue") == 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -257,14 +271,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (req == NULL)
             return MHD_NO;
         *con_cls = req;
-        /* A declared oversize body is refused before it is read. */
-        return req->body_too_large ? answer(req) : MHD_YES;
+        /* A client that asked whether to send its oversize body is told no before it does;
+         * any other is answered once it has sent it (or DISCARD_MAX of it). */
+        return req->body_too_large && expects_continue(req) ? answer(req) : MHD_YES;
     }
     if (*upload_data_size > 0) {
         if (append_body(req, upload_data, *upload_data_size) != 0)
             return MHD_NO;
         *upload_data_size = 0;
-        return MHD_YES;
+        return req->discarded > DISCARD_MAX ? answer(req) : MHD_YES;
     }
     return answer(req);
 }
