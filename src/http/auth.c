@@ -2,6 +2,7 @@
 
 #include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,7 +37,22 @@ static enum status check_api_key(struct request *req)
     return ST_OK;
 }
 
-/* True when one of the Accept header's media ranges is the vendor type, exactly. */
+/* Whether the parameters of one media range (the text from its first ';' to end) give it
+ * weight 0, "not acceptable" (RFC 9110 §12.4.2). */
+static int weighs_zero(const char *params, const char *end)
+{
+    for (const char *p = params; p < end; p++) {
+        if (*p != ';')
+            continue;
+        p += 1 + strspn(p + 1, " \t");
+        if (p + 1 < end && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+            return strtod(p + 2, NULL) <= 0;
+    }
+    return 0;
+}
+
+/* True when one of the Accept header's media ranges is the vendor type, exactly, and not
+ * weighed 0. */
 static int accepts_vendor_type(const char *accept)
 {
     const size_t vlen = strlen(VENDOR_MEDIA_TYPE);
@@ -44,11 +60,12 @@ static int accepts_vendor_type(const char *accept)
     while (accept != NULL && *accept != '\0') {
         while (*accept == ' ' || *accept == ',')
             accept++;
-        size_t len = strcspn(accept, ",;");
+        const char *end = accept + strcspn(accept, ","), *params = accept + strcspn(accept, ",;");
+        size_t len = (size_t)(params - accept);
         while (len > 0 && accept[len - 1] == ' ')
             len--;
         if (len == vlen && strncasecmp(accept, VENDOR_MEDIA_TYPE, vlen) == 0)
-            return 1;
+            return !weighs_zero(params, end);
         accept = strchr(accept, ',');
     }
     return 0;

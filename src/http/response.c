@@ -95,6 +95,20 @@ static void add_time_header(struct MHD_Response *r, const struct request *req)
     MHD_add_response_header(r, "X-Emulator-Time", now);
 }
 
+/* The RFC 6750 challenge of a 401: which surface's token is wanted, and whether the one
+ * sent was refused (a missing one gets no error code, as §3.1 asks). */
+static const char *bearer_challenge(const struct request *req)
+{
+    int admin = strncmp(req->path, "/administration", 15) == 0;
+    int sent = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
+                                           MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+
+    if (admin)
+        return sent ? "Bearer realm=\"administration\", error=\"invalid_token\""
+                    : "Bearer realm=\"administration\"";
+    return sent ? "Bearer realm=\"control\", error=\"invalid_token\"" : "Bearer realm=\"control\"";
+}
+
 /* Queues r: the headers every answer carries, then extra (name, value pairs, NULL after
  * the last; may be NULL). Consumes r. */
 static int queue_response(struct request *req, unsigned code, const char *type,
@@ -115,6 +129,8 @@ static int queue_response(struct request *req, unsigned code, const char *type,
     add_time_header(r, req);
     if (code == 405 && req->match.allow[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->match.allow);
+    if (code == 401)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, bearer_challenge(req));
     if (code == 429) {
         snprintf(retry, sizeof(retry), "%d", req->retry_after > 0 ? req->retry_after : 1);
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);

@@ -63,6 +63,8 @@ enum status router_match(const struct route *table, size_t n, const char *method
             continue;
         path_known = 1;
         allow_add(m->allow, sizeof(m->allow), table[i].method);
+        if (strcmp(table[i].method, "GET") == 0)
+            allow_add(m->allow, sizeof(m->allow), "HEAD"); /* served as GET without the body */
         if (m->route == NULL && strcmp(table[i].method, wanted) == 0) {
             *m = probe;
             m->route = &table[i];

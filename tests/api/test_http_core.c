@@ -105,14 +105,14 @@ static void allow_set(const char *allow, char *out, size_t cap)
 static const struct {
     const char *method, *path, *allow;
 } wrong_methods[] = {
-    {"PUT", "/administration/user", "GET, POST"},
-    {"DELETE", "/administration/user", "GET, POST"},
+    {"PUT", "/administration/user", "GET, HEAD, POST"},
+    {"DELETE", "/administration/user", "GET, HEAD, POST"},
     {"GET", "/administration/login", "POST"},
-    {"PATCH", "/administration/user/" NO_USER_ID, "GET, DELETE"},
-    {"POST", "/administration/locking-device/" NO_USER_ID, "GET, PATCH, DELETE"},
-    {"POST", "/_emulator/v1/health", "GET"},
-    {"DELETE", "/_emulator/v1/systems", "GET, POST"},
-    {"PUT", "/_emulator/v1/systems/" NO_USER_ID, "GET, DELETE"},
+    {"PATCH", "/administration/user/" NO_USER_ID, "GET, HEAD, DELETE"},
+    {"POST", "/administration/locking-device/" NO_USER_ID, "GET, HEAD, PATCH, DELETE"},
+    {"POST", "/_emulator/v1/health", "GET, HEAD"},
+    {"DELETE", "/_emulator/v1/systems", "GET, HEAD, POST"},
+    {"PUT", "/_emulator/v1/systems/" NO_USER_ID, "GET, HEAD, DELETE"},
     {"GET", "/_emulator/v1/api-keys/some-key", "DELETE"},
 };
 
@@ -137,7 +137,7 @@ START_TEST(put_user_allow_header_is_exact)
 
     call("PUT", "/administration/user", NULL, NULL, &r);
     ck_assert_int_eq(r.status, 405);
-    ck_assert_str_eq(header(&r, "Allow"), "GET, POST");
+    ck_assert_str_eq(header(&r, "Allow"), "GET, HEAD, POST");
     http_response_free(&r);
 }
 END_TEST
@@ -394,6 +394,12 @@ START_TEST(head_answers_like_get_without_a_body)
                       get.status);
         ck_assert_str_eq(header(&head, "Content-Type"), header(&get, "Content-Type"));
         ck_assert_str_eq(head.body, "");
+        /* What Allow says is what is served: HEAD wherever GET is. */
+        call("PATCH", paths[i], NULL, NULL, &get);
+        if (get.status == 405)
+            ck_assert_ptr_nonnull(strstr(header(&get, "Allow"), "GET, HEAD"));
+        http_response_free(&get);
+        call("GET", paths[i], NULL, NULL, &get);
         snprintf(length, sizeof(length), "%zu", strlen(get.body));
         ck_assert_str_eq(header(&head, "Content-Length"), length);
         http_response_free(&get);

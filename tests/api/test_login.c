@@ -328,6 +328,10 @@ static const struct {
      406},
     {"GET", "/user", KEY_GOOD, "application/vnd.assaabloy.keyless.administration-2+jsonx",
      AUTH_GOOD, 406},
+    /* A media range of weight 0 is one the client refuses (RFC 9110 §12.4.2). */
+    {"GET", "/user", KEY_GOOD, VENDOR_TYPE ";q=0", AUTH_GOOD, 406},
+    {"GET", "/user", KEY_GOOD, VENDOR_TYPE " ; charset=utf-8; q=0.0, */*", AUTH_GOOD, 406},
+    {"GET", "/user", KEY_GOOD, VENDOR_TYPE "; q=0.5", AUTH_GOOD, 200},
     {"GET", "/user", KEY_GOOD, VENDOR_TYPE, AUTH_NONE, 401},
     {"GET", "/user", KEY_GOOD, VENDOR_TYPE, AUTH_GOOD, 200},
     {"GET", "/user", KEY_GOOD, "application/json, " VENDOR_TYPE, AUTH_GOOD, 200},
@@ -360,6 +364,9 @@ START_TEST(checks_run_in_order_key_accept_token)
     } else {
         assert_problem(&r, gates[_i].want, instance);
     }
+    /* RFC 6750 §3: a 401 names the scheme; no error code when no token was sent. */
+    if (gates[_i].want == 401)
+        ck_assert_str_eq(header(&r, "WWW-Authenticate"), "Bearer realm=\"administration\"");
     http_response_free(&r);
 }
 END_TEST
@@ -536,6 +543,8 @@ START_TEST(forged_or_malformed_token_is_401)
     admin_raw("GET", "/user", tenant.api_key, VENDOR_TYPE, auth, NULL, &r);
     ck_assert_msg(r.status == 401, "forgery %d: %ld %s", _i, r.status, r.body);
     assert_problem(&r, 401, "/administration/user");
+    ck_assert_str_eq(header(&r, "WWW-Authenticate"),
+                     "Bearer realm=\"administration\", error=\"invalid_token\"");
     http_response_free(&r);
     EVP_PKEY_free(jwk.key);
 }

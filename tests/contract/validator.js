@@ -271,7 +271,8 @@ class Documents {
     }
   }
 
-  // A path that is no operation: 404, or 405 with Allow naming exactly the documented methods;
+  // A path that is no operation: 404, or 405 with Allow naming exactly the documented methods
+  // (and HEAD with GET);
   // either way a problem document.
   checkUnrouted(what, url, req, res) {
     const d = Object.values(this.docs).find((x) => url.pathname.startsWith(x.prefix + '/'));
@@ -283,6 +284,7 @@ class Documents {
     const rest = url.pathname.slice(d.prefix.length);
     const methods = [...new Set(d.ops.filter((o) => o.re.test(rest))
       .map((o) => o.method.toUpperCase()))];
+    if (methods.includes('GET')) methods.push('HEAD'); // served wherever GET is (RFC 9110 §9.3.2)
     this.checks++;
     if (methods.length > 0) {
       if (res.status !== 405) {

@@ -113,15 +113,15 @@ struct method_case {
 };
 
 static const struct method_case wrong_methods[] = {
-    {"PUT", "/users", "GET, POST"},
-    {"DELETE", "/users", "GET, POST"},
+    {"PUT", "/users", "GET, HEAD, POST"},
+    {"DELETE", "/users", "GET, HEAD, POST"},
     {"GET", "/login", "POST"},
     {"HEAD", "/login", "POST"},
-    {"get", "/users", "GET, POST"}, /* methods are case-sensitive */
-    {"POST", "/users/u1", "GET, PATCH, DELETE"},
+    {"get", "/users", "GET, HEAD, POST"}, /* methods are case-sensitive */
+    {"POST", "/users/u1", "GET, HEAD, PATCH, DELETE"},
     /* /users/me matches two templates, both with GET: GET is listed once. */
-    {"PUT", "/users/me", "GET, PATCH, DELETE"},
-    {"POST", "/users/u1/keys/k1", "GET"},
+    {"PUT", "/users/me", "GET, HEAD, PATCH, DELETE"},
+    {"POST", "/users/u1/keys/k1", "GET, HEAD"},
 };
 
 START_TEST(method_not_allowed)
