@@ -21,6 +21,7 @@
 #include "sim/scheduler.h"
 #include "store/checkpoint.h"
 #include "store/db.h"
+#include "store/faulty_disk.h"
 #include "store/snapshots.h"
 #include "store/template.h"
 
@@ -109,6 +110,9 @@ static enum status start(const struct options *opts, struct fixture_result *resu
     health_init();
     db_use_template(&schema_template);
     db_on_commit(outbox_announce);
+    if (opts->test_disk_full_file != NULL &&
+        faulty_disk_install(opts->test_disk_full_file) != ST_OK)
+        return ST_INTERNAL;
     if (db_open(opts->db_path) != ST_OK || paging_init(db_thread()) != ST_OK)
         return ST_INTERNAL;
     if (load_fixtures(opts, results) != ST_OK)

@@ -174,6 +174,7 @@ static void set_defaults(struct options *o, int exec_mode)
     o->port = exec_mode ? 0 : 8080;
     o->db_path = exec_mode ? ":memory:" : "keyless-emulator.db";
     o->threads = cpus > 0 ? (unsigned)cpus : 2;
+    o->test_disk_full_file = getenv("KEYLESS_EMULATOR_TEST_DISK_FULL_FILE");
 }
 
 /* What follows the flags: exec's command, or nothing at all. */

@@ -31,6 +31,9 @@ struct options {
     const char *allowed_origins[OPTIONS_MAX_ORIGINS];
     size_t norigins;
     enum log_format log_format;
+    /* Test hook, from the environment only: writes fail as on a full disk while this file
+     * exists (store/faulty_disk.h). */
+    const char *test_disk_full_file;
     unsigned threads;
 };
 

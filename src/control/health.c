@@ -1,8 +1,13 @@
 #include "control/health.h"
 
 #include "http/token.h"
+#include "lib/timefmt.h"
 #include "sim/clock.h"
 #include "store/outbox.h"
+#include "store/storage.h"
+
+/* The most often a look at health writes to find whether the disk has room again. */
+#define HEALTH_PROBE_MS 1000
 
 static int64_t started_ns;
 
@@ -21,7 +26,18 @@ enum status health_get(struct request *req, struct response *res)
         json_object_put(o);
         return o == NULL ? ST_NOMEM : st;
     }
-    json_object_object_add(o, "status", json_object_new_string("ok"));
+    char reason[256], since_text[TIMEFMT_DATETIME_LEN];
+    int64_t since = 0;
+    /* An idle server writes nothing: while degraded, this look tries one small write. */
+    int degraded =
+        storage_probe(HEALTH_PROBE_MS) && storage_degraded(reason, sizeof(reason), &since);
+
+    json_object_object_add(o, "status", json_object_new_string(degraded ? "degraded" : "ok"));
+    if (degraded) {
+        timefmt_format_datetime(since, since_text);
+        json_object_object_add(o, "reason", json_object_new_string(reason));
+        json_object_object_add(o, "degradedSince", json_object_new_string(since_text));
+    }
     json_object_object_add(o, "version", json_object_new_string(KE_VERSION));
     json_object_object_add(o, "uptimeSeconds",
                            json_object_new_double((double)(clock_monotonic_ns() - started_ns) /

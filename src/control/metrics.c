@@ -11,6 +11,7 @@
 #include "http/sse.h"
 #include "sim/clock.h"
 #include "store/outbox.h"
+#include "store/storage.h"
 #include "store/webhooks.h"
 
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -80,6 +81,16 @@ static enum status write_state(FILE *out, struct db *db)
             "# TYPE keyless_emulator_write_transactions_total counter\n"
             "keyless_emulator_write_transactions_total %" PRIu64 "\n",
             groups, transactions);
+    fprintf(out,
+            "# HELP keyless_emulator_storage_degraded 1 while writes fail for want of disk "
+            "space (see /health), else 0.\n"
+            "# TYPE keyless_emulator_storage_degraded gauge\n"
+            "keyless_emulator_storage_degraded %d\n"
+            "# HELP keyless_emulator_storage_full_failures_total Writes that failed because the "
+            "disk was full.\n"
+            "# TYPE keyless_emulator_storage_full_failures_total counter\n"
+            "keyless_emulator_storage_full_failures_total %" PRIu64 "\n",
+            storage_degraded(NULL, 0, NULL), storage_full_failures());
     fprintf(out,
             "# HELP keyless_emulator_event_streams Event streams open.\n"
             "# TYPE keyless_emulator_event_streams gauge\nkeyless_emulator_event_streams %d\n"

@@ -72,14 +72,30 @@ static enum status record_tx(struct db *db, void *ctx)
     return store_webhook_delivery_update(db, seq, "pending", failures, now + backoff[failures - 1]);
 }
 
+/* While attempts cannot be recorded (a full disk), no new one starts before this instant,
+ * and the wait doubles each time up to a bound: an unrecorded delivery stays due, and
+ * without the hold the receiver would be sent it again at once, in a loop. */
+#define RECORD_BACKOFF_FIRST_MS 500
+#define RECORD_BACKOFF_MAX_MS 30000
+static int64_t hold_until_ns, backoff_ms;
+
 static void record(struct db *db, const struct transfer *t, const struct webhook_attempt_row *a)
 {
     struct outcome o = {t, a};
     enum status st = db_transact(db, record_tx, &o);
 
+    if (st == ST_OK) {
+        backoff_ms = 0;
+        return;
+    }
     /* Unrecorded, the delivery stays pending and due: it goes out again (at least once). */
-    if (st != ST_OK)
-        fprintf(stderr, "keyless-emulator: webhook attempt not recorded: %s\n", status_name(st));
+    backoff_ms = backoff_ms == 0 ? RECORD_BACKOFF_FIRST_MS : backoff_ms * 2;
+    if (backoff_ms > RECORD_BACKOFF_MAX_MS)
+        backoff_ms = RECORD_BACKOFF_MAX_MS;
+    hold_until_ns = clock_monotonic_ns() + backoff_ms * 1000000LL;
+    fprintf(stderr,
+            "keyless-emulator: webhook attempt not recorded (%s); new attempts wait %lld ms\n",
+            status_name(st), (long long)backoff_ms);
 }
 
 static void release(struct transfer *t)
@@ -178,7 +194,8 @@ static void start_due(struct db *db)
     static struct webhook_head_row heads[HEADS_BATCH];
     size_t n = 0;
 
-    if (store_webhook_heads(db, heads, HEADS_BATCH, &n) != ST_OK)
+    if (clock_monotonic_ns() < hold_until_ns ||
+        store_webhook_heads(db, heads, HEADS_BATCH, &n) != ST_OK)
         return;
     for (size_t i = 0; i < n; i++) {
         struct webhook_head_row *h = &heads[i];

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "sim/clock.h"
+#include "lib/wallclock.h"
 
 /* The fields every JSON line about a request starts with. NULL when out of memory. */
 static json_object *json_line(const struct request *req)

@@ -7,7 +7,7 @@
 #include "admin/routes.h"
 #include "control/routes.h"
 #include "http/request.h"
-#include "sim/clock.h"
+#include "lib/wallclock.h"
 
 /* Slots for every row of both route tables, then the index page and unmatched paths. The
  * arrays are fixed so that counting needs neither a lock nor an allocation; metrics_init()

@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "sim/clock.h"
+#include "lib/wallclock.h"
 
 /* How often the timer looks for clients that hung up, at the longest. */
 #define TICK_MS 1000

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "sim/clock.h"
+#include "lib/wallclock.h"
 
 #define BUCKETS 1024
 #define KEY_MAX 64

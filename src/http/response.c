@@ -17,6 +17,7 @@ unsigned response_http_status(enum status st)
         [ST_NOT_ACCEPTABLE] = 406, [ST_CONFLICT] = 409,    [ST_GONE] = 410,
         [ST_TOO_LARGE] = 413,    [ST_MEDIA_TYPE] = 415,    [ST_RATE_LIMITED] = 429,
         [ST_NOMEM] = 500,        [ST_INTERNAL] = 500,      [ST_BUSY] = 503,
+        [ST_STORAGE_FULL] = 507,
     };
     if ((unsigned)st >= COUNT_OF(codes) || codes[st] == 0)
         return 500;
@@ -36,6 +37,7 @@ const char *response_reason(unsigned code)
         {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
         {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
         {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"},
+        {507, "Insufficient Storage"},
     };
     for (size_t i = 0; i < COUNT_OF(reasons); i++)
         if (reasons[i].code == code)
@@ -56,6 +58,9 @@ static const char *default_detail(enum status st)
         return "the emulator failed unexpectedly; see its log";
     case ST_BUSY:
         return "the database stayed busy; try again";
+    case ST_STORAGE_FULL:
+        return "the emulator's disk is full: nothing of this request was written; try again "
+               "once there is room (GET /_emulator/v1/health says when it writes again)";
     default:
         return status_name(st);
     }
@@ -131,6 +136,8 @@ static int queue_response(struct request *req, unsigned code, const char *type,
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->match.allow);
     if (code == 401)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, bearer_challenge(req));
+    if (code == 507)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "5");
     if (code == 429) {
         snprintf(retry, sizeof(retry), "%d", req->retry_after > 0 ? req->retry_after : 1);
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
@@ -191,8 +198,9 @@ int response_send(struct request *req, enum status st, struct response *res,
     if (st == ST_OK)
         return send_json(req, (unsigned)res->status, success_type, json_object_get(res->body),
                          res);
-    if (st == ST_NOMEM || st == ST_INTERNAL)
-        accesslog_note(req, "error", "failed: %s (%s)", status_name(st), req->problem.detail);
+    if (st == ST_NOMEM || st == ST_INTERNAL || st == ST_STORAGE_FULL)
+        accesslog_note(req, "error", "failed: %s (%s)", status_name(st),
+                       req->problem.detail[0] ? req->problem.detail : default_detail(st));
     code = response_http_status(st);
     return send_json(req, code, "application/problem+json", problem_body(req, st, code), NULL);
 }

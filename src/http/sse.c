@@ -7,7 +7,7 @@
 
 #include "http/parking.h"
 #include "http/response.h"
-#include "sim/clock.h"
+#include "lib/wallclock.h"
 
 /* Bytes a source may leave unsent before it is asked to stop; one call writes about this
  * much of a backlog, the next call the next part once it is sent. */

@@ -103,6 +103,7 @@ const char *status_name(enum status st)
         [ST_NOMEM] = "out of memory",
         [ST_INTERNAL] = "internal error",
         [ST_BUSY] = "busy",
+        [ST_STORAGE_FULL] = "storage full",
         [ST_WAIT] = "waiting",
     };
     if ((unsigned)st >= sizeof(names) / sizeof(names[0]) || names[st] == NULL)

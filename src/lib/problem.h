@@ -29,6 +29,7 @@ enum status {
     ST_NOMEM,            /* out of memory (500) */
     ST_INTERNAL,         /* a bug or an unexpected library failure (500) */
     ST_BUSY,             /* the database stayed busy (503) */
+    ST_STORAGE_FULL,     /* the disk is full: nothing was written (507) */
     ST_WAIT,             /* not a failure: the handler has nothing to say yet (http/parking.h) */
 };
 

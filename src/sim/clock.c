@@ -4,22 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-int64_t clock_wall_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec;
-}
-
-int64_t clock_monotonic_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int64_t clock_system_now(const struct system_row *system)
 {
     if (strcmp(system->clock_mode, "frozen") == 0)
@@ -65,12 +49,4 @@ void clock_resume(struct system_row *system)
     snprintf(system->clock_mode, sizeof(system->clock_mode), "real");
     system->clock_offset = now - clock_wall_now();
     system->clock_time = 0;
-}
-
-void clock_deadline_after_ms(int64_t ms, struct timespec *out)
-{
-    int64_t at = clock_monotonic_ns() + ms * 1000000LL;
-
-    out->tv_sec = (time_t)(at / 1000000000LL);
-    out->tv_nsec = (long)(at % 1000000000LL);
 }

@@ -1,7 +1,7 @@
 /*
- * clock.h — all time in the emulator comes from here.
+ * clock.h — each system's virtual clock.
  *
- * This is the only module that reads the wall clock. Each system has its own virtual clock:
+ * Built on the machine's clock (lib/wallclock.h, its only reader). Each system has its own:
  * "real" (wall time plus an offset) or "frozen" (a fixed instant); every time rule of a
  * system reads clock_system_now(). Monotonic time, used for rate limits and latencies,
  * is real time and belongs to no system.
@@ -10,15 +10,9 @@
 #define KE_SIM_CLOCK_H
 
 #include <stdint.h>
-#include <time.h>
 
+#include "lib/wallclock.h"
 #include "store/systems.h"
-
-/* Wall-clock seconds since the epoch (UTC). */
-int64_t clock_wall_now(void);
-
-/* Monotonic nanoseconds, for measuring and rate limiting. */
-int64_t clock_monotonic_ns(void);
 
 /* The virtual now of a system, in seconds since the epoch. */
 int64_t clock_system_now(const struct system_row *system);
@@ -35,8 +29,5 @@ void clock_set(struct system_row *system, int64_t now);
  * run on from there. */
 void clock_freeze(struct system_row *system);
 void clock_resume(struct system_row *system);
-
-/* An absolute CLOCK_MONOTONIC deadline ms milliseconds from now, for timed waits. */
-void clock_deadline_after_ms(int64_t ms, struct timespec *out);
 
 #endif

@@ -3,11 +3,28 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "lib/wallclock.h"
 #include "store/db.h"
+#include "store/storage.h"
+
+/* How often a degraded store is probed for room. */
+#define PROBE_MS 2000
 
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t due_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t due_cond; /* on the monotonic clock: init_cond() */
+static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
+
+/* Commits signal the condition before the thread starts (fixtures load first). */
+static void init_cond(void)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&due_cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
 static int running, due;
 
 static int passive(sqlite3 *handle)
@@ -45,6 +62,7 @@ static int on_commit(void *ctx, sqlite3 *handle, const char *schema, int pages)
     (void)schema;
     if (pages < CHECKPOINT_PAGES)
         return SQLITE_OK;
+    pthread_once(&cond_once, init_cond);
     pthread_mutex_lock(&lock);
     inline_checkpoint = !running;
     due = 1;
@@ -67,10 +85,18 @@ static void *checkpoint_main(void *arg)
     (void)arg;
     pthread_mutex_lock(&lock);
     while (running && db != NULL) {
-        while (running && !due)
-            pthread_cond_wait(&due_cond, &lock);
+        struct timespec until;
+        clock_deadline_after_ms(PROBE_MS, &until);
+        while (running && !due && pthread_cond_timedwait(&due_cond, &lock, &until) == 0)
+            ;
         if (!running)
             break;
+        /* A degraded store is probed here too: nothing else may write for hours. */
+        pthread_mutex_unlock(&lock);
+        storage_probe(PROBE_MS);
+        pthread_mutex_lock(&lock);
+        if (!due)
+            continue;
         due = 0;
         pthread_mutex_unlock(&lock);
         checkpoint(db);
@@ -82,6 +108,7 @@ static void *checkpoint_main(void *arg)
 
 enum status checkpoint_start(void)
 {
+    pthread_once(&cond_once, init_cond);
     pthread_mutex_lock(&lock);
     running = 1;
     if (pthread_create(&thread, NULL, checkpoint_main, NULL) != 0)

@@ -11,6 +11,7 @@
 
 #include "store/checkpoint.h"
 #include "store/migrations.h"
+#include "store/storage.h"
 #include "store/template.h"
 
 #define STMT_CACHE_SIZE 512 /* a power of two, well above the number of statements */
@@ -73,6 +74,8 @@ enum status db_status(int rc)
         return ST_NOMEM;
     case SQLITE_CONSTRAINT:
         return ST_CONFLICT;
+    case SQLITE_FULL:
+        return ST_STORAGE_FULL;
     default:
         return ST_INTERNAL;
     }
@@ -227,6 +230,8 @@ enum status db_open(const char *path)
                  (long)getpid(), memory_counter++);
     else if (snprintf(db_path, sizeof(db_path), "%s", path) >= (int)sizeof(db_path))
         return ST_INVALID;
+    if (!db_is_memory)
+        storage_set_path(db_path);
     /* A new store starts as the template (should that fail, it starts empty and the
      * migrations build it). A file is written before SQLite opens, and so creates, it; an
      * in-memory store exists only once connected. */

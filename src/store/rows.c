@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include "store/storage.h"
+
 #include <string.h>
 
 /* Statements and rows: the helpers every store file reads and writes with (store/db.h).
@@ -14,6 +16,7 @@ enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, siz
     while (*n < cap && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
         read(stmt, rows, (*n)++);
     if (*n < cap && rc != SQLITE_DONE) {
+        storage_note_failure(sqlite3_db_handle(stmt), rc);
         sqlite3_reset(stmt);
         return db_status(rc);
     }
@@ -25,6 +28,8 @@ enum status db_exec_stmt(struct db *db, sqlite3_stmt *stmt, int *changes)
 {
     int rc = sqlite3_step(stmt);
 
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        storage_note_failure(sqlite3_db_handle(stmt), rc); /* before reset clears the message */
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return db_status(rc);

@@ -595,6 +595,8 @@ static const char *reason_phrase(long status)
         return "Unprocessable Content";
     case 429:
         return "Too Many Requests";
+    case 507:
+        return "Insufficient Storage";
     case 500:
         return "Internal Server Error";
     case 503:

@@ -394,16 +394,15 @@ START_TEST(head_answers_like_get_without_a_body)
                       get.status);
         ck_assert_str_eq(header(&head, "Content-Type"), header(&get, "Content-Type"));
         ck_assert_str_eq(head.body, "");
+        snprintf(length, sizeof(length), "%zu", strlen(get.body));
+        ck_assert_str_eq(header(&head, "Content-Length"), length);
+        http_response_free(&get);
+        http_response_free(&head);
         /* What Allow says is what is served: HEAD wherever GET is. */
         call("PATCH", paths[i], NULL, NULL, &get);
         if (get.status == 405)
             ck_assert_ptr_nonnull(strstr(header(&get, "Allow"), "GET, HEAD"));
         http_response_free(&get);
-        call("GET", paths[i], NULL, NULL, &get);
-        snprintf(length, sizeof(length), "%zu", strlen(get.body));
-        ck_assert_str_eq(header(&head, "Content-Length"), length);
-        http_response_free(&get);
-        http_response_free(&head);
     }
 }
 END_TEST
