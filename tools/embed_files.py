@@ -8,7 +8,9 @@ named by its path relative to ROOT, with its exact bytes (and a NUL after them, 
 text can be used as a C string), its media type, a strong ETag made from its SHA-256, and
 its gzip form when that is smaller: compressing at build time costs the server nothing per
 request. JSON inputs are parsed first: a document that is not valid JSON fails the build
-instead of the request that would serve it."""
+instead of the request that would serve it; and a schema marked "x-copied-from": "other.json#/pointer" (each
+served document stands alone, so what it shares with another is copied) must equal what
+it copies, so that the copy cannot drift."""
 import gzip
 import hashlib
 import json
@@ -39,6 +41,25 @@ def c_string(text):
     return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"')
 
 
+def resolve(doc, pointer):
+    for part in pointer.strip('/').split('/'):
+        doc = doc[part.replace('~1', '/').replace('~0', '~')]
+    return doc
+
+
+def check_copies(path, doc):
+    schemas = doc.get('components', {}).get('schemas', {}) if isinstance(doc, dict) else {}
+    for name, schema in schemas.items():
+        source = schema.get('x-copied-from') if isinstance(schema, dict) else None
+        if source is None:
+            continue
+        other, pointer = source.split('#', 1)
+        with open(os.path.join(os.path.dirname(path), other), encoding='utf-8') as f:
+            original = resolve(json.load(f), pointer)
+        if {k: v for k, v in schema.items() if k != 'x-copied-from'} != original:
+            sys.exit('%s: schema %s differs from %s, which it copies' % (path, name, source))
+
+
 def read_input(root, path):
     with open(path, 'rb') as f:
         data = f.read()
@@ -47,7 +68,7 @@ def read_input(root, path):
         sys.exit('%s: no media type is known for %s files' % (path, ext))
     if ext == '.json':
         try:
-            json.loads(data.decode('utf-8'))
+            check_copies(path, json.loads(data.decode('utf-8')))
         except ValueError as e:
             sys.exit('%s: not valid JSON: %s' % (path, e))
     name = os.path.relpath(path, root).replace(os.sep, '/')

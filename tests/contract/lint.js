@@ -1,7 +1,10 @@
 'use strict';
 // Lints every API of redocly.yaml (schema/openapi/*.json) with Redocly's lint engine,
 // @redocly/openapi-core: the library behind `redocly lint`, without the CLI's documentation
-// renderer and telemetry. Any problem, error or warning, fails.
+// renderer and telemetry. Any problem, error or warning, fails. Then each document alone
+// with @seriousme/openapi-schema-validator, which resolves internal references only: a
+// document that leans on the other one fails there.
+const fs = require('fs');
 const path = require('path');
 const { lint, loadConfig, getMergedConfig, formatProblems, getTotals } =
   require('@redocly/openapi-core');
@@ -19,6 +22,17 @@ async function main() {
       failed += problems.length;
     } else {
       console.log(`lint: ${alias} (${path.relative(process.cwd(), file)}): no problems`);
+    }
+  }
+  const { Validator } = await import('@seriousme/openapi-schema-validator');
+  for (const api of Object.values(config.apis)) {
+    const file = path.resolve(path.dirname(configPath), api.root);
+    const result = await new Validator().validate(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (result.valid) {
+      console.log(`lint: ${path.basename(file)} stands alone (openapi-schema-validator)`);
+    } else {
+      console.error(`lint: ${path.basename(file)}: ${JSON.stringify(result.errors)}`);
+      failed++;
     }
   }
   if (failed > 0) {

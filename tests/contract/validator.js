@@ -55,7 +55,8 @@ class Documents {
       allErrors: true, allowUnionTypes: true });
     addFormats(this.ajv);
     // OpenAPI's annotations: known to the document's readers, no assertion for Ajv.
-    this.ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
+    this.ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs',
+      'x-copied-from']); // the emulator's mark of a schema copied from the other document
     // A whole document is added as one schema resource, so that $refs resolve inside it; its
     // top-level members are no JSON Schema keywords.
     this.ajv.addVocabulary(['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths',
