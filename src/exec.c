@@ -18,6 +18,7 @@
 #include "http/paging.h"
 #include "http/server.h"
 #include "lib/rng.h"
+#include "sim/gateways.h"
 #include "sim/scheduler.h"
 #include "store/checkpoint.h"
 #include "store/db.h"
@@ -108,6 +109,7 @@ static enum status start(const struct options *opts, struct fixture_result *resu
 {
     rng_init(opts->seed);
     health_init();
+    sim_gateways_listen();
     db_use_template(&schema_template);
     db_on_commit(outbox_announce);
     if (opts->test_disk_full_file != NULL &&

@@ -45,6 +45,8 @@ void options_usage(FILE *out)
           "                        [--production] [--control-token T] [--allowed-origin O]...\n"
           "                        [--log-format text|json] [--threads N]\n"
           "       keyless-emulator exec [flags] -- CMD [ARGS...]\n"
+          "       keyless-emulator trigger EVENT_TYPE [--url URL] [--system ID]"
+          " [--control-token T]\n"
           "\n"
           "  --host H            address to listen on (default 127.0.0.1)\n"
           "  --port P            TCP port; 0 picks any free port (default 8080)\n"
@@ -65,7 +67,10 @@ void options_usage(FILE *out)
           "KEYLESS_EMULATOR_URL and, for the first fixture system, KEYLESS_EMULATOR_SYSTEM_ID,\n"
           "KEYLESS_EMULATOR_API_KEY, KEYLESS_EMULATOR_USER_ID and KEYLESS_EMULATOR_ACCESS_KEY\n"
           "in its environment, stops the emulator when CMD ends and exits with CMD's status\n"
-          "(125 when exec itself fails: bad flags, the emulator or CMD cannot start).\n",
+          "(125 when exec itself fails: bad flags, the emulator or CMD cannot start).\n"
+          "\n"
+          "trigger asks a running emulator to make a system emit one of the vendor's events;\n"
+          "keyless-emulator trigger --help says how.\n",
           out);
 }
 

@@ -1,13 +1,8 @@
 #include "admin/associations.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
+#include "domain/associations.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
-#include "store/associations.h"
-#include "store/gateway_devices.h"
-#include "store/locking_devices.h"
 
 static json_object *render_association(const void *row)
 {
@@ -32,64 +27,13 @@ struct create_ctx {
     struct association_row association;
 };
 
-/* Both devices must belong to the caller's system; either may still be unclaimed or
- * pending activation. */
-static enum status check_devices(struct db *db, const struct create_ctx *c, struct problem *p)
-{
-    const char *system_id = c->req->system.id;
-    struct gateway_device_row gateway;
-    struct locking_device_row lock;
-    enum status st = store_gateway_device_get(db, system_id, c->gateway_device_id, &gateway);
-
-    if (st == ST_NOT_FOUND)
-        return problem_set(p, st, "gateway device '%s' not found", c->gateway_device_id);
-    if (st != ST_OK)
-        return st;
-    st = store_locking_device_get(db, system_id, c->locking_device_id, &lock);
-    if (st == ST_NOT_FOUND)
-        return problem_set(p, st, "locking device '%s' not found", c->locking_device_id);
-    return st;
-}
-
-static enum status check_room(struct db *db, const struct create_ctx *c, struct problem *p)
-{
-    const char *system_id = c->req->system.id;
-    struct association_row existing;
-    int64_t count = 0;
-    enum status st = store_association_find(db, system_id, c->gateway_device_id,
-                                            c->locking_device_id, &existing);
-
-    if (st == ST_OK)
-        return problem_set(p, ST_CONFLICT,
-                           "locking device '%s' is already associated with gateway device '%s'",
-                           c->locking_device_id, c->gateway_device_id);
-    if (st != ST_NOT_FOUND)
-        return st;
-    if ((st = store_association_count(db, system_id, c->gateway_device_id, &count)) != ST_OK)
-        return st;
-    if (count >= ASSOCIATIONS_PER_GATEWAY)
-        return problem_set(p, ST_CONFLICT,
-                           "gateway device '%s' already has %d associations, the most allowed",
-                           c->gateway_device_id, ASSOCIATIONS_PER_GATEWAY);
-    return ST_OK;
-}
-
 static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
-    struct association_row *a = &c->association;
-    enum status st = check_devices(db, c, &c->req->problem);
 
-    if (st == ST_OK)
-        st = check_room(db, c, &c->req->problem);
-    if (st != ST_OK)
-        return st;
-    rng_uuid(a->id);
-    snprintf(a->system_id, sizeof(a->system_id), "%s", c->req->system.id);
-    snprintf(a->gateway_device_id, sizeof(a->gateway_device_id), "%s", c->gateway_device_id);
-    snprintf(a->locking_device_id, sizeof(a->locking_device_id), "%s", c->locking_device_id);
-    a->created_at = request_now(c->req);
-    return store_association_insert(db, a);
+    return domain_association_add(db, c->req->system.id, c->gateway_device_id,
+                                  c->locking_device_id, request_now(c->req), &c->association,
+                                  &c->req->problem);
 }
 
 enum status associations_create(struct request *req, struct response *res)

@@ -1,13 +1,10 @@
 #include "admin/gateway_devices.h"
 
-#include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "domain/gateway_devices.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
-#include "store/gateway_devices.h"
 
 #define CLAIMING_CODE_MAX_CHARS 64
 
@@ -53,40 +50,12 @@ struct claim_ctx {
     struct gateway_device_row device;
 };
 
-/* Labels are read by people: the code matches whatever the letter case it was typed in. */
-static void normalise_code(const char *code, char *out, size_t cap)
-{
-    size_t i = 0;
-
-    for (; code[i] != '\0' && i + 1 < cap; i++)
-        out[i] = (char)toupper((unsigned char)code[i]);
-    out[i] = '\0';
-}
-
 static enum status claim_tx(struct db *db, void *ctx)
 {
     struct claim_ctx *c = ctx;
-    struct problem *p = &c->req->problem;
-    struct hardware_gateway_device_row hw;
-    char code[CLAIMING_CODE_MAX_CHARS + 1];
-    enum status st;
 
-    normalise_code(c->code, code, sizeof(code));
-    st = store_hardware_gateway_find_code(db, code, &hw);
-    if (st == ST_NOT_FOUND)
-        return problem_set(p, st, "unknown claiming code '%s'", c->code);
-    if (st != ST_OK)
-        return st;
-    if (hw.claimed_gateway_id[0] != '\0')
-        return problem_set(p, ST_CONFLICT,
-                           "the gateway device with claiming code '%s' is already claimed",
-                           c->code);
-    rng_uuid(c->device.id);
-    snprintf(c->device.system_id, sizeof(c->device.system_id), "%s", c->req->system.id);
-    snprintf(c->device.serial_number, sizeof(c->device.serial_number), "%s", hw.serial_number);
-    snprintf(c->device.activation_status, sizeof(c->device.activation_status), GATEWAY_PENDING);
-    c->device.created_at = request_now(c->req);
-    return store_gateway_device_insert(db, &c->device);
+    return domain_gateway_device_claim(db, c->req->system.id, c->code, request_now(c->req),
+                                       &c->device, &c->req->problem);
 }
 
 enum status gateway_devices_claim(struct request *req, struct response *res)

@@ -2,15 +2,13 @@
  * invitations.h — operating device invitations of the Administration API v2: an admin
  * invites a phone for a user; the platform delivers the invitation by SMS or e-mail (the
  * emulator records the message; see store/messages.h) or hands the code back (NONE).
- * A phone accepts it through the control API (control/phones.h).
+ * Creating and revoking are the domain's (domain/invitations.h); a phone accepts an
+ * invitation through the control API.
  */
 #ifndef KE_ADMIN_INVITATIONS_H
 #define KE_ADMIN_INVITATIONS_H
 
 #include "http/request.h"
-
-/* Where a delivered INVITATION_LINK points; the code follows "?code=". */
-#define INVITATION_LINK_BASE "https://keyless.assaabloy.com/invitation"
 
 /* The environmentUrl answered for NONE + INVITATION_LINK. The handler does not know the
  * address the emulator is reached at, so this is a fixed, never-resolving name. */

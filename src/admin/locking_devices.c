@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/locking_devices.h"
 #include "http/paging.h"
 #include "lib/json_patch.h"
 #include "lib/timefmt.h"
@@ -52,18 +53,6 @@ json_object *locking_device_render(const void *row)
     add_string(o, "hardwareVersion", d->hardware_version);
     add_string(o, "firmwareVersion", d->firmware_version);
     return o;
-}
-
-enum status locking_devices_add(struct db *db, const char *system_id, const char *name,
-                                int64_t now, struct locking_device_row *out)
-{
-    if (out->id[0] == '\0')
-        rng_uuid(out->id);
-    snprintf(out->system_id, sizeof(out->system_id), "%s", system_id);
-    snprintf(out->name, sizeof(out->name), "%s", name);
-    snprintf(out->claiming_status, sizeof(out->claiming_status), "UNCLAIMED");
-    out->created_at = now;
-    return store_locking_device_insert(db, out);
 }
 
 struct list_query {
@@ -115,7 +104,8 @@ static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
 
-    return locking_devices_add(db, c->req->system.id, c->name, request_now(c->req), &c->device);
+    return domain_locking_device_add(db, c->req->system.id, c->name, request_now(c->req),
+                                     &c->device);
 }
 
 enum status locking_devices_create(struct request *req, struct response *res)

@@ -8,11 +8,6 @@
 #include "http/request.h"
 #include "store/locking_devices.h"
 
-/* Creates an unclaimed locking device inside the caller's transaction. out->id may be
- * preset (fixtures); otherwise it is generated. */
-enum status locking_devices_add(struct db *db, const char *system_id, const char *name,
-                                int64_t now, struct locking_device_row *out);
-
 /* The vendor's JSON shape of a locking device. */
 json_object *locking_device_render(const void *row);
 

@@ -1,18 +1,13 @@
 /*
  * operating_devices.h — the Administration API's operating devices (phones): listed per
  * system or per user, deleted one by one unless legacy, and deleted with their user.
- * Devices come to exist when a phone accepts an invitation (control/phones.h).
+ * Deleting is the domain's (domain/operating_devices.h); devices come to exist when a
+ * phone accepts an invitation.
  */
 #ifndef KE_ADMIN_OPERATING_DEVICES_H
 #define KE_ADMIN_OPERATING_DEVICES_H
 
 #include "http/request.h"
-
-/* Deletes every operating device of a user, legacy ones included, and emits
- * OperatingDeviceDeleted for each, inside the caller's transaction. User deletion calls it
- * before deleting the user, so the events are not lost to the cascade. */
-enum status operating_devices_delete_of_user(struct db *db, const char *system_id,
-                                             const char *user_id, int64_t now);
 
 /* GET /operating-device?user-id=: 200 page of {id, userId}; 400 for a malformed user-id. */
 enum status operating_devices_list(struct request *req, struct response *res);

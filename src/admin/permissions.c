@@ -4,12 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/permissions.h"
 #include "http/paging.h"
 #include "lib/time_window.h"
 #include "lib/timefmt.h"
-#include "sim/cleanup.h"
-#include "store/locking_devices.h"
-#include "store/permissions.h"
 
 #define DAY 86400
 #define DEFAULT_VALIDITY "P8D"
@@ -21,29 +19,22 @@ static const char *const permission_types[] = {"SINGLE_INTERVAL", "MULTIPLE_INTE
 static const char *const weekday_names[] = {"MONDAY", "TUESDAY",  "WEDNESDAY", "THURSDAY",
                                             "FRIDAY", "SATURDAY", "SUNDAY",    NULL};
 
-struct permission_in {
-    const char *user_id, *locking_device_id, *operation_type, *permission_type;
-    struct spec_duration validity;
-    int64_t start, end;
-    json_object *weekdays, *intervals;
-};
-
 /* The order matters: check_body() tests the presence bits by these indexes. */
 enum { F_VALIDITY = 4, F_START, F_END, F_WEEKDAYS, F_INTERVALS };
 static const struct spec_field permission_fields[] = {
-    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, user_id)},
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_request, user_id)},
     {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
-     offsetof(struct permission_in, locking_device_id)},
+     offsetof(struct permission_request, locking_device_id)},
     {"operationType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, operation_types,
-     offsetof(struct permission_in, operation_type)},
+     offsetof(struct permission_request, operation_type)},
     {"permissionType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, permission_types,
-     offsetof(struct permission_in, permission_type)},
+     offsetof(struct permission_request, permission_type)},
     {"operatingKeyValidityDuration", SPEC_DURATION, 0, 0, 0, NULL,
-     offsetof(struct permission_in, validity)},
-    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, start)},
-    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_in, end)},
-    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_in, weekdays)},
-    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_in, intervals)},
+     offsetof(struct permission_request, validity)},
+    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_request, start)},
+    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct permission_request, end)},
+    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_request, weekdays)},
+    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct permission_request, intervals)},
 };
 
 /* ---- validation --------------------------------------------------------------------- */
@@ -124,7 +115,7 @@ static void check_schedule(struct request *req, const char *name, json_object *l
 }
 
 /* Decodes and validates the body of POST and PUT, naming every bad field. */
-static enum status decode_permission(struct request *req, struct permission_in *in)
+static enum status decode_permission(struct request *req, struct permission_request *in)
 {
     uint32_t present = 0;
     enum status st;
@@ -188,95 +179,25 @@ static json_object *render_permission(const void *row)
 
 struct write_ctx {
     struct request *req;
-    struct permission_in in;
+    struct permission_request in;
     struct permission_row row;
 };
-
-/* Copies a validated JSON array into a text column; ST_INTERNAL if it cannot fit, which
- * the validation caps rule out. */
-static enum status copy_list(json_object *list, char *out, size_t cap)
-{
-    const char *text = list ? json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN) : "";
-
-    if (text == NULL)
-        return ST_NOMEM;
-    return (size_t)snprintf(out, cap, "%s", text) < cap ? ST_OK : ST_INTERNAL;
-}
-
-static enum status fill_row(struct write_ctx *c, const char *id)
-{
-    struct permission_row *r = &c->row;
-    const struct permission_in *in = &c->in;
-    enum status st;
-
-    snprintf(r->id, sizeof(r->id), "%s", id);
-    snprintf(r->system_id, sizeof(r->system_id), "%s", c->req->system.id);
-    snprintf(r->user_id, sizeof(r->user_id), "%s", in->user_id);
-    snprintf(r->locking_device_id, sizeof(r->locking_device_id), "%s", in->locking_device_id);
-    snprintf(r->operation_type, sizeof(r->operation_type), "%s", in->operation_type);
-    snprintf(r->permission_type, sizeof(r->permission_type), "%s", in->permission_type);
-    snprintf(r->validity_text, sizeof(r->validity_text), "%s", in->validity.text);
-    r->validity_seconds = in->validity.seconds;
-    r->start_at = in->start;
-    r->end_at = in->end;
-    r->created_at = request_now(c->req);
-    st = copy_list(in->weekdays, r->weekdays, sizeof(r->weekdays));
-    return st == ST_OK ? copy_list(in->intervals, r->intervals, sizeof(r->intervals)) : st;
-}
-
-/* 404 naming the user or locking device the body refers to when it is not in the system. */
-static enum status check_references(struct db *db, struct request *req,
-                                    const struct permission_in *in)
-{
-    struct user_row user;
-    struct locking_device_row device;
-    enum status us = store_user_get(db, req->system.id, in->user_id, &user);
-    enum status ds = store_locking_device_get(db, req->system.id, in->locking_device_id, &device);
-
-    if (us != ST_OK && us != ST_NOT_FOUND)
-        return us;
-    if (ds != ST_OK && ds != ST_NOT_FOUND)
-        return ds;
-    if (us == ST_NOT_FOUND && ds == ST_NOT_FOUND)
-        return request_fail(req, ST_NOT_FOUND, "unknown user '%s' and locking device '%s'",
-                            in->user_id, in->locking_device_id);
-    if (us == ST_NOT_FOUND)
-        return request_fail(req, ST_NOT_FOUND, "unknown user '%s'", in->user_id);
-    if (ds == ST_NOT_FOUND)
-        return request_fail(req, ST_NOT_FOUND, "unknown locking device '%s'",
-                            in->locking_device_id);
-    return ST_OK;
-}
 
 static enum status create_tx(struct db *db, void *ctx)
 {
     struct write_ctx *c = ctx;
-    char id[UUID_STR_LEN];
-    enum status st = check_references(db, c->req, &c->in);
 
-    if (st != ST_OK)
-        return st;
-    rng_uuid(id);
-    st = fill_row(c, id);
-    if (st == ST_OK)
-        st = store_permission_insert(db, &c->row);
-    return st != ST_OK ? st : sim_cleanup_schedule_permission(db, c->row.system_id, c->row.end_at);
+    return domain_permission_grant(db, c->req->system.id, &c->in, request_now(c->req), &c->row,
+                                   &c->req->problem);
 }
 
 static enum status replace_tx(struct db *db, void *ctx)
 {
     struct write_ctx *c = ctx;
-    struct permission_row old;
-    enum status st =
-        store_permission_get(db, c->req->system.id, request_param(c->req, "permission-id"), &old);
 
-    if (st == ST_OK)
-        st = check_references(db, c->req, &c->in);
-    if (st == ST_OK)
-        st = fill_row(c, old.id);
-    if (st == ST_OK)
-        st = store_permission_replace(db, &c->row);
-    return st != ST_OK ? st : sim_cleanup_schedule_permission(db, c->row.system_id, c->row.end_at);
+    return domain_permission_replace(db, c->req->system.id,
+                                     request_param(c->req, "permission-id"), &c->in,
+                                     request_now(c->req), &c->row, &c->req->problem);
 }
 
 /* ---- handlers ----------------------------------------------------------------------- */
@@ -337,7 +258,7 @@ static enum status delete_tx(struct db *db, void *ctx)
 {
     struct request *req = ctx;
 
-    return store_permission_delete(db, req->system.id, request_param(req, "permission-id"));
+    return domain_permission_revoke(db, req->system.id, request_param(req, "permission-id"));
 }
 
 enum status permissions_delete(struct request *req, struct response *res)

@@ -1,15 +1,9 @@
 #include "admin/remote_commands.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "domain/remote_commands.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
-#include "sim/gateways.h"
-#include "store/associations.h"
 #include "store/gateway_devices.h"
-#include "store/locking_devices.h"
 
 static const char *const actions[] = {"OPEN", NULL};
 
@@ -53,61 +47,13 @@ struct create_ctx {
     struct remote_command_row command;
 };
 
-/* The reference's three preconditions, each refused with a sentence naming the culprit.
- * Unknown devices (or devices of another system) are 404 before any of them, named like
- * the associations endpoint names them. */
-static enum status check_target(struct db *db, struct create_ctx *c)
-{
-    const char *system_id = c->req->system.id;
-    struct gateway_device_row gateway;
-    struct locking_device_row lock;
-    struct association_row association;
-    enum status st = store_gateway_device_get(db, system_id, c->gateway_id, &gateway);
-
-    if (st == ST_NOT_FOUND)
-        return request_fail(c->req, st, "gateway device '%s' not found", c->gateway_id);
-    if (st == ST_OK)
-        st = store_locking_device_get(db, system_id, c->lock_id, &lock);
-    if (st == ST_NOT_FOUND)
-        return request_fail(c->req, st, "locking device '%s' not found", c->lock_id);
-    if (st != ST_OK)
-        return st;
-    st = store_association_find(db, system_id, c->gateway_id, c->lock_id, &association);
-    if (st == ST_NOT_FOUND)
-        return request_fail(c->req, ST_CONFLICT,
-                            "locking device '%s' is not associated with gateway device '%s'",
-                            c->lock_id, c->gateway_id);
-    if (st != ST_OK)
-        return st;
-    if (strcmp(gateway.activation_status, GATEWAY_ACTIVATED) != 0)
-        return request_fail(c->req, ST_CONFLICT, "gateway device '%s' is not activated",
-                            c->gateway_id);
-    if (strcmp(lock.claiming_status, "CLAIMED") != 0)
-        return request_fail(c->req, ST_CONFLICT, "locking device '%s' is not claimed", c->lock_id);
-    return ST_OK;
-}
-
 static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
-    struct remote_command_row *cmd = &c->command;
-    int64_t now = request_now(c->req);
-    enum status st = check_target(db, c);
 
-    if (st != ST_OK)
-        return st;
-    rng_uuid(cmd->id);
-    snprintf(cmd->system_id, sizeof(cmd->system_id), "%s", c->req->system.id);
-    snprintf(cmd->gateway_device_id, sizeof(cmd->gateway_device_id), "%s", c->gateway_id);
-    snprintf(cmd->locking_device_id, sizeof(cmd->locking_device_id), "%s", c->lock_id);
-    snprintf(cmd->action, sizeof(cmd->action), "%s", c->action);
-    snprintf(cmd->issuer_user_id, sizeof(cmd->issuer_user_id), "%s", c->req->caller.id);
-    cmd->issued_at = cmd->valid_from = now;
-    cmd->valid_until = now + REMOTE_COMMAND_VALIDITY;
-    st = store_remote_command_insert(db, cmd);
-    /* The lock wakes its gateway soon, and the gateway then reads the command. */
-    return st == ST_OK ? sim_gateway_schedule_wake(db, cmd->system_id, cmd->gateway_device_id, now)
-                       : st;
+    return domain_remote_command_issue(db, c->req->system.id, c->gateway_id, c->lock_id,
+                                       c->action, c->req->caller.id, request_now(c->req),
+                                       &c->command, &c->req->problem);
 }
 
 enum status remote_commands_create(struct request *req, struct response *res)
@@ -174,17 +120,9 @@ enum status remote_commands_get(struct request *req, struct response *res)
 static enum status cancel_tx(struct db *db, void *ctx)
 {
     struct request *req = ctx;
-    const char *id = request_param(req, "remote-command-id");
-    struct remote_command_row command;
-    enum status st = store_remote_command_get(db, req->system.id, id, &command);
 
-    if (st != ST_OK)
-        return st;
-    if (command.acknowledged)
-        return request_fail(req, ST_CONFLICT, "remote command '%s' is already acknowledged", id);
-    if (command.cancelled)
-        return request_fail(req, ST_CONFLICT, "remote command '%s' is already cancelled", id);
-    return store_remote_command_cancel(db, req->system.id, id, req->caller.id, request_now(req));
+    return domain_remote_command_cancel(db, req->system.id, request_param(req, "remote-command-id"),
+                                        req->caller.id, request_now(req), &req->problem);
 }
 
 enum status remote_commands_cancel(struct request *req, struct response *res)

@@ -2,16 +2,14 @@
  * remote_commands.h — the Administration API's remote commands: an administrator asks a
  * gateway to act on an associated lock (OPEN) within the next five minutes; the gateway
  * reads and acknowledges the command when a lock wakes it (see src/sim/), unless the
- * command was cancelled first.
+ * command was cancelled first. Issuing and cancelling are the domain's
+ * (domain/remote_commands.h).
  */
 #ifndef KE_ADMIN_REMOTE_COMMANDS_H
 #define KE_ADMIN_REMOTE_COMMANDS_H
 
 #include "http/request.h"
 #include "store/remote_commands.h"
-
-/* How long a command stays readable by its gateway, in seconds. */
-#define REMOTE_COMMAND_VALIDITY 300
 
 /* The vendor's JSON shape of a command (row is a struct remote_command_row). */
 json_object *remote_command_render(const void *row);

@@ -1,14 +1,7 @@
 #include "admin/users.h"
 
-#include "admin/operating_devices.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "events/outbox.h"
+#include "domain/users.h"
 #include "http/paging.h"
-#include "lib/crypto.h"
 
 static const char *const roles[] = {"USER", "ADMIN", NULL};
 
@@ -22,30 +15,6 @@ static json_object *render_user(const void *row)
     json_object_object_add(o, "id", json_object_new_string(u->id));
     json_object_object_add(o, "role", json_object_new_string(u->role));
     return o;
-}
-
-enum status users_add(struct db *db, const char *system_id, const char *role, int64_t now,
-                      struct user_row *out, char *access_key)
-{
-    json_object *event;
-
-    if (out->id[0] == '\0')
-        rng_uuid(out->id);
-    if (access_key[0] == '\0')
-        crypto_random_base64(32, access_key);
-    snprintf(out->system_id, sizeof(out->system_id), "%s", system_id);
-    snprintf(out->role, sizeof(out->role), "%s", role);
-    crypto_sha256_hex(access_key, strlen(access_key), out->access_key_hash);
-    out->created_at = now;
-    enum status st = store_user_insert(db, out);
-    if (st != ST_OK)
-        return st;
-    event = json_object_new_object();
-    if (event == NULL)
-        return ST_NOMEM;
-    json_object_object_add(event, "userId", json_object_new_string(out->id));
-    json_object_object_add(event, "role", json_object_new_string(out->role));
-    return outbox_emit(db, system_id, now, "UserCreated", event);
 }
 
 static enum status fetch_users(struct db *db, const void *system_id, const int64_t after[2],
@@ -75,7 +44,7 @@ static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
 
-    return users_add(db, c->req->system.id, c->role, request_now(c->req), &c->user,
+    return domain_user_add(db, c->req->system.id, c->role, request_now(c->req), &c->user,
                      c->access_key);
 }
 
@@ -114,21 +83,9 @@ enum status users_get(struct request *req, struct response *res)
 static enum status delete_tx(struct db *db, void *ctx)
 {
     struct request *req = ctx;
-    const char *id = request_param(req, "user-id");
-    json_object *event;
-    /* The user's phones go first, each announced; permissions go by cascade. An unknown
-     * user has none, and the delete below then says 404 and rolls back. */
-    enum status st = operating_devices_delete_of_user(db, req->system.id, id, request_now(req));
 
-    if (st == ST_OK)
-        st = store_user_delete(db, req->system.id, id);
-    if (st != ST_OK)
-        return st;
-    event = json_object_new_object();
-    if (event == NULL)
-        return ST_NOMEM;
-    json_object_object_add(event, "userId", json_object_new_string(id));
-    return outbox_emit(db, req->system.id, request_now(req), "UserDeleted", event);
+    return domain_user_delete(db, req->system.id, request_param(req, "user-id"),
+                              request_now(req));
 }
 
 enum status users_delete(struct request *req, struct response *res)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/associations.h"
+#include "domain/associations.h"
 #include "lib/time_window.h"
 #include "store/hardware.h"
 #include "store/permissions.h"
@@ -68,19 +68,24 @@ static const struct spec_field claim_fields[] = {
 enum { P_VALIDITY = 5, P_START, P_END }; /* indexes into permission_fields */
 static const struct spec_field permission_fields[] = {
     {"id", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct fixture_permission, id)},
-    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, user_id)},
+    {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
+     offsetof(struct fixture_permission, grant.user_id)},
     {"lockingDeviceId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL,
-     offsetof(struct fixture_permission, lock_id)},
+     offsetof(struct fixture_permission, grant.locking_device_id)},
     {"operationType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, operation_types,
-     offsetof(struct fixture_permission, operation)},
+     offsetof(struct fixture_permission, grant.operation_type)},
     {"permissionType", SPEC_ENUM, SPEC_REQUIRED, 0, 0, permission_types,
-     offsetof(struct fixture_permission, type)},
+     offsetof(struct fixture_permission, grant.permission_type)},
     {"operatingKeyValidityDuration", SPEC_DURATION, 0, DAY, 31 * DAY, NULL,
-     offsetof(struct fixture_permission, validity)},
-    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, start)},
-    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_permission, end)},
-    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, weekdays)},
-    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, intervals)},
+     offsetof(struct fixture_permission, grant.validity)},
+    {"start", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL,
+     offsetof(struct fixture_permission, grant.start)},
+    {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL,
+     offsetof(struct fixture_permission, grant.end)},
+    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL,
+     offsetof(struct fixture_permission, grant.weekdays)},
+    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL,
+     offsetof(struct fixture_permission, grant.intervals)},
 };
 static const struct spec_field gateway_fields[] = {
     {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_gateway, id)},
@@ -168,10 +173,10 @@ static const char *intervals_problem(json_object *list)
 }
 
 /* The rules of the Administration API's POST /permission that a field spec cannot say. */
-static void check_permission(const struct fixture_permission *q, uint32_t present,
+static void check_permission(const struct permission_request *q, uint32_t present,
                              const char *pointer, struct problem *p)
 {
-    int single = q->type != NULL && strcmp(q->type, "SINGLE_INTERVAL") == 0;
+    int single = q->permission_type != NULL && strcmp(q->permission_type, "SINGLE_INTERVAL") == 0;
     const char *reason;
 
     if ((present & (1u << P_START)) && (present & (1u << P_END)) && q->end <= q->start)
@@ -179,7 +184,7 @@ static void check_permission(const struct fixture_permission *q, uint32_t presen
     if ((present & (1u << P_VALIDITY)) &&
         strlen(q->validity.text) >= sizeof(((struct permission_row *)0)->validity_text))
         fixture_invalid_at(p, pointer, "operatingKeyValidityDuration", "is too long");
-    if (q->type == NULL)
+    if (q->permission_type == NULL)
         return;
     for (int i = 0; i < 2; i++) {
         json_object *list = i == 0 ? q->weekdays : q->intervals;
@@ -188,7 +193,7 @@ static void check_permission(const struct fixture_permission *q, uint32_t presen
         if (list != NULL && single)
             fixture_invalid_at(p, pointer, name, "is not allowed for SINGLE_INTERVAL permissions");
         else if (list == NULL && !single) {
-            snprintf(why, sizeof(why), "is required for %s permissions", q->type);
+            snprintf(why, sizeof(why), "is required for %s permissions", q->permission_type);
             fixture_invalid_at(p, pointer, name, why);
         } else if (list != NULL &&
                    (reason = i == 0 ? weekdays_problem(list) : intervals_problem(list)) != NULL)
@@ -220,11 +225,11 @@ static int decode_permission(json_object *v, const char *pointer, void *out, str
     uint32_t present = 0;
     int ok;
 
-    q->validity.text = DEFAULT_VALIDITY;
-    q->validity.seconds = 8 * DAY;
+    q->grant.validity.text = DEFAULT_VALIDITY;
+    q->grant.validity.seconds = 8 * DAY;
     ok = decode_at(permission_fields, COUNT_OF(permission_fields), v, q, &present, pointer, p);
     if (json_object_is_type(v, json_type_object))
-        check_permission(q, present, pointer, p);
+        check_permission(&q->grant, present, pointer, p);
     return ok;
 }
 
@@ -340,10 +345,11 @@ static void check_references(const struct fixture_spec *s, const char *pointer, 
             fixture_invalid_at(p, where, "userId", "must name a user of this system with \"phone\": true");
     }
     for (size_t i = 0; i < s->nperms; i++) {
+        const struct permission_request *q = &s->perms[i].grant;
         problem_pointer(where, sizeof(where), pointer, "/permissions/%zu", i);
-        if (s->perms[i].user_id != NULL && fixture_find_user(s, s->perms[i].user_id) == NULL)
+        if (q->user_id != NULL && fixture_find_user(s, q->user_id) == NULL)
             fixture_invalid_at(p, where, "userId", "must name a user of this system");
-        if (s->perms[i].lock_id != NULL && fixture_find_lock(s, s->perms[i].lock_id) == NULL)
+        if (q->locking_device_id != NULL && fixture_find_lock(s, q->locking_device_id) == NULL)
             fixture_invalid_at(p, where, "lockingDeviceId", "must name a locking device of this system");
     }
     for (size_t i = 0; i < s->ngateways; i++) {

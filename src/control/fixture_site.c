@@ -5,29 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/locking_devices.h"
-#include "control/phones.h"
+#include "domain/associations.h"
+#include "domain/gateway_devices.h"
+#include "domain/invitations.h"
+#include "domain/locking_devices.h"
 #include "lib/timefmt.h"
 #include "sim/autopilot.h"
-#include "sim/cleanup.h"
 #include "sim/clock.h"
 #include "sim/gateways.h"
 #include "sim/factory.h"
 #include "sim/locks.h"
 #include "sim/phones.h"
 #include "sim/scheduler.h"
-#include "store/associations.h"
-#include "store/gateway_devices.h"
 #include "store/hardware.h"
-#include "store/invitations.h"
-#include "store/permissions.h"
 #include "store/remote_commands.h"
 
 #define DAY 86400
 #define PTR_LEN 192
 #define VISIT_DELAY 3600 /* from a re-key request to the claiming phone's visit */
-#define DRAW_ATTEMPTS 32
-#define DEFAULT_VERSION "1.0.0"
 
 struct fixture_user *fixture_find_user(const struct fixture_spec *s, const char *id)
 {
@@ -56,28 +51,17 @@ struct site {
     struct problem *p;
 };
 
-/* The user's phone accepts an invitation, as POST /invitations/accept does. */
+/* An administrator invites the user's phone, which accepts, as through the two APIs. */
 static enum status make_phone(struct site *s, struct fixture_user *u, int64_t now)
 {
-    struct invitation_row inv = {0};
+    const struct invitation_request ask = {u->id, {"P1D", DAY}, "NONE", NULL, NULL,
+                                           "INVITATION_CODE"};
+    struct invitation_row inv;
     struct operating_device_row device;
-    enum status st = ST_CONFLICT;
+    enum status st = domain_invitation_create(s->db, s->system.id, &ask, now, &inv, s->p);
 
-    rng_uuid(inv.id);
-    snprintf(inv.system_id, sizeof(inv.system_id), "%s", s->system.id);
-    snprintf(inv.user_id, sizeof(inv.user_id), "%s", u->id);
-    snprintf(inv.validity_duration, sizeof(inv.validity_duration), "P1D");
-    inv.expires_at = now + DAY;
-    snprintf(inv.delivery_mechanism, sizeof(inv.delivery_mechanism), "NONE");
-    snprintf(inv.format, sizeof(inv.format), "INVITATION_CODE");
-    snprintf(inv.state, sizeof(inv.state), "PENDING");
-    inv.created_at = now;
-    for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
-        rng_code(inv.invitation_code, 4);
-        st = store_invitation_insert(s->db, &inv);
-    }
     if (st == ST_OK)
-        st = phones_accept(s->db, &inv, now, &device);
+        st = sim_phone_accept(s->db, &inv, now, &device, s->p);
     if (st == ST_OK)
         snprintf(u->phone_id, sizeof(u->phone_id), "%s", device.id);
     return st;
@@ -93,9 +77,9 @@ static enum status make_hardware(struct site *s, const struct fixture_lock *l, i
     memset(d, 0, sizeof(*d));
     snprintf(d->hardware_model, sizeof(d->hardware_model), "%s", l->model);
     snprintf(d->hardware_version, sizeof(d->hardware_version), "%s",
-             l->hardware_version ? l->hardware_version : "1");
+             l->hardware_version ? l->hardware_version : "");
     snprintf(d->firmware_version, sizeof(d->firmware_version), "%s",
-             l->firmware_version ? l->firmware_version : DEFAULT_VERSION);
+             l->firmware_version ? l->firmware_version : "");
     if (l->serial != NULL)
         snprintf(d->serial_number, sizeof(d->serial_number), "%s", l->serial);
     d->created_at = clock_wall_now();
@@ -115,84 +99,45 @@ static enum status make_lock(struct site *s, const struct fixture_lock *l, size_
     enum status st;
 
     snprintf(row.id, sizeof(row.id), "%s", l->id);
-    st = locking_devices_add(s->db, s->system.id, l->name, now, &row);
+    st = domain_locking_device_add(s->db, s->system.id, l->name, now, &row);
     if (st != ST_OK || l->claim == NULL)
         return st;
     problem_pointer(where, sizeof(where), s->pointer, "/lockingDevices/%zu/claim/serialNumber", i);
     st = make_hardware(s, l, now, &hw, where);
-    if (st == ST_OK)
-        st = sim_lock_claim(s->db, &s->system, u->id, l->id, hw.serial_number, now);
-    /* The claiming phone is online: the lock's boot entry goes up at once. */
-    if (st == ST_OK)
-        st = store_pending_hand_over(s->db, hw.serial_number, u->phone_id);
-    return st == ST_OK ? sim_upload(s->db, &s->system, u->phone_id, now, NULL) : st;
-}
-
-static enum status copy_list(json_object *list, char *out, size_t cap)
-{
-    const char *text = list ? json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN) : "";
-
-    if (text == NULL)
-        return ST_NOMEM;
-    return (size_t)snprintf(out, cap, "%s", text) < cap ? ST_OK : ST_INVALID;
+    return st == ST_OK ? sim_phone_claim(s->db, &s->system, u->phone_id, u->id, l->id,
+                                         hw.serial_number, now, NULL)
+                       : st;
 }
 
 static enum status make_permission(struct site *s, const struct fixture_permission *q, int64_t now)
 {
-    struct permission_row r = {0};
-    enum status st;
+    struct permission_row row = {0};
 
     if (q->id != NULL)
-        snprintf(r.id, sizeof(r.id), "%s", q->id);
-    else
-        rng_uuid(r.id);
-    snprintf(r.system_id, sizeof(r.system_id), "%s", s->system.id);
-    snprintf(r.user_id, sizeof(r.user_id), "%s", q->user_id);
-    snprintf(r.locking_device_id, sizeof(r.locking_device_id), "%s", q->lock_id);
-    snprintf(r.operation_type, sizeof(r.operation_type), "%s", q->operation);
-    snprintf(r.permission_type, sizeof(r.permission_type), "%s", q->type);
-    snprintf(r.validity_text, sizeof(r.validity_text), "%s", q->validity.text);
-    r.validity_seconds = q->validity.seconds;
-    r.start_at = q->start;
-    r.end_at = q->end;
-    r.created_at = now;
-    st = copy_list(q->weekdays, r.weekdays, sizeof(r.weekdays));
-    if (st == ST_OK)
-        st = copy_list(q->intervals, r.intervals, sizeof(r.intervals));
-    if (st == ST_OK)
-        st = store_permission_insert(s->db, &r);
-    return st == ST_OK ? sim_cleanup_schedule_permission(s->db, r.system_id, r.end_at) : st;
+        snprintf(row.id, sizeof(row.id), "%s", q->id);
+    return domain_permission_grant(s->db, s->system.id, &q->grant, now, &row, s->p);
 }
 
-/* A physical gateway is made, claimed into the system, associated and powered on. */
+/* A physical gateway is made, claimed into the system by its code, associated and
+ * powered on, as through the APIs. */
 static enum status make_gateway(struct site *s, const struct fixture_gateway *g, int64_t now)
 {
     struct hardware_gateway_device_row hw = {0};
     struct gateway_device_row row = {0};
+    struct association_row link;
     size_t n = g->associations ? json_object_array_length(g->associations) : 0;
-    enum status st = ST_CONFLICT;
+    enum status st;
 
-    snprintf(hw.hardware_version, sizeof(hw.hardware_version), DEFAULT_VERSION);
-    snprintf(hw.firmware_version, sizeof(hw.firmware_version), DEFAULT_VERSION);
     hw.created_at = clock_wall_now();
     st = factory_make_gateway(s->db, &hw);
     snprintf(row.id, sizeof(row.id), "%s", g->id);
-    snprintf(row.system_id, sizeof(row.system_id), "%s", s->system.id);
-    snprintf(row.serial_number, sizeof(row.serial_number), "%s", hw.serial_number);
-    snprintf(row.activation_status, sizeof(row.activation_status), GATEWAY_PENDING);
-    row.created_at = now;
     if (st == ST_OK)
-        st = store_gateway_device_insert(s->db, &row);
-    for (size_t i = 0; st == ST_OK && i < n; i++) {
-        struct association_row a = {0};
-        rng_uuid(a.id);
-        snprintf(a.system_id, sizeof(a.system_id), "%s", s->system.id);
-        snprintf(a.gateway_device_id, sizeof(a.gateway_device_id), "%s", g->id);
-        snprintf(a.locking_device_id, sizeof(a.locking_device_id), "%s",
-                 json_object_get_string(json_object_array_get_idx(g->associations, i)));
-        a.created_at = now;
-        st = store_association_insert(s->db, &a);
-    }
+        st = domain_gateway_device_claim(s->db, s->system.id, hw.claiming_code, now, &row, s->p);
+    for (size_t i = 0; st == ST_OK && i < n; i++)
+        st = domain_association_add(
+            s->db, s->system.id, g->id,
+            json_object_get_string(json_object_array_get_idx(g->associations, i)), now, &link,
+            s->p);
     return st == ST_OK && g->activated ? sim_gateway_power_on(s->db, &s->system, g->id, now) : st;
 }
 
@@ -206,7 +151,7 @@ static enum status build_site(struct site *s, int64_t now)
         char key[ACCESS_KEY_LEN];
         snprintf(row.id, sizeof(row.id), "%s", fx->users[i].id);
         snprintf(key, sizeof(key), "%s", fx->users[i].access_key);
-        st = users_add(s->db, s->system.id, fx->users[i].role, now, &row, key);
+        st = domain_user_add(s->db, s->system.id, fx->users[i].role, now, &row, key);
     }
     for (size_t i = 0; st == ST_OK && i < fx->nusers; i++)
         if (fx->users[i].phone)

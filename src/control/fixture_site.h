@@ -9,6 +9,7 @@
 #define KE_CONTROL_FIXTURE_SITE_H
 
 #include "control/systems.h"
+#include "domain/permissions.h"
 #include "store/autopilots.h"
 
 /* Strings are borrowed from the parsed document. */
@@ -25,10 +26,8 @@ struct fixture_lock {
 };
 
 struct fixture_permission {
-    const char *id, *user_id, *lock_id, *operation, *type;
-    struct spec_duration validity;
-    int64_t start, end;
-    json_object *weekdays, *intervals;
+    const char *id; /* NULL: drawn */
+    struct permission_request grant;
 };
 
 struct fixture_gateway {

@@ -15,9 +15,6 @@
 #define LIFETIME_MIN 86400LL
 #define LIFETIME_MAX (30 * 365 * 86400LL)
 
-#define DEFAULT_VERSION "1.0.0"
-#define LOCKING_DEFAULT_HARDWARE_VERSION "1" /* the reference's locking device example */
-
 static const char *const locking_models[] = {
     "PADLOCK", "KEY_DEPOSIT", "CONTROLLER", "SWING_HANDLE", "SWING_HANDLE_CONNECTED", NULL,
 };
@@ -170,13 +167,11 @@ static enum status gateway_tx(struct db *db, void *ctx)
     return factory_make_gateway(db, ctx);
 }
 
-static void copy_versions(const struct hardware_in *in, const char *hardware_default,
-                          char *hardware, char *firmware)
+/* What is not given is left empty, for the factory's defaults. */
+static void copy_versions(const struct hardware_in *in, char *hardware, char *firmware)
 {
-    snprintf(hardware, HARDWARE_FIELD_LEN, "%s",
-             in->hardware_version ? in->hardware_version : hardware_default);
-    snprintf(firmware, HARDWARE_FIELD_LEN, "%s",
-             in->firmware_version ? in->firmware_version : DEFAULT_VERSION);
+    snprintf(hardware, HARDWARE_FIELD_LEN, "%s", in->hardware_version ? in->hardware_version : "");
+    snprintf(firmware, HARDWARE_FIELD_LEN, "%s", in->firmware_version ? in->firmware_version : "");
 }
 
 enum status hardware_locking_device_create(struct request *req, struct response *res)
@@ -191,12 +186,13 @@ enum status hardware_locking_device_create(struct request *req, struct response 
 
     if (st != ST_OK)
         return st;
-    if (in.window.seconds >= in.operational.seconds)
+    /* A window as long as the lifetime makes a lock that is eligible as soon as it is
+     * claimed (and again after each re-keying): what a test of re-keying wants. */
+    if (in.window.seconds > in.operational.seconds)
         return problem_invalid(&req->problem, "reKeyingWindow",
-                               "must be shorter than the operational certificate's lifetime");
+                               "must not be longer than the operational certificate's lifetime");
     snprintf(c.row.hardware_model, sizeof(c.row.hardware_model), "%s", in.model);
-    copy_versions(&in, LOCKING_DEFAULT_HARDWARE_VERSION, c.row.hardware_version,
-                  c.row.firmware_version);
+    copy_versions(&in, c.row.hardware_version, c.row.firmware_version);
     c.row.created_at = clock_wall_now();
     c.lifetimes = (struct lock_lifetimes){in.operational.seconds, in.manufacturing.seconds,
                                           in.window.seconds};
@@ -236,7 +232,7 @@ enum status hardware_gateway_device_create(struct request *req, struct response 
         st = request_decode_body(req, gateway_fields, COUNT_OF(gateway_fields), &in, NULL);
     if (st != ST_OK)
         return st;
-    copy_versions(&in, DEFAULT_VERSION, g.hardware_version, g.firmware_version);
+    copy_versions(&in, g.hardware_version, g.firmware_version);
     g.created_at = clock_wall_now();
     st = db_transact(req->db, gateway_tx, &g);
     if (st == ST_CONFLICT)

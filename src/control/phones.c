@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "admin/locking_devices.h"
-#include "events/outbox.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
 #include "sim/clock.h"
@@ -13,56 +12,6 @@
 #include "sim/phones.h"
 
 #define CODE_MAX_CHARS 64
-
-enum status phones_create_device(struct db *db, const struct invitation_row *inv, int64_t now,
-                                 struct operating_device_row *out)
-{
-    json_object *event;
-    enum status st;
-
-    memset(out, 0, sizeof(*out));
-    rng_uuid(out->id);
-    snprintf(out->system_id, sizeof(out->system_id), "%s", inv->system_id);
-    snprintf(out->user_id, sizeof(out->user_id), "%s", inv->user_id);
-    snprintf(out->invitation_id, sizeof(out->invitation_id), "%s", inv->id);
-    out->created_at = now;
-    if ((st = store_operating_device_insert(db, out)) != ST_OK)
-        return st;
-    if ((st = store_invitation_accept(db, inv->system_id, inv->id, out->id, now)) != ST_OK)
-        return st;
-    event = json_object_new_object();
-    if (event == NULL)
-        return ST_NOMEM;
-    json_object_object_add(event, "operatingDeviceId", json_object_new_string(out->id));
-    json_object_object_add(event, "userId", json_object_new_string(out->user_id));
-    json_object_object_add(event, "invitationId", json_object_new_string(inv->id));
-    return outbox_emit(db, inv->system_id, now, "OperatingDeviceCreated", event);
-}
-
-enum status phones_activate(struct db *db, struct operating_device_row *device, int64_t now)
-{
-    json_object *event;
-    enum status st = sim_phone_provision(db, device->id, now);
-
-    if (st == ST_OK)
-        st = store_operating_device_activate(db, device->system_id, device->id, now);
-    if (st != ST_OK)
-        return st;
-    device->activated_at = now;
-    event = json_object_new_object();
-    if (event == NULL)
-        return ST_NOMEM;
-    json_object_object_add(event, "operatingDeviceId", json_object_new_string(device->id));
-    return outbox_emit(db, device->system_id, now, "OperatingDeviceActivated", event);
-}
-
-enum status phones_accept(struct db *db, const struct invitation_row *inv, int64_t now,
-                          struct operating_device_row *out)
-{
-    enum status st = phones_create_device(db, inv, now, out);
-
-    return st != ST_OK ? st : phones_activate(db, out, now);
-}
 
 struct accept_ctx {
     struct request *req;
@@ -99,31 +48,6 @@ static enum status decode_accept(struct request *req, struct accept_ctx *c)
     return st;
 }
 
-/* The invitation's state, then its window on its system's clock, then the user. */
-static enum status check_acceptable(struct db *db, struct request *req,
-                                   const struct invitation_row *inv)
-{
-    struct operating_device_row existing;
-    char until[TIMEFMT_DATETIME_LEN];
-    size_t n = 0;
-    enum status st;
-
-    if (strcmp(inv->state, "ACCEPTED") == 0)
-        return request_fail(req, ST_CONFLICT, "the invitation was already accepted");
-    if (strcmp(inv->state, "REVOKED") == 0)
-        return request_fail(req, ST_GONE, "the invitation was revoked");
-    if (request_now(req) >= inv->expires_at) {
-        timefmt_format_datetime(inv->expires_at, until);
-        return request_fail(req, ST_GONE, "the invitation expired at %s", until);
-    }
-    st = store_operating_device_list_of_user(db, inv->system_id, inv->user_id, &existing, 1, &n);
-    if (st == ST_OK && n > 0)
-        return request_fail(req, ST_CONFLICT,
-                            "user '%s' already has an operating device; a user can have only one",
-                            inv->user_id);
-    return st;
-}
-
 static enum status accept_tx(struct db *db, void *ctx)
 {
     struct accept_ctx *c = ctx;
@@ -139,9 +63,7 @@ static enum status accept_tx(struct db *db, void *ctx)
     /* The control API authenticates no system: the invitation says whose clock applies. */
     if ((st = store_system_get(db, inv.system_id, &req->system)) != ST_OK)
         return st;
-    if ((st = check_acceptable(db, req, &inv)) != ST_OK)
-        return st;
-    return phones_accept(db, &inv, request_now(req), &c->device);
+    return sim_phone_accept(db, &inv, request_now(req), &c->device, &req->problem);
 }
 
 enum status invitations_accept(struct request *req, struct response *res)
@@ -184,16 +106,10 @@ struct claim_ctx {
 static enum status claim_tx(struct db *db, void *ctx)
 {
     struct claim_ctx *c = ctx;
-    int64_t now = request_now(c->req);
-    enum status st = sim_lock_claim(db, &c->req->system, c->phone.user_id, c->locking_device_id,
-                                    c->serial_number, now);
 
-    /* The claiming phone is online: the lock's boot entry goes up at once. */
-    if (st == ST_OK)
-        st = store_pending_hand_over(db, c->serial_number, c->phone.id);
-    if (st == ST_OK)
-        st = sim_upload(db, &c->req->system, c->phone.id, now, &c->uploaded);
-    return st;
+    return sim_phone_claim(db, &c->req->system, c->phone.id, c->phone.user_id,
+                           c->locking_device_id, c->serial_number, request_now(c->req),
+                           &c->uploaded);
 }
 
 enum status phones_claim(struct request *req, struct response *res)

@@ -1,33 +1,11 @@
 /*
  * phones.h — simulated phones (operating devices) through the control API: a phone accepts
- * an operating device invitation, the platform creates its operating device and then
- * provisions its operational certificate.
- *
- * The two platform steps are separate functions so that the simulator can run them apart
- * (created now, activated later); phones_accept() runs both, as the control route does.
- * All of them write inside the caller's transaction and emit their events there.
+ * an operating device invitation (sim_phone_accept), claims a lock, syncs, visits.
  */
 #ifndef KE_CONTROL_PHONES_H
 #define KE_CONTROL_PHONES_H
 
 #include "http/request.h"
-#include "store/invitations.h"
-#include "store/operating_devices.h"
-
-/* Creates the operating device of a pending invitation's user at time now, marks the
- * invitation ACCEPTED and emits OperatingDeviceCreated {operatingDeviceId, userId,
- * invitationId}. The caller has checked that the invitation can be accepted. ST_CONFLICT
- * when the user already has a device. out receives the new device. */
-enum status phones_create_device(struct db *db, const struct invitation_row *inv, int64_t now,
-                                 struct operating_device_row *out);
-
-/* Provisions the device's operational certificate at time now and emits
- * OperatingDeviceActivated {operatingDeviceId}. */
-enum status phones_activate(struct db *db, struct operating_device_row *device, int64_t now);
-
-/* phones_create_device() then phones_activate(). */
-enum status phones_accept(struct db *db, const struct invitation_row *inv, int64_t now,
-                          struct operating_device_row *out);
 
 /* POST /_emulator/v1/invitations/accept {invitationCode} or {invitationId}: 201
  * {operatingDeviceId, userId}. 400 unless exactly one is given; 404 for an unknown code or

@@ -20,6 +20,7 @@
 #include "control/sessions.h"
 #include "control/snapshots.h"
 #include "control/systems.h"
+#include "control/triggers.h"
 #include "control/webhooks.h"
 #include "http/request.h"
 
@@ -77,6 +78,8 @@ const struct route control_routes[] = {
      NULL},
     {"GET", SYS "/phones", phones_list, C, 0, "Every user with its phone as the simulator sees it",
      NULL},
+    {"POST", SYS "/trigger", triggers_run, C, J,
+     "Run the shortest story that makes the system emit an event", NULL},
 
     {"POST", "/snapshots", snapshots_create, C, J, "Save the whole state under a name", NULL},
     {"GET", "/snapshots", snapshots_list, C, 0, "List saved snapshots", NULL},

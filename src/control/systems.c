@@ -48,7 +48,7 @@ enum status systems_add(struct db *db, const struct system_spec *spec,
         snprintf(out->admin.id, sizeof(out->admin.id), "%s", spec->admin_user_id);
     if (spec->admin_access_key != NULL)
         snprintf(out->access_key, sizeof(out->access_key), "%s", spec->admin_access_key);
-    return users_add(db, s->id, "ADMIN", now, &out->admin, out->access_key);
+    return domain_user_add(db, s->id, "ADMIN", now, &out->admin, out->access_key);
 }
 
 static json_object *render_clock(const struct system_row *s)

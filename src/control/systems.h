@@ -5,7 +5,7 @@
 #ifndef KE_CONTROL_SYSTEMS_H
 #define KE_CONTROL_SYSTEMS_H
 
-#include "admin/users.h"
+#include "domain/users.h"
 #include "http/request.h"
 #include "store/api_keys.h"
 

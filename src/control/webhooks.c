@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "events/dispatcher.h"
+#include "events/event_types.h"
 #include "events/signature.h"
 #include "http/paging.h"
 #include "lib/crypto.h"
@@ -18,27 +19,6 @@
 #define ATTEMPTS_SHOWN 100
 #define SECRET_BYTES 24
 
-/* Every event type of the vendor reference: a filter naming anything else is a typo. */
-static const char *const event_types[] = {
-    "GatewayDeviceActivated",
-    "GatewayDeviceAuditLogEntryReceived",
-    "GatewayDeviceSystemLogEntryReceived",
-    "LockingDeviceAuditLogEntryReceived",
-    "LockingDeviceAuditLogEntryReceivedV2",
-    "LockingDeviceCertificateEligibleForReKeying",
-    "LockingDeviceCertificateIssued",
-    "LockingDeviceCertificateReKeyingCompleted",
-    "LockingDeviceCertificateSigningRequestCreated",
-    "LockingDeviceClaimed",
-    "LockingDeviceSystemLogEntryReceived",
-    "OperatingDeviceActivated",
-    "OperatingDeviceCreated",
-    "OperatingDeviceDeleted",
-    "RemoteCommandAcknowledged",
-    "UserCreated",
-    "UserDeleted",
-    NULL,
-};
 static const char *const statuses[] = {"pending", "delivered", "dead", NULL};
 
 static enum status load_system(struct request *req)
@@ -81,14 +61,6 @@ static json_object *render_subscription(const void *row)
     return o;
 }
 
-static int is_event_type(const char *name)
-{
-    for (size_t i = 0; event_types[i] != NULL; i++)
-        if (strcmp(event_types[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 /* Checks the filter and stores it as ",A,B," (each type once), which the dispatcher
  * matches with one instr(). */
 static void check_types(struct request *req, json_object *types, char *out, size_t cap)
@@ -105,7 +77,7 @@ static void check_types(struct request *req, json_object *types, char *out, size
         const char *name = json_object_get_string(v);
         char item[80], name_at[32];
         snprintf(name_at, sizeof(name_at), "eventTypes/%zu", i);
-        if (!json_object_is_type(v, json_type_string) || !is_event_type(name)) {
+        if (!json_object_is_type(v, json_type_string) || !event_type_known(name)) {
             problem_invalid(&req->problem, name_at, "must be an event type of the platform");
             continue;
         }

@@ -24,7 +24,9 @@ static void load(void)
     void *lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 
     if (lib == NULL) {
-        fprintf(stderr, "keyless-emulator: webhooks need %s: %s\n", LIBCURL_SONAME, dlerror());
+        fprintf(stderr, "keyless-emulator: cannot load %s (webhooks and the trigger command need"
+                        " it): %s\n",
+                LIBCURL_SONAME, dlerror());
         return;
     }
     BIND(global_init, "curl_global_init");
@@ -40,6 +42,7 @@ static void load(void)
     BIND(easy_init, "curl_easy_init");
     BIND(easy_cleanup, "curl_easy_cleanup");
     BIND(easy_setopt, "curl_easy_setopt");
+    BIND(easy_perform, "curl_easy_perform");
     BIND(easy_getinfo, "curl_easy_getinfo");
     BIND(easy_strerror, "curl_easy_strerror");
     BIND(slist_append, "curl_slist_append");
@@ -51,8 +54,8 @@ static void load(void)
     loaded = &api;
     return;
 missing:
-    fprintf(stderr, "keyless-emulator: %s lacks a function webhooks need: %s\n", LIBCURL_SONAME,
-            dlerror());
+    fprintf(stderr, "keyless-emulator: %s lacks a function the emulator needs: %s\n",
+            LIBCURL_SONAME, dlerror());
 }
 
 const struct curl_api *curl_api_load(void)

@@ -4,8 +4,9 @@
  * Most runs of the emulator (a CI job's, a demo's) never send a webhook, yet linking
  * libcurl loads some thirty libraries at every exec: ~2.5 ms of a 15 ms start and ~2 MB
  * resident. So the emulator is not linked against it; the dispatcher loads it with
- * dlopen() when a delivery is first pending, and calls it through this table, whose
- * members are libcurl's own functions under their own names without the prefix.
+ * dlopen() when a delivery is first pending (and the trigger command when it calls a
+ * running emulator), and calls it through this table, whose members are libcurl's own
+ * functions under their own names without the prefix.
  */
 #ifndef KE_EVENTS_CURL_API_H
 #define KE_EVENTS_CURL_API_H
@@ -27,6 +28,7 @@ struct curl_api {
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *easy);
     CURLcode (*easy_setopt)(CURL *easy, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *easy);
     CURLcode (*easy_getinfo)(CURL *easy, CURLINFO info, ...);
     const char *(*easy_strerror)(CURLcode code);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *line);

@@ -188,7 +188,7 @@ static enum status decode_text(const struct spec_field *f, const char *v, void *
             if (strcmp(*c, v) == 0)
                 goto store;
         {
-            char list[256] = "";
+            char list[768] = ""; /* the longest, the 17 event types, fits */
             for (const char *const *c = f->choices; *c != NULL; c++) {
                 if (list[0] != '\0')
                     strncat(list, ", ", sizeof(list) - strlen(list) - 1);

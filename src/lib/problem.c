@@ -17,7 +17,7 @@ enum status problem_set(struct problem *p, enum status st, const char *fmt, ...)
 
 enum status problem_invalid(struct problem *p, const char *name, const char *fmt, ...)
 {
-    char reason[256];
+    char reason[1024]; /* an enum's reason lists every choice */
     json_object *item;
     va_list ap;
 

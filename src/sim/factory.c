@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/rng.h"
+#include "lib/text.h"
 
 #define DRAW_ATTEMPTS 32                          /* a taken serial or code is drawn again */
 #define LOCK_SERIAL_SPACE 1000000u                /* six digits, as in BPLAD123456 */
@@ -26,6 +27,12 @@ const char *factory_serial_prefix(const char *model)
     return NULL;
 }
 
+static void default_version(char *version, const char *fallback)
+{
+    if (version[0] == '\0')
+        text_copy(version, HARDWARE_FIELD_LEN, fallback);
+}
+
 enum status factory_make_lock(struct db *db, struct hardware_locking_device_row *d,
                               const struct lock_lifetimes *lifetimes, int64_t now)
 {
@@ -35,6 +42,8 @@ enum status factory_make_lock(struct db *db, struct hardware_locking_device_row 
 
     if (prefix == NULL)
         return ST_INVALID;
+    default_version(d->hardware_version, FACTORY_LOCK_HARDWARE_VERSION);
+    default_version(d->firmware_version, FACTORY_VERSION);
     /* An insert that hits a taken serial fails alone; the transaction goes on. */
     for (int i = 0; i < (preset ? 1 : DRAW_ATTEMPTS) && st == ST_CONFLICT; i++) {
         if (!preset)
@@ -50,6 +59,8 @@ enum status factory_make_gateway(struct db *db, struct hardware_gateway_device_r
     enum status st = ST_CONFLICT;
 
     snprintf(g->hardware_model, sizeof(g->hardware_model), "BEAT_GW_A1");
+    default_version(g->hardware_version, FACTORY_VERSION);
+    default_version(g->firmware_version, FACTORY_VERSION);
     for (int i = 0; i < DRAW_ATTEMPTS && st == ST_CONFLICT; i++) {
         snprintf(g->serial_number, sizeof(g->serial_number), "BGWA1%09" PRIX64,
                  rng_below(GATEWAY_SERIAL_SPACE));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/remote_commands.h"
 #include "events/log_bodies.h"
 #include "events/outbox.h"
 #include "sim/clock.h"
@@ -200,11 +201,16 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
     return st == ST_OK ? collect_logs(db, system, &g, now, &r->entries_uploaded) : st;
 }
 
-enum status sim_gateway_schedule_wake(struct db *db, const char *system_id,
-                                      const char *gateway_id, int64_t now)
+static enum status schedule_lock_wake(struct db *db, const struct remote_command_row *command,
+                                      int64_t now)
 {
-    return store_job_schedule(db, system_id, now + GATEWAY_LOCK_WAKE_DELAY, JOB_GATEWAY_WAKE,
-                              gateway_id, NULL);
+    return store_job_schedule(db, command->system_id, now + GATEWAY_LOCK_WAKE_DELAY,
+                              JOB_GATEWAY_WAKE, command->gateway_device_id, NULL);
+}
+
+void sim_gateways_listen(void)
+{
+    domain_remote_commands_on_issue(schedule_lock_wake);
 }
 
 /* A deleted or never-activated gateway simply stops waking up. */

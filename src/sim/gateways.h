@@ -35,9 +35,9 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
                              const char *gateway_id, const char *reason, int64_t now,
                              struct wake_report *report);
 
-/* Schedules the wake-up a lock causes soon after a command for it was issued. */
-enum status sim_gateway_schedule_wake(struct db *db, const char *system_id,
-                                      const char *gateway_id, int64_t now);
+/* From now on, every command the platform issues makes its lock wake the gateway
+ * GATEWAY_LOCK_WAKE_DELAY later (a job). Call once at start, before serving. */
+void sim_gateways_listen(void);
 
 enum status sim_job_gateway_heartbeat(struct db *db, const struct system_row *system,
                                       const struct job_row *job);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/invitations.h"
+#include "domain/operating_devices.h"
 #include "lib/offline_key.h"
 #include "lib/text.h"
 #include "lib/time_window.h"
@@ -48,6 +50,27 @@ enum status sim_phone_provision(struct db *db, const char *operating_device_id, 
     free(key);
     free(cert);
     return st;
+}
+
+enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, int64_t now,
+                             struct operating_device_row *out, struct problem *p)
+{
+    enum status st = domain_invitation_accept(db, inv, now, out, p);
+
+    if (st == ST_OK)
+        st = sim_phone_provision(db, out->id, now);
+    return st == ST_OK ? domain_operating_device_activate(db, out, now) : st;
+}
+
+enum status sim_phone_claim(struct db *db, const struct system_row *system, const char *phone_id,
+                            const char *user_id, const char *locking_device_id,
+                            const char *serial, int64_t now, int *uploaded)
+{
+    enum status st = sim_lock_claim(db, system, user_id, locking_device_id, serial, now);
+
+    if (st == ST_OK)
+        st = store_pending_hand_over(db, serial, phone_id);
+    return st == ST_OK ? sim_upload(db, system, phone_id, now, uploaded) : st;
 }
 
 enum status sim_phone_sync(struct db *db, const struct system_row *system,

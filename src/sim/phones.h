@@ -13,6 +13,7 @@
 #define KE_SIM_PHONES_H
 
 #include "sim/rekey.h"
+#include "store/invitations.h"
 #include "store/lock_states.h"
 #include "store/operating_devices.h"
 
@@ -41,6 +42,20 @@ struct visit_report {
 
 /* Issues the phone's operational certificate (activation). */
 enum status sim_phone_provision(struct db *db, const char *operating_device_id, int64_t now);
+
+/* A phone accepts the invitation inv at now: the platform creates its operating device
+ * (domain_invitation_accept: its refusals, with the detail in p), the phone receives its
+ * operational certificate and the platform records the activation
+ * (OperatingDeviceActivated). out receives the activated device. */
+enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, int64_t now,
+                             struct operating_device_row *out, struct problem *p);
+
+/* The phone of user_id, online, claims the factory-fresh lock serial into the placeholder
+ * locking_device_id (sim_lock_claim: its refusals) and passes the lock's BOOT entry straight
+ * on to the platform. *uploaded (may be NULL) receives the entries uploaded. */
+enum status sim_phone_claim(struct db *db, const struct system_row *system, const char *phone_id,
+                            const char *user_id, const char *locking_device_id,
+                            const char *serial, int64_t now, int *uploaded);
 
 enum status sim_phone_sync(struct db *db, const struct system_row *system,
                            const struct operating_device_row *phone, int64_t now,

@@ -541,6 +541,65 @@ void emu_teardown(void)
     emu_stop(&emu);
 }
 
+/* The child's side of emu_command(): environment, output files, exec. */
+static void exec_command(const char *const *args, const char *const *env, const char *dir)
+{
+    const char *bin = getenv("KEYLESS_EMULATOR_BIN");
+    const char *argv[64];
+    char out[320], err[320];
+    int argc = 0;
+
+    for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+        const char *eq = strchr(env[i], '=');
+        char name[128];
+        snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - env[i] : (long)strlen(env[i])),
+                 env[i]);
+        if (eq != NULL)
+            setenv(name, eq + 1, 1);
+        else
+            unsetenv(name);
+    }
+    argv[argc++] = bin ? bin : "build/keyless-emulator";
+    for (size_t i = 0; args[i] != NULL && argc < 63; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    snprintf(out, sizeof(out), "%s/stdout", dir);
+    snprintf(err, sizeof(err), "%s/stderr", dir);
+    dup2(open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+    dup2(open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+}
+
+void emu_command(const char *const *args, const char *const *env, struct command_run *run)
+{
+    char dir[256], path[320];
+    int status = 0, ended = 0;
+    pid_t pid;
+
+    memset(run, 0, sizeof(*run));
+    ck_assert_int_eq(make_scratch_dir(dir, sizeof(dir)), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0)
+        exec_command(args, env, dir);
+    for (int i = 0; i < 6000 && !ended; i++) { /* 10 ms apart: 60 s */
+        ended = waitpid(pid, &status, WNOHANG) == pid;
+        if (!ended)
+            sleep_ms(10);
+    }
+    if (!ended) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        ck_abort_msg("%s did not end within 60 s", args[0]);
+    }
+    run->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    snprintf(path, sizeof(path), "%s/stdout", dir);
+    slurp(path, run->out, sizeof(run->out));
+    snprintf(path, sizeof(path), "%s/stderr", dir);
+    slurp(path, run->err, sizeof(run->err));
+}
+
 void new_tenant_from(struct tenant *t, const char *body)
 {
     ck_assert_msg(emu_ok, "the emulator did not start");

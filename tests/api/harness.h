@@ -191,6 +191,21 @@ int try_post_id(struct emu *e, const struct tenant *t, const char *path, const c
 /* A gateway made by POST /hardware/gateway-devices and claimed by t with its code. */
 int try_claim_gateway(struct emu *e, const struct tenant *t, char id[64]);
 
+/* ---- running the binary as a command ------------------------------------------------- */
+
+/* How a command run of the binary ended: its exit status (128 + N when signal N killed it)
+ * and the start of its standard output and error. */
+struct command_run {
+    int status;
+    char out[16384], err[16384];
+};
+
+/* Runs $KEYLESS_EMULATOR_BIN with args (NULL-terminated, argv[1] on) in a scratch folder,
+ * its output to files there, and waits for it (60 s at most, then kills it and fails the
+ * test). env (NULL-terminated, may be NULL) changes the child's environment first:
+ * "NAME=VALUE" sets, a bare "NAME" unsets. */
+void emu_command(const char *const *args, const char *const *env, struct command_run *run);
+
 /* ---- running a suite -------------------------------------------------------------------- */
 
 typedef struct Suite Suite; /* check.h's */

@@ -267,6 +267,18 @@ START_TEST(locking_device_keeps_given_versions)
 }
 END_TEST
 
+START_TEST(locking_device_window_may_be_its_whole_lifetime)
+{
+    json_object *o = control("POST", "/hardware/locking-devices",
+                             "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":"
+                             "\"P2D\",\"reKeyingWindow\":\"P2D\"}",
+                             201);
+
+    ck_assert_ptr_nonnull(jstr(o, "serialNumber"));
+    json_object_put(o);
+}
+END_TEST
+
 START_TEST(locking_device_rejects_invalid_bodies)
 {
     static const struct invalid_body cases[] = {
@@ -278,6 +290,10 @@ START_TEST(locking_device_rejects_invalid_bodies)
         {"{\"hardwareModel\":\"PADLOCK\",\"serialNumber\":\"BPLAD123456\"}", {"serialNumber"}},
         {"{\"hardwareVersion\":[],\"firmwareVersion\":\"\"}",
          {"hardwareModel", "hardwareVersion", "firmwareVersion"}},
+        /* As long as the lifetime is allowed (eligible at once); longer means nothing more. */
+        {"{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P2D\","
+         "\"reKeyingWindow\":\"PT49H\"}",
+         {"reKeyingWindow"}},
     };
 
     expect_control_invalid_bodies("/hardware/locking-devices", cases,
@@ -369,6 +385,7 @@ static Suite *hardware_suite(void)
     tcase_add_test(gw, deleting_the_system_frees_the_gateway);
     tcase_add_test(ld, locking_device_of_each_model);
     tcase_add_test(ld, locking_device_keeps_given_versions);
+    tcase_add_test(ld, locking_device_window_may_be_its_whole_lifetime);
     tcase_add_test(ld, locking_device_rejects_invalid_bodies);
     tcase_add_test(ld, unknown_serials_are_not_found);
     tcase_add_test(seed, seed_reproduces_serials_and_codes);

@@ -33,6 +33,8 @@ const EXEMPT = {
     'needs a receiver that stalls for the whole 30 s flush budget',
   [`${CONTROL} POST /snapshots/{name}/restore 409`]:
     'needs a snapshot made by an emulator with other migrations',
+  [`${CONTROL} POST /systems/{system-id}/trigger 500`]:
+    'only a story that did not emit its event, a bug, answers it',
 };
 
 const docs = new Documents();
@@ -531,6 +533,16 @@ async function controlScenario(client, sys, hooks) {
   await control(client, 400, 'GET', `${s}/events/stream?after=${UNKNOWN}`);
   await control(client, 404, 'GET', `/systems/${UNKNOWN}/events/stream`);
 
+  // Triggers: every vendor event, on the system whose events are checked against the
+  // document's webhooks at the end.
+  for (const eventType of Object.keys(docs.docs[ADMIN].doc.webhooks)) {
+    const told = (await control(client, 200, 'POST', `${s}/trigger`, { eventType })).json;
+    expectThat(`trigger ${eventType}`, told.emitted.some((e) => e.eventType === eventType),
+      JSON.stringify(told.emitted));
+  }
+  await control(client, 400, 'POST', `${s}/trigger`, { eventType: 'DoorOpened' });
+  await control(client, 404, 'POST', `/systems/${UNKNOWN}/trigger`, { eventType: 'UserCreated' });
+
   // Events, messages, webhooks
   const events = (await control(client, 200, 'GET', `${s}/events?limit=2`)).json;
   await control(client, 200, 'GET', `${s}/events?type=UserCreated&after=${events.items[0].eventId}&wait=0`);
@@ -688,6 +700,9 @@ async function guardedScenario() {
     const res = await a.call(403, 'POST', `/testing/locking-device/${lock.id}/re-key`);
     expectThat('production re-key', res.json &&
       res.json.detail === 'This action is not available in this environment.', res.text);
+    // Re-keying without the testing endpoint: the trigger's story does not need it.
+    await control(client, 200, 'POST', `/systems/${sys.id}/trigger`,
+      { eventType: 'LockingDeviceCertificateReKeyingCompleted' }, auth);
   } finally {
     const exit = await stop(emu);
     expectThat('guarded emulator stops cleanly', exit.code === 0, JSON.stringify(exit));

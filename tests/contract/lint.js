@@ -6,6 +6,7 @@
 // document that leans on the other one fails there.
 const fs = require('fs');
 const path = require('path');
+const { pathToFileURL } = require('url');
 const { lint, loadConfig, getMergedConfig, formatProblems, getTotals } =
   require('@redocly/openapi-core');
 
@@ -24,7 +25,9 @@ async function main() {
       console.log(`lint: ${alias} (${path.relative(process.cwd(), file)}): no problems`);
     }
   }
-  const { Validator } = await import('@seriousme/openapi-schema-validator');
+  // An ES module: import() ignores NODE_PATH, so find it the CommonJS way and import the file.
+  const { Validator } = await import(
+    pathToFileURL(require.resolve('@seriousme/openapi-schema-validator')).href);
   for (const api of Object.values(config.apis)) {
     const file = path.resolve(path.dirname(configPath), api.root);
     const result = await new Validator().validate(JSON.parse(fs.readFileSync(file, 'utf8')));
