@@ -82,20 +82,23 @@ function request(method, url, { headers = {}, body, expectContinue = false } = {
   });
 }
 
-// A webhook receiver on 127.0.0.1: records every POST and answers 204.
+// A webhook receiver on 127.0.0.1: records every POST and answers 204, or the status that
+// setStatus() last gave (a failing receiver for retry tests).
 function receiver() {
   const received = [];
+  let answer = 204;
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, text: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204);
+      res.writeHead(answer);
       res.end();
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${server.address().port}/hooks`, received,
+    setStatus: (status) => { answer = status; },
     close: () => new Promise((r) => server.close(r)),
   })));
 }
