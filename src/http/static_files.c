@@ -20,11 +20,13 @@ static const char *header_of(const struct request *req, const char *name)
     return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
 }
 
-/* Whether an Accept-Encoding value admits gzip: the token (or "*") listed without q=0
- * (RFC 9110 §12.5.3). */
+/* Whether an Accept-Encoding value admits gzip: the token listed without q=0, or, when gzip
+ * is not named, "*" listed without q=0 (RFC 9110 §12.5.3: "*" stands for what the value does
+ * not name, so "*;q=0, gzip" still asks for gzip). */
 static int accepts_gzip(const char *accept)
 {
     char item[64];
+    int star = 0;
 
     for (const char *p = accept; p != NULL && *p != '\0'; p += strspn(p, ",")) {
         size_t len = strcspn(p, ",");
@@ -33,12 +35,13 @@ static int accepts_gzip(const char *accept)
         p += len;
         char *name = item + strspn(item, " \t"), *q = strstr(name, "q=");
         size_t name_len = strcspn(name, " \t;");
-        int named = (name_len == 4 && strncasecmp(name, "gzip", 4) == 0) ||
-                    (name_len == 1 && name[0] == '*');
-        if (named)
-            return q == NULL || strtod(q + 2, NULL) > 0;
+        int wanted = q == NULL || strtod(q + 2, NULL) > 0;
+        if (name_len == 4 && strncasecmp(name, "gzip", 4) == 0)
+            return wanted;
+        if (name_len == 1 && name[0] == '*')
+            star = wanted;
     }
-    return 0;
+    return star;
 }
 
 /* Whether If-None-Match lists tag (weakly compared, as RFC 9110 §13.1.2 asks) or "*". */

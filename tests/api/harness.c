@@ -226,6 +226,7 @@ long http_call_within(long timeout_s, const char *method, const char *url,
     if (curl_easy_perform(curl) == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
     out->body = b.data;
+    out->body_len = b.len;
     out->headers = h.data;
     out->json = b.len > 0 ? json_tokener_parse(b.data) : NULL;
     curl_slist_free_all(list);
@@ -284,6 +285,22 @@ long control_call_within(struct emu *e, long timeout_s, const char *method, cons
 
     snprintf(url, sizeof(url), "%s/_emulator/v1%s", e->url, path);
     return http_call_within(timeout_s, method, url, body ? headers : NULL, body, out);
+}
+
+long control_call_with(struct emu *e, const char *method, const char *path,
+                       const char *const *headers, const char *body, struct http_response *out)
+{
+    const char *all[16];
+    size_t n = 0;
+    char url[1024];
+
+    for (size_t i = 0; headers != NULL && headers[i] != NULL && n + 2 < 16; i++)
+        all[n++] = headers[i];
+    if (body != NULL)
+        all[n++] = "Content-Type: application/json";
+    all[n] = NULL;
+    snprintf(url, sizeof(url), "%s/_emulator/v1%s", e->url, path);
+    return http_call(method, url, all, body, out);
 }
 
 long tenant_login(struct emu *e, const struct tenant *t, const char *user_id,

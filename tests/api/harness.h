@@ -29,6 +29,7 @@ struct emu {
 struct http_response {
     long status;
     char *body;        /* NUL-terminated, possibly empty */
+    size_t body_len;   /* its bytes (a binary body may hold NULs) */
     json_object *json; /* parsed body, or NULL */
     char *headers;     /* raw response headers */
 };
@@ -101,6 +102,11 @@ long admin_call(struct emu *e, const struct tenant *t, const char *method, const
 /* A control API call (JSON body when given). */
 long control_call(struct emu *e, const char *method, const char *path, const char *body,
                   struct http_response *out);
+
+/* A control API call with extra header lines ("Name: value", NULL-terminated; may be NULL),
+ * e.g. an Origin or an Authorization (JSON body when given). */
+long control_call_with(struct emu *e, const char *method, const char *path,
+                       const char *const *headers, const char *body, struct http_response *out);
 
 /* control_call that may take up to timeout_s seconds. */
 long control_call_within(struct emu *e, long timeout_s, const char *method, const char *path,
