@@ -8,7 +8,8 @@
 # by the same against a reference server built from the same libraries with no routing or
 # auth. Then cold start
 # to the ready file (median of 21, new and existing database), idle and peak RSS, and a
-# year of a 100-lock, 50-user site with a gateway and autopilot. Prints one table. Never
+# year of a 100-lock, 50-user site with a gateway and autopilot, and the dashboard in chromium
+# (page ready, the live list through three autopilot months). Prints one table. Never
 # part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -126,6 +127,10 @@ if ninja -C build-release tests/bench_advance >/dev/null 2>&1; then
         tail -n 4 | tr -s ' ' | tr '\n' ';')"
 fi
 
+# --- the dashboard in chromium (tests/bench/dashboard.js, the web suite's Node packages) -----
+dashboard=$(KEYLESS_EMULATOR_BIN="$bin" CONTRACT_WORK_DIR="$root/build-release/tests/contract" \
+    bash tests/contract/run.sh ../bench/dashboard.js 2>&1 || echo "dashboard: failed")
+
 ratio() { awk -v a="${1%% *}" -v b="${2%% *}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 cat <<TABLE
 
@@ -143,4 +148,5 @@ keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}
 cold start to ready file (median of 21): $cold_fresh ms with a new database (min $cold_fresh_min, max $cold_fresh_max), $cold_existing ms with an existing one
 RSS idle: $idle_rss, peak under load: $peak_rss
 year of a 100-lock, 50-user site with a gateway and autopilot: $year
+$dashboard
 TABLE

@@ -33,8 +33,8 @@ function parseHash() {
   return m ? { systemId: decodeURIComponent(m[1]), view: VIEWS[m[2]] ? m[2] : 'site' } : {};
 }
 
-async function loadSystems(selectId) {
-  state.systems = (await control('GET', '/systems?limit=100')).items;
+async function loadSystems(selectId, loaded) {
+  state.systems = (await (loaded || control('GET', '/systems?limit=100'))).items;
   const wanted = selectId || parseHash().systemId || state.systemId;
   const known = state.systems.find((s) => s.id === wanted);
   select(known ? known.id : state.systems[0]?.id || null, selectId ? 'site' : parseHash().view || state.view);
@@ -90,6 +90,7 @@ async function render() {
       VIEWS[state.view](view, page),
     ]);
     restoreFocus(focused);
+    if (!document.body.dataset.ready) performance.mark('first-render'); // make bench reads it
     document.body.dataset.ready = 'true';
   } catch (e) {
     notify(e.message, true);
@@ -118,9 +119,11 @@ async function start() {
     if (want.systemId && (want.systemId !== state.systemId || want.view !== state.view))
       select(want.systemId, want.view);
   });
+  // Both at once: the first render waits for the slower, not for the two in a row.
+  const systems = control('GET', '/systems?limit=100');
   await loadEventTypes();
   live.setTypes(state.eventTypes);
-  await loadSystems();
+  await loadSystems(null, systems);
 }
 
 start().catch((e) => notify(e.message, true));
