@@ -1,4 +1,5 @@
 #include "control/events.h"
+#include "events/event_types.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -48,18 +49,29 @@ static enum status find_system(struct request *req, const char **id)
 
 /* type=A,B becomes ",A,B," (the store's filter); "" when no type was given. Each name is
  * letters and digits, as every event type is. */
+/* A filter naming a type the platform never emits would match nothing, forever: a typo (or a
+ * case slip) is answered, naming it, instead of a stream that stays silent. */
 static enum status parse_types(struct request *req, const char *text, char out[TYPES_MAX + 3])
 {
-    size_t n = text ? strlen(text) : 0;
+    char name[TYPES_MAX + 1];
 
     out[0] = '\0';
     if (text == NULL)
         return ST_OK;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)text[i]) && !(text[i] == ',' && i > 0 && i + 1 < n &&
-                                                    text[i + 1] != ','))
+    for (const char *p = text;; p += strcspn(p, ",") + 1) {
+        size_t len = strcspn(p, ",");
+
+        if (len == 0 || len >= sizeof(name))
             return problem_invalid(&req->problem, "type",
                                    "must be event types separated by commas");
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (!event_type_known(name))
+            return problem_invalid(&req->problem, "type",
+                                   "'%s' is not one of the platform's event types", name);
+        if (p[len] == '\0')
+            break;
+    }
     snprintf(out, TYPES_MAX + 3, ",%s,", text);
     return ST_OK;
 }

@@ -869,6 +869,31 @@ static void *create_later(void *arg)
     return NULL;
 }
 
+/* A type filter names types the platform emits: anything else is a 400 naming `type`, for the
+ * log and the stream alike (a misspelt type would otherwise match nothing, silently). */
+START_TEST(event_type_filter_names_real_types)
+{
+    static const char *const bad[] = {"NoSuchEvent", "usercreated", "UserCreated,", ",UserCreated",
+                                      "UserCreated,,UserDeleted", "User%20Created"};
+    static const char *const paths[] = {"/events?type=%s", "/events/stream?type=%s"};
+    struct tenant t;
+    struct http_response r;
+    char query[160];
+
+    new_tenant_from(&t, FROZEN);
+    for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            snprintf(query, sizeof(query), paths[p], bad[i]);
+            sys_call(&t, "GET", query, NULL, 400, &r);
+            ck_assert_msg(invalid_reason(&r, "type") != NULL, "%s: no reason for type", query);
+            http_response_free(&r);
+        }
+    sys_call(&t, "GET", "/events?type=UserCreated,UserDeleted", NULL, 200, &r);
+    ck_assert_uint_eq(json_object_array_length(member(r.json, "items")), 1);
+    http_response_free(&r);
+}
+END_TEST
+
 START_TEST(events_wait_long_polls)
 {
     struct tenant t;
@@ -1059,6 +1084,7 @@ static Suite *webhooks_suite(void)
     tcase_add_test(tc, deliveries_page_and_filter);
     tcase_add_test(tc, flush_without_subscriptions);
     tcase_add_test(tc, events_wait_long_polls);
+    tcase_add_test(tc, event_type_filter_names_real_types);
     suite_add_tcase(s, tc);
 
     tcase_add_unchecked_fixture(slow, emu_setup, emu_teardown);
