@@ -21,9 +21,19 @@ const char *request_header(const struct request *req, const char *name)
     return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
 }
 
+/* A UUID of the query in another case reads as its lower-case form, the one ids are stored
+ * in; the copy lives as long as the request. */
 static const char *query_getter(void *ctx, const char *name)
 {
-    return request_query(ctx, name);
+    struct request *req = ctx;
+    const char *v = request_query(req, name);
+    size_t n = req->n_query_uuids;
+
+    if (v == NULL || n == sizeof(req->query_uuids) / sizeof(req->query_uuids[0]) ||
+        !spec_uuid_lowered(v, req->query_uuids[n]))
+        return v;
+    req->n_query_uuids++;
+    return req->query_uuids[n];
 }
 
 enum status request_decode_body(struct request *req, const struct spec_field *fields,

@@ -49,6 +49,10 @@ struct request {
     int64_t wait_deadline_ns; /* when its wait ends (clock_monotonic_ns); 0: not waiting */
     enum parking_channel wait_channel;
 
+    /* Query UUIDs in upper or mixed case, lowered once where the query is decoded. */
+    char query_uuids[4][37];
+    size_t n_query_uuids;
+
     struct problem problem;
     int retry_after; /* seconds, for 429 */
     int status;      /* the HTTP status sent, for the access log */

@@ -2,6 +2,21 @@
 
 #include <string.h>
 
+#include "lib/json_spec.h"
+
+/* An {…-id} segment holding a UUID in upper or mixed case (Swift's uuidString) names the same
+ * resource as its lower-case form, which is how ids are stored. Other segments (serial
+ * numbers, snapshot names) keep their case. */
+static void lower_uuid_segment(struct route_match *m, const char *close)
+{
+    size_t i = m->nparams;
+    char lowered[37];
+
+    if (m->params[i].name_len > 3 && memcmp(close - 3, "-id", 3) == 0 &&
+        spec_uuid_lowered(m->params[i].value, lowered))
+        memcpy(m->params[i].value, lowered, sizeof(lowered));
+}
+
 /* Matches path against a template, capturing {named} segments into m. Returns 1 on a
  * match. A captured segment may not be empty, contain '/', or exceed ROUTE_PARAM_LEN-1. */
 static int match_template(const char *tpl, const char *path, struct route_match *m)
@@ -18,6 +33,7 @@ static int match_template(const char *tpl, const char *path, struct route_match 
             m->params[m->nparams].name_len = (size_t)(close - tpl - 1);
             memcpy(m->params[m->nparams].value, path, len);
             m->params[m->nparams].value[len] = '\0';
+            lower_uuid_segment(m, close);
             m->nparams++;
             tpl = close + 1;
             path += len;

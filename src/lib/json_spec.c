@@ -27,6 +27,20 @@ int spec_is_uuid(const char *s)
     return 1;
 }
 
+int spec_uuid_lowered(const char *s, char out[37])
+{
+    int upper = 0;
+
+    if (!spec_is_uuid(s))
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        upper |= isupper((unsigned char)s[i]) != 0;
+        out[i] = (char)tolower((unsigned char)s[i]);
+    }
+    out[36] = '\0';
+    return upper;
+}
+
 int spec_is_e164(const char *s)
 {
     size_t n;
@@ -289,12 +303,18 @@ static enum status decode_value(const struct spec_field *f, json_object *v, void
             return problem_invalid(p, f->name, "must be an array");
         *(json_object **)target = v;
         return ST_OK;
-    default:
+    default: {
+        char lowered[37];
         if (t != json_type_string)
             return problem_invalid(p, f->name, "must be a string");
         if (spec_has_nul(v))
             return problem_invalid(p, f->name, "must not contain NUL characters");
+        /* Normalised in the document itself, so whatever reads the body later sees it too. */
+        if (f->type == SPEC_UUID && spec_uuid_lowered(json_object_get_string(v), lowered) &&
+            json_object_set_string(v, lowered) == 0)
+            return ST_NOMEM;
         return decode_text(f, json_object_get_string(v), out, p);
+    }
     }
 }
 

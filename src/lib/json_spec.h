@@ -65,6 +65,10 @@ enum status spec_decode_strings(const struct spec_field *fields, size_t nfields,
 
 /* Shape checks shared with handlers that validate values by hand. */
 int spec_is_uuid(const char *s);
+
+/* UUIDs are case-insensitive (RFC 9562) and stored in lower case: writes the lower-case form
+ * of s to out when s is a UUID in another case and answers 1; otherwise answers 0. */
+int spec_uuid_lowered(const char *s, char out[37]);
 int spec_is_e164(const char *s);
 int spec_is_email(const char *s);
 int spec_is_http_url(const char *s);

@@ -666,6 +666,20 @@ START_TEST(query_required_and_unknown)
 }
 END_TEST
 
+START_TEST(uuid_lowered_only_when_needed)
+{
+    char out[37];
+
+    ck_assert_int_eq(spec_uuid_lowered("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D", out), 1);
+    ck_assert_str_eq(out, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    ck_assert_int_eq(spec_uuid_lowered("0a1b2c3d-4e5F-4a6b-8c7d-9e0f1a2b3c4d", out), 1);
+    ck_assert_str_eq(out, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    ck_assert_int_eq(spec_uuid_lowered("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", out), 0);
+    ck_assert_int_eq(spec_uuid_lowered("NOT-A-UUID", out), 0);
+    ck_assert_int_eq(spec_uuid_lowered("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4DX", out), 0);
+}
+END_TEST
+
 static Suite *json_spec_suite(void)
 {
     Suite *s = suite_create("json_spec");
@@ -675,6 +689,7 @@ static Suite *json_spec_suite(void)
 
     tcase_add_checked_fixture(body, setup, teardown);
     tcase_add_test(body, decodes_every_type);
+    tcase_add_test(body, uuid_lowered_only_when_needed);
     tcase_add_test(body, reports_every_bad_field);
     tcase_add_test(body, reasons_name_the_rule);
     tcase_add_test(body, unknown_fields_are_refused);
@@ -703,6 +718,7 @@ static Suite *json_spec_suite(void)
     suite_add_tcase(s, query);
     return s;
 }
+
 
 int main(void)
 {

@@ -23,6 +23,7 @@ static const struct route table[] = {
     {"POST", "/login", NULL, AUTH_ADMIN_LOGIN, ROUTE_BODY_JSON, "login", NULL},
     {"GET", "/a/{p1}/{p2}/{p3}/{p4}", NULL, AUTH_NONE, 0, "four params", NULL},
     {"GET", "/b/{p1}/{p2}/{p3}/{p4}/{p5}", NULL, AUTH_NONE, 0, "five params", NULL},
+    {"GET", "/things/{thing-id}/{name}", NULL, AUTH_NONE, 0, "thing by id and name", NULL},
 };
 
 static struct route_match m;
@@ -77,6 +78,22 @@ START_TEST(params_captured)
 
     assert_routes_to("GET", "/systems/s-9/locking-devices", "list devices");
     ck_assert_str_eq(route_param(&m, "systemId"), "s-9");
+}
+END_TEST
+
+/* An {…-id} segment holding a UUID is read in lower case, the case ids are stored in; other
+ * segments, and ids that are not UUIDs, keep what the client sent. */
+START_TEST(uuid_ids_lowered)
+{
+    assert_routes_to("GET", "/things/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D/AbC-0A1B2C3D-4E5F",
+                     "thing by id and name");
+    ck_assert_str_eq(route_param(&m, "thing-id"), "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    ck_assert_str_eq(route_param(&m, "name"), "AbC-0A1B2C3D-4E5F");
+    assert_routes_to("GET", "/things/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+                     "thing by id and name");
+    ck_assert_str_eq(route_param(&m, "name"), "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D");
+    assert_routes_to("GET", "/things/NOT-A-UUID/x", "thing by id and name");
+    ck_assert_str_eq(route_param(&m, "thing-id"), "NOT-A-UUID");
 }
 END_TEST
 
@@ -214,6 +231,7 @@ static Suite *router_suite(void)
     tcase_add_test(tc, static_routes);
     tcase_add_test(tc, params_captured);
     tcase_add_test(tc, route_param_lookup);
+    tcase_add_test(tc, uuid_ids_lowered);
     tcase_add_test(tc, max_params);
     tcase_add_loop_test(tc, method_not_allowed, 0, N(wrong_methods));
     tcase_add_test(tc, head_matches_get);
