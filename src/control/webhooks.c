@@ -103,8 +103,6 @@ static enum status check_subscription(struct request *req, struct subscribe_in *
         {"secret", SPEC_STRING, 0, 1, WEBHOOK_SECRET_MAX, NULL,
          offsetof(struct subscribe_in, secret)},
     };
-    unsigned char key[SIGNATURE_KEY_MAX];
-    size_t key_len;
     enum status st = request_decode_body(req, fields, COUNT_OF(fields), in, NULL);
 
     /* Every bad field is reported, so the checks below run even when decoding failed. */
@@ -112,9 +110,10 @@ static enum status check_subscription(struct request *req, struct subscribe_in *
         return st;
     if (in->event_types != NULL)
         check_types(req, in->event_types, in->row.event_types, sizeof(in->row.event_types));
-    if (in->secret != NULL && signature_key(in->secret, key, sizeof(key), &key_len) != ST_OK)
+    if (in->secret != NULL && signature_secret_check(in->secret) != ST_OK)
         problem_invalid(&req->problem, "secret",
-                        "must be 'whsec_' followed by standard base64, or a plain string");
+                        "must be 'whsec_' followed by the standard base64 of %d to %d bytes",
+                        SIGNATURE_NEW_KEY_MIN, SIGNATURE_NEW_KEY_MAX);
     return st == ST_INVALID || problem_has_invalid(&req->problem) ? ST_INVALID : ST_OK;
 }
 

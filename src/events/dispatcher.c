@@ -10,6 +10,8 @@
 #include "events/signature.h"
 #include "http/metrics.h"
 #include "lib/crypto.h"
+#include "lib/timefmt.h"
+#include "lib/wallclock.h"
 #include "sim/clock.h"
 
 #define MAX_INFLIGHT 64
@@ -114,18 +116,22 @@ static size_t discard(char *ptr, size_t size, size_t n, void *userdata)
     return size * n;
 }
 
+/* sent_at is the attempt's wall-clock time; the event's own (virtual) time travels in
+ * X-Emulator-Event-Time, as the body's datetimes do. */
 static enum status add_headers(struct transfer *t, const struct webhook_head_row *h,
-                               const char *signature)
+                               int64_t sent_at, const char *signature)
 {
-    char lines[5][200];
+    char lines[6][200], event_time[TIMEFMT_DATETIME_LEN];
     struct curl_slist *list;
 
+    timefmt_format_datetime(h->occurred_at, event_time);
     snprintf(lines[0], sizeof(lines[0]), "webhook-id: %s", h->event_id);
-    snprintf(lines[1], sizeof(lines[1]), "webhook-timestamp: %" PRId64, h->occurred_at);
+    snprintf(lines[1], sizeof(lines[1]), "webhook-timestamp: %" PRId64, sent_at);
     snprintf(lines[2], sizeof(lines[2]), "webhook-signature: %s", signature);
-    snprintf(lines[3], sizeof(lines[3]), "Content-Type: application/json");
-    snprintf(lines[4], sizeof(lines[4]), "Expect:"); /* no 100-continue round trip */
-    for (size_t i = 0; i < 5; i++) {
+    snprintf(lines[3], sizeof(lines[3]), "X-Emulator-Event-Time: %s", event_time);
+    snprintf(lines[4], sizeof(lines[4]), "Content-Type: application/json");
+    snprintf(lines[5], sizeof(lines[5]), "Expect:"); /* no 100-continue round trip */
+    for (size_t i = 0; i < 6; i++) {
         if ((list = curl->slist_append(t->headers, lines[i])) == NULL)
             return ST_NOMEM;
         t->headers = list;
@@ -150,12 +156,16 @@ static enum status configure(struct transfer *t, const struct webhook_head_row *
     return curl->multi_add_handle(multi, e) == CURLM_OK ? ST_OK : ST_INTERNAL;
 }
 
-/* Starts one attempt of head h in slot t; h's body passes to t. */
+/* Starts one attempt of head h in slot t; h's body passes to t. The attempt is signed with
+ * the wall clock, not the system's: webhook-timestamp is replay protection for this one HTTP
+ * request, and stock verifiers refuse one more than 5 minutes from their own wall clock,
+ * which a frozen or advanced virtual clock would always be. Each retry is signed anew. */
 static void start(struct db *db, struct transfer *t, struct webhook_head_row *h, int64_t now)
 {
     char signature[SIGNATURE_LEN];
+    int64_t sent_at = clock_wall_now();
     enum status st =
-        signature_sign(h->secret, h->event_id, h->occurred_at, h->body, strlen(h->body), signature);
+        signature_sign(h->secret, h->event_id, sent_at, h->body, strlen(h->body), signature);
 
     t->delivery_seq = h->delivery_seq;
     t->subscription_seq = h->subscription_seq;
@@ -172,7 +182,7 @@ static void start(struct db *db, struct transfer *t, struct webhook_head_row *h,
     t->body = h->body;
     h->body = NULL;
     if (st != ST_OK || (t->easy = curl->easy_init()) == NULL ||
-        add_headers(t, h, signature) != ST_OK || configure(t, h) != ST_OK)
+        add_headers(t, h, sent_at, signature) != ST_OK || configure(t, h) != ST_OK)
         release(t); /* still pending and due: the next pass tries again */
 }
 

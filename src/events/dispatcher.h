@@ -12,6 +12,9 @@
  * Ordering: a subscription receives events in the order they happened; a delivery waiting
  * for a retry holds back the later ones of its subscription only; a dead delivery no longer
  * holds anything back, and a redelivered one goes first again.
+ * Headers: webhook-id is the event's id (the same on every retry); webhook-timestamp and
+ * the signature are of the attempt, on the wall clock; X-Emulator-Event-Time is the event's
+ * time on the system's clock (RFC 3339).
  * Depends on the store, the clock, signature.h and libcurl.
  */
 #ifndef KE_EVENTS_DISPATCHER_H

@@ -43,6 +43,18 @@ enum status signature_key(const char *secret, unsigned char *key, size_t cap, si
     return ST_OK;
 }
 
+enum status signature_secret_check(const char *secret)
+{
+    unsigned char key[SIGNATURE_KEY_MAX];
+    size_t len = 0;
+
+    /* A plain secret would be signed raw, which stock libraries cannot verify by default. */
+    if (strncmp(secret, SIGNATURE_PREFIX, strlen(SIGNATURE_PREFIX)) != 0 ||
+        signature_key(secret, key, sizeof(key), &len) != ST_OK)
+        return ST_INVALID;
+    return len >= SIGNATURE_NEW_KEY_MIN && len <= SIGNATURE_NEW_KEY_MAX ? ST_OK : ST_INVALID;
+}
+
 enum status signature_sign(const char *secret, const char *msg_id, int64_t timestamp,
                            const char *body, size_t body_len, char out[SIGNATURE_LEN])
 {

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@
 /* ---- the receiver ------------------------------------------------------------------- */
 
 struct got {
-    char path[64], id[80], timestamp[32], signature[160], type[80];
+    char path[64], id[80], timestamp[32], signature[160], type[80], event_time[40];
     char *body;
     int verified; /* 1 good signature, 0 bad, -1 no secret known for the path */
 };
@@ -85,6 +86,7 @@ static unsigned record(struct MHD_Connection *c, const char *url, const char *bo
         copy_header(c, "webhook-timestamp", g->timestamp, sizeof(g->timestamp));
         copy_header(c, "webhook-signature", g->signature, sizeof(g->signature));
         copy_header(c, "Content-Type", g->type, sizeof(g->type));
+        copy_header(c, "X-Emulator-Event-Time", g->event_time, sizeof(g->event_time));
         g->body = strndup(body, len);
         g->verified =
             rule && rule->secret[0]
@@ -315,11 +317,10 @@ START_TEST(subscribe_keeps_given_secret_and_types)
 
     new_tenant_from(&t, FROZEN);
     sys_call(&t, "POST", "/webhook-subscriptions",
-             "{\"url\":\"https://example.com/a?b=c\",\"secret\":\"my plain secret\","
-             "\"eventTypes\":[\"UserDeleted\",\"UserCreated\",\"UserDeleted\"]}",
+             "{\"url\":\"https://example.com/a?b=c\",\"eventTypes\":[\"UserDeleted\","
+             "\"UserCreated\",\"UserDeleted\"]}",
              201, &r);
     ck_assert_str_eq(json_str(&r, "url"), "https://example.com/a?b=c");
-    ck_assert_str_eq(json_str(&r, "secret"), "my plain secret");
     types = member(r.json, "eventTypes");
     ck_assert_uint_eq(json_object_array_length(types), 2); /* each type once */
     ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(types, 0)), "UserDeleted");
@@ -332,6 +333,9 @@ START_TEST(subscribe_keeps_given_secret_and_types)
     http_response_free(&r);
 }
 END_TEST
+
+#define A60 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define A27 "AAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 static const struct {
     const char *body;
@@ -348,6 +352,11 @@ static const struct {
     {"{\"url\":\"http://h/\",\"secret\":\"\"}", {"secret"}},
     {"{\"url\":\"http://h/\",\"secret\":\"whsec_!!!!\"}", {"secret"}},
     {"{\"url\":\"http://h/\",\"secret\":\"whsec_\"}", {"secret"}},
+    /* Plain text was signed raw, which stock libraries cannot verify: refused since. */
+    {"{\"url\":\"http://h/\",\"secret\":\"my plain secret\"}", {"secret"}},
+    /* Standard Webhooks keys are 24 to 64 bytes: 23 and 65 are refused. */
+    {"{\"url\":\"http://h/\",\"secret\":\"whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}", {"secret"}},
+    {"{\"url\":\"http://h/\",\"secret\":\"whsec_" A60 A27 "=\"}", {"secret"}},
     {"{\"url\":\"http://h/\",\"colour\":\"red\"}", {"colour"}},
     {"{\"url\":\"gopher://h\",\"eventTypes\":[\"x\"],\"secret\":\"whsec_-\",\"a\":1}",
      {"url", "eventTypes/0", "secret", "a"}},
@@ -443,6 +452,15 @@ END_TEST
 
 /* ---- delivery ------------------------------------------------------------------------- */
 
+/* A webhook-timestamp is this machine's now, give or take the test's own duration. */
+static void assert_wall_time(const char *timestamp)
+{
+    long long ts = strtoll(timestamp, NULL, 10), now = (long long)time(NULL);
+
+    ck_assert_msg(ts > now - 60 && ts <= now + 1, "webhook-timestamp %s, wall clock %lld",
+                  timestamp, now);
+}
+
 START_TEST(delivers_signed_event)
 {
     struct tenant t;
@@ -463,7 +481,10 @@ START_TEST(delivers_signed_event)
     ck_assert_uint_eq(rx_got("/signed", g, 4), 1); /* not the admin made before subscribing */
     ck_assert_int_eq(g[0].verified, 1);
     ck_assert_str_eq(g[0].type, "application/json");
-    ck_assert_str_eq(g[0].timestamp, "1893456000");
+    /* The attempt's wall-clock time, whatever the system's clock says; the event's own time
+     * is in its header. */
+    assert_wall_time(g[0].timestamp);
+    ck_assert_str_eq(g[0].event_time, "2030-01-01T00:00:00Z");
     ck_assert_str_eq(body_str(&g[0], "eventId", buf, sizeof(buf)), g[0].id);
     ck_assert_str_eq(body_str(&g[0], "eventType", buf, sizeof(buf)), "UserCreated");
     ck_assert_str_eq(body_str(&g[0], "eventSystemId", buf, sizeof(buf)), t.system_id);
@@ -497,6 +518,7 @@ START_TEST(retries_wait_for_a_frozen_clock)
     json_object *d, *attempts, *a;
     char user[64];
     struct counts c;
+    struct got g[4];
 
     new_tenant_from(&t, FROZEN);
     subscribe(&t, "/retry", "", 500, NULL);
@@ -506,7 +528,8 @@ START_TEST(retries_wait_for_a_frozen_clock)
     ck_assert_int_eq(c.pending, 1);
     ck_assert_str_eq(c.next, "2030-01-01T00:00:30Z");
     ck_assert_uint_eq(rx_count("/retry"), 1);
-    sleep_ms(400); /* real time passes; the frozen clock does not */
+    sleep_ms(1100); /* real time passes (a second: the next attempt's timestamp moves on);
+                     * the frozen clock does not */
     flush(&t);
     ck_assert_uint_eq(rx_count("/retry"), 1);
     advance(&t, "PT29S");
@@ -539,6 +562,15 @@ START_TEST(retries_wait_for_a_frozen_clock)
     ck_assert_str_eq(str_member(d, "status"), "delivered");
     ck_assert_uint_eq(json_object_array_length(attempts), 3);
     http_response_free(&r);
+    /* Every attempt is signed anew at its own wall-clock time; the event's time stays. */
+    ck_assert_uint_eq(rx_got("/retry", g, 4), 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(g[i].verified, 1);
+        ck_assert_str_eq(g[i].id, g[0].id);
+        ck_assert_str_eq(g[i].event_time, "2030-01-01T00:00:00Z");
+        assert_wall_time(g[i].timestamp);
+    }
+    ck_assert_int_gt(strtoll(g[1].timestamp, NULL, 10), strtoll(g[0].timestamp, NULL, 10));
 }
 END_TEST
 
@@ -1024,6 +1056,50 @@ START_TEST(secret_survives_restart)
 }
 END_TEST
 
+/* A subscription stored with a plain secret (accepted before new ones had to be whsec_)
+ * is still signed with the secret's own characters after an upgrade. */
+START_TEST(stored_plain_secret_still_signs)
+{
+    struct emu e;
+    struct tenant t;
+    struct http_response r;
+    const char *args[] = {"--db", NULL, NULL};
+    char db_path[300], path[256], body[256];
+    struct got g[4];
+    sqlite3 *db;
+
+    ck_assert_int_eq(emu_start(&e, NULL), 0);
+    emu_stop(&e);
+    snprintf(db_path, sizeof(db_path), "%s/plain.db", e.dir);
+    args[1] = db_path;
+    ck_assert_int_eq(emu_restart(&e, args), 0);
+    ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
+    snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
+    snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/plain\"}", rx.server.port);
+    control_call(&e, "POST", path, body, &r);
+    ck_assert_int_eq(r.status, 201);
+    http_response_free(&r);
+    ck_assert_int_eq(emu_stop(&e), 0);
+    /* What a database of an older version holds. */
+    ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE webhook_subscriptions SET secret = 'my plain secret'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    rx_rule("/plain", "my plain secret", 204, 0);
+
+    ck_assert_int_eq(emu_restart(&e, args), 0);
+    ck_assert_int_eq(admin_call(&e, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201);
+    http_response_free(&r);
+    snprintf(path, sizeof(path), "/systems/%s/webhooks/flush", t.system_id);
+    control_call(&e, "POST", path, NULL, &r);
+    http_response_free(&r);
+    emu_stop(&e);
+    ck_assert_uint_eq(rx_got("/plain", g, 4), 1);
+    ck_assert_int_eq(g[0].verified, 1); /* receiver.c signs a plain secret's own bytes */
+}
+END_TEST
+
 /* With one worker thread, the thread that found the system without any subscription (and
  * may remember it) is the one that must see a new subscription, and a restored one. */
 START_TEST(one_thread_sees_subscriptions_come_and_go)
@@ -1104,6 +1180,7 @@ static Suite *webhooks_suite(void)
     tcase_set_timeout(procs, 120);
     tcase_add_test(procs, secret_is_reproducible_under_seed);
     tcase_add_test(procs, secret_survives_restart);
+    tcase_add_test(procs, stored_plain_secret_still_signs);
     suite_add_tcase(s, procs);
     return s;
 }

@@ -551,9 +551,12 @@ async function controlScenario(client, sys, hooks) {
   await control(client, 200, 'GET', `${s}/outbox-messages`);
   await control(client, 404, 'GET', `/systems/${UNKNOWN}/outbox-messages`);
   const sub = (await control(client, 201, 'POST', `${s}/webhook-subscriptions`,
-    { url: hooks.url, eventTypes: ['UserCreated'], secret: 'plain-secret' })).json;
+    { url: hooks.url, eventTypes: ['UserCreated'],
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).json;
   await control(client, 400, 'POST', `${s}/webhook-subscriptions`,
     { url: 'ftp://example.com', eventTypes: ['NoSuchEvent'] });
+  await control(client, 400, 'POST', `${s}/webhook-subscriptions`,
+    { url: hooks.url, secret: 'plain-secret' });
   await control(client, 404, 'POST', `/systems/${UNKNOWN}/webhook-subscriptions`, { url: hooks.url });
   await control(client, 200, 'GET', `${s}/webhook-subscriptions`);
   await control(client, 404, 'GET', `/systems/${UNKNOWN}/webhook-subscriptions`);
@@ -653,7 +656,8 @@ async function checkEvents(client, sys, hooks) {
     const body = JSON.parse(d.text);
     delivered.add(body.eventId);
     expectThat('webhook headers', d.headers['content-type'] === 'application/json' &&
-      d.headers['webhook-id'] === body.eventId && /^v1,/.test(d.headers['webhook-signature']),
+      d.headers['webhook-id'] === body.eventId && /^v1,/.test(d.headers['webhook-signature']) &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(d.headers['x-emulator-event-time']),
     JSON.stringify(d.headers));
     checkWebhookBody(`webhook ${body.eventType}`, body);
   }

@@ -2,7 +2,8 @@
 # The Node suites: installs the pinned npm packages once per build directory, then runs the
 # scripts named (by default: lint schema/openapi/*.json, then the contract test) against the
 # real emulator binary (KEYLESS_EMULATOR_BIN). `run.sh stream.js` runs the event stream's test
-# with a stock EventSource client.
+# with a stock EventSource client, `run.sh webhooks.js` the webhooks' with the stock
+# standardwebhooks verifier.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -1,6 +1,6 @@
 /*
  * test_signature.c — Standard Webhooks signing: the spec's own example, key decoding of
- * whsec_ and plain secrets, and the refusals.
+ * whsec_ and plain secrets, the refusals, and which secrets a new subscription may have.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -104,6 +104,48 @@ START_TEST(refuses_unusable_secrets)
 }
 END_TEST
 
+START_TEST(new_secrets_take_the_standard_format)
+{
+    static const char *const good[] = {
+        SPEC_SECRET, /* 24 bytes, the least */
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAA==",             /* 64 bytes, the most */
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* 25 bytes, unpadded */
+    };
+    static const char *const bad[] = {
+        "plain-secret",                           /* signed raw: stock libraries cannot */
+        "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",       /* the base64 without its prefix */
+        "whsec_",                                 /* no key */
+        "whsec_aGk=",                             /* 2 bytes */
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", /* 23 bytes */
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",           /* 65 bytes */
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La*aSw", /* not base64 */
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La_aSw", /* base64url */
+    };
+
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        ck_assert_msg(signature_secret_check(good[i]) == ST_OK, "'%s' was refused", good[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(signature_secret_check(bad[i]) == ST_INVALID, "'%s' was accepted", bad[i]);
+}
+END_TEST
+
+/* What a stock verifier recomputes from the headers of one attempt: the spec's vector at
+ * another timestamp is another signature, so each attempt's own time must be the one signed. */
+START_TEST(the_timestamp_signed_is_the_one_given)
+{
+    char a[SIGNATURE_LEN], b[SIGNATURE_LEN];
+
+    ck_assert_int_eq(
+        signature_sign(SPEC_SECRET, SPEC_ID, 1614265330, SPEC_BODY, strlen(SPEC_BODY), a), ST_OK);
+    ck_assert_int_eq(
+        signature_sign(SPEC_SECRET, SPEC_ID, 4102444800, SPEC_BODY, strlen(SPEC_BODY), b), ST_OK);
+    ck_assert_str_eq(a, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    ck_assert_str_ne(a, b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("signature");
@@ -114,6 +156,8 @@ int main(void)
     tcase_add_test(tc, whsec_key_is_the_decoded_rest);
     tcase_add_test(tc, plain_secret_is_its_own_bytes);
     tcase_add_test(tc, refuses_unusable_secrets);
+    tcase_add_test(tc, new_secrets_take_the_standard_format);
+    tcase_add_test(tc, the_timestamp_signed_is_the_one_given);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
