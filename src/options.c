@@ -15,6 +15,7 @@ enum {
     OPT_SEED,
     OPT_READY_FILE,
     OPT_PRODUCTION,
+    OPT_LENIENT_BODIES,
     OPT_CONTROL_TOKEN,
     OPT_ALLOWED_ORIGIN,
     OPT_LOG_FORMAT,
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"ready-file", required_argument, NULL, OPT_READY_FILE},
     {"production", no_argument, NULL, OPT_PRODUCTION},
+    {"lenient-bodies", no_argument, NULL, OPT_LENIENT_BODIES},
     {"control-token", required_argument, NULL, OPT_CONTROL_TOKEN},
     {"allowed-origin", required_argument, NULL, OPT_ALLOWED_ORIGIN},
     {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
@@ -42,7 +44,8 @@ void options_usage(FILE *out)
 {
     fputs("usage: keyless-emulator [--host 127.0.0.1] [--port 8080] [--db keyless-emulator.db]\n"
           "                        [--fixtures FILE]... [--seed N] [--ready-file PATH]\n"
-          "                        [--production] [--control-token T] [--allowed-origin O]...\n"
+          "                        [--production] [--lenient-bodies]\n"
+          "                        [--control-token T] [--allowed-origin O]...\n"
           "                        [--log-format text|json] [--threads N]\n"
           "       keyless-emulator exec [flags] -- CMD [ARGS...]\n"
           "       keyless-emulator trigger EVENT_TYPE [--url URL] [--system ID]"
@@ -55,6 +58,8 @@ void options_usage(FILE *out)
           "  --seed N            make ids, keys and codes reproducible\n"
           "  --ready-file PATH   write the base URL there once connections are accepted\n"
           "  --production        behave like production: testing endpoints answer 403\n"
+          "  --lenient-bodies    ignore unknown members of a request body (named in a\n"
+          "                      Warning header and the log) instead of answering 400\n"
           "  --control-token T   require 'Authorization: Bearer T' on /_emulator/v1\n"
           "  --allowed-origin O  let pages of origin O (e.g. https://emu.example.com) change\n"
           "                      state through the control API; repeatable, or O,O2\n"
@@ -125,6 +130,9 @@ static int apply(struct options *o, int id, const char *value, const char *flag)
         return 0;
     case OPT_PRODUCTION:
         o->production = value == NULL || is_true(value);
+        return 0;
+    case OPT_LENIENT_BODIES:
+        o->lenient_bodies = value == NULL || is_true(value);
         return 0;
     case OPT_CONTROL_TOKEN:
         o->control_token = *value != '\0' ? value : NULL;

@@ -24,6 +24,9 @@ struct options {
     const char *seed; /* NULL: unseeded */
     const char *ready_file;
     int production;
+    /* Unknown members of a request body are dropped and named (a Warning header, the log)
+     * instead of refused: for clients that send a GET's answer back with PUT. */
+    int lenient_bodies;
     const char *control_token;
     /* Origins besides the emulator's own whose pages may change state through the control
      * API (a deployment behind another host name); each value may list several, separated

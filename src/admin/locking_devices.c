@@ -147,6 +147,10 @@ static enum status patch_tx(struct db *db, void *ctx)
     if (doc == NULL)
         return ST_NOMEM;
     st = json_patch_apply(doc, req->body, replaceable, &req->problem);
+    if (st == ST_OK && json_object_array_length(req->body) == 0) {
+        json_object_put(doc); /* an empty patch: nothing to write */
+        return ST_OK;
+    }
     if (st == ST_OK) {
         json_object *name = json_object_object_get(doc, "name");
         size_t chars = json_object_is_type(name, json_type_string)

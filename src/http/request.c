@@ -3,7 +3,9 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "http/accesslog.h"
 #include "sim/clock.h"
 
 const char *request_param(const struct request *req, const char *name)
@@ -36,11 +38,51 @@ static const char *query_getter(void *ctx, const char *name)
     return req->query_uuids[n];
 }
 
+/* Appends name to the comma list in buf, as printable ASCII: it goes into a quoted header
+ * value, where a quote, a backslash or a line break from a client must not. */
+static void append_name(char *buf, size_t cap, const char *name)
+{
+    size_t used = strlen(buf);
+
+    if (used > 0 && used + 2 < cap) {
+        memcpy(buf + used, ", ", 2);
+        used += 2;
+    }
+    for (const unsigned char *c = (const unsigned char *)name; *c != '\0' && used + 1 < cap; c++)
+        buf[used++] = *c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\' ? '?' : (char)*c;
+    buf[used] = '\0';
+}
+
+/* --lenient-bodies: members the operation does not take are dropped and named, instead of
+ * refused (the default, as a typo'd optional member should be caught). Collected first:
+ * json-c's iteration does not survive a deletion. */
+static void drop_unknown_members(struct request *req, const struct spec_field *fields,
+                                 size_t nfields)
+{
+    const char *unknown[32];
+    size_t n = 0;
+
+    json_object_object_foreach(req->body, key, val) {
+        (void)val;
+        if (spec_field_named(fields, nfields, key) == NULL && n < sizeof(unknown) / sizeof(*unknown))
+            unknown[n++] = key;
+    }
+    for (size_t i = 0; i < n; i++) {
+        append_name(req->ignored_members, sizeof(req->ignored_members), unknown[i]);
+        json_object_object_del(req->body, unknown[i]);
+    }
+    if (n > 0)
+        accesslog_note(req, "warn", "--lenient-bodies: ignored unknown members: %s",
+                       req->ignored_members);
+}
+
 enum status request_decode_body(struct request *req, const struct spec_field *fields,
                                 size_t nfields, void *out, uint32_t *present)
 {
     if (req->body == NULL)
         return problem_set(&req->problem, ST_INVALID, "a JSON request body is required");
+    if (req->options->lenient_bodies && json_object_is_type(req->body, json_type_object))
+        drop_unknown_members(req, fields, nfields);
     return spec_decode_json(fields, nfields, req->body, out, present, &req->problem);
 }
 

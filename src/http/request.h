@@ -49,6 +49,10 @@ struct request {
     int64_t wait_deadline_ns; /* when its wait ends (clock_monotonic_ns); 0: not waiting */
     enum parking_channel wait_channel;
 
+    /* With --lenient-bodies: the unknown members dropped from the body, comma-separated, for
+     * the Warning header and the log; "" when none. */
+    char ignored_members[256];
+
     /* Query UUIDs in upper or mixed case, lowered once where the query is decoded. */
     char query_uuids[4][37];
     size_t n_query_uuids;

@@ -88,6 +88,19 @@ static json_object *problem_body(struct request *req, enum status st, unsigned c
 }
 
 /* The caller's virtual now on Administration API answers whose system is known. */
+/* RFC 9111's Warning header is obsolete, yet it is the one stock clients log: 299 is the
+ * "miscellaneous persistent warning" code. */
+static void add_warning_header(struct MHD_Response *r, const struct request *req)
+{
+    char warning[sizeof(req->ignored_members) + 64];
+
+    if (req->ignored_members[0] == '\0')
+        return;
+    snprintf(warning, sizeof(warning), "299 keyless-emulator \"ignored unknown members: %s\"",
+             req->ignored_members);
+    MHD_add_response_header(r, "Warning", warning);
+}
+
 static void add_time_header(struct MHD_Response *r, const struct request *req)
 {
     const struct route *route = req->match.route;
@@ -146,6 +159,7 @@ static int queue_response(struct request *req, unsigned code, const char *type,
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
     if (res != NULL && res->set_cookie[0] != '\0')
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
+    add_warning_header(r, req);
     req->status = (int)code;
     /* Counted before it is sent: a client that has its answer finds it in the metrics. */
     metrics_count_request(req);

@@ -122,9 +122,7 @@ enum status json_patch_apply(json_object *doc, json_object *patch,
 
     if (!json_object_is_type(patch, json_type_array))
         return problem_set(p, ST_INVALID, "request body must be a JSON Patch array");
-    n = json_object_array_length(patch);
-    if (n == 0)
-        return problem_set(p, ST_INVALID, "a JSON Patch needs at least one operation");
+    n = json_object_array_length(patch); /* zero operations is a valid patch (RFC 6902 §3) */
     for (size_t i = 0; i < n; i++)
         if (check_operation(json_object_array_get_idx(patch, i), i, replaceable, p) != ST_OK)
             st = ST_INVALID;

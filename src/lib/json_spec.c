@@ -327,6 +327,12 @@ static const struct spec_field *find_field(const struct spec_field *fields, size
     return NULL;
 }
 
+const struct spec_field *spec_field_named(const struct spec_field *fields, size_t n,
+                                          const char *name)
+{
+    return find_field(fields, n, name);
+}
+
 enum status spec_decode_json(const struct spec_field *fields, size_t nfields, json_object *obj,
                              void *out, uint32_t *present, struct problem *p)
 {

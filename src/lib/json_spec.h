@@ -66,6 +66,10 @@ enum status spec_decode_strings(const struct spec_field *fields, size_t nfields,
 /* Shape checks shared with handlers that validate values by hand. */
 int spec_is_uuid(const char *s);
 
+/* The field of fields named name, or NULL. */
+const struct spec_field *spec_field_named(const struct spec_field *fields, size_t n,
+                                          const char *name);
+
 /* UUIDs are case-insensitive (RFC 9562) and stored in lower case: writes the lower-case form
  * of s to out when s is a UUID in another case and answers 1; otherwise answers 0. */
 int spec_uuid_lowered(const char *s, char out[37]);

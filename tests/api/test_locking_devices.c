@@ -436,7 +436,6 @@ START_TEST(patch_rejects_invalid_patches)
         "[\"replace\"]",
         "{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"A\"}",
         "\"A\"",
-        "[]",
         "[{\"op\":",
         REPLACE_NAME_WITH "\"}]",
         "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":42}]",
@@ -458,6 +457,22 @@ START_TEST(patch_rejects_invalid_patches)
         expect_patch_refused(&t, id, patch, 400, "Old");
         free(patch);
     }
+}
+END_TEST
+
+/* RFC 6902: a patch of no operations is valid and changes nothing; the device must exist. */
+START_TEST(empty_patch_is_a_no_op)
+{
+    struct tenant t;
+    struct http_response r;
+    char id[64];
+
+    new_tenant(&t);
+    create_device(&t, "Old", id);
+
+    expect_patch_ok(&t, id, "[]", "Old");
+    admin_strict(&t, "PATCH", "/locking-device/00000000-0000-4000-8000-000000000000", "[]", 404, &r);
+    http_response_free(&r);
 }
 END_TEST
 
@@ -507,6 +522,7 @@ static Suite *locking_devices_suite(void)
     tcase_add_test(tc, patch_replaces_the_name);
     tcase_add_test(tc, patch_honours_test_operations);
     tcase_add_test(tc, patch_rejects_invalid_patches);
+    tcase_add_test(tc, empty_patch_is_a_no_op);
     tcase_add_test(tc, patch_requires_the_json_patch_media_type);
     suite_add_tcase(s, tc);
     return s;

@@ -291,7 +291,7 @@ async function adminScenario(client, hooks) {
     [{ op: 'test', path: '/name', value: 'Somewhere Else' }], patch);
   await a.call(400, 'PATCH', `/locking-device/${spare.id}`,
     [{ op: 'replace', path: '/claimingStatus', value: 'CLAIMED' }], patch);
-  await a.call(400, 'PATCH', `/locking-device/${spare.id}`, [], patch);
+  await a.call(204, 'PATCH', `/locking-device/${spare.id}`, [], patch); // RFC 6902: no operations, no change
   await a.call(404, 'PATCH', `/locking-device/${UNKNOWN}`,
     [{ op: 'replace', path: '/name', value: 'x' }], patch);
   const hw = (await control(client, 201, 'POST', '/hardware/locking-devices',
