@@ -169,7 +169,13 @@ enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
 
     if (fields == NULL)
         goto out;
-    rng_uuid_v7(now, row.id);
+    /* The id encodes the row's place, so that one instant's events sort as they were
+     * recorded. */
+    if ((st = store_outbox_last_seq(db, &row.seq)) != ST_OK)
+        goto out;
+    row.seq++;
+    st = ST_NOMEM;
+    rng_uuid_v7(now, (uint64_t)row.seq, row.id);
     text_copy(row.system_id, sizeof(row.system_id), system_id);
     text_copy(row.event_type, sizeof(row.event_type), event_type);
     row.occurred_at = now;

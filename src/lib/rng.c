@@ -124,17 +124,22 @@ void rng_uuid(char out[UUID_STR_LEN])
     format_uuid(b, out);
 }
 
-void rng_uuid_v7(int64_t unix_seconds, char out[UUID_STR_LEN])
+void rng_uuid_v7(int64_t unix_seconds, uint64_t order, char out[UUID_STR_LEN])
 {
     uint64_t ms = unix_seconds > 0 ? (uint64_t)unix_seconds * 1000u : 0;
+    uint64_t place = order & ((UINT64_C(1) << 42) - 1);
     unsigned char b[16];
 
     /* All sixteen drawn, as for version 4: the seeded sequence after it stays the same. */
     rng_bytes(b, sizeof(b));
     for (int i = 0; i < 6; i++)
         b[i] = (unsigned char)(ms >> (8 * (5 - i)));
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x70);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    b[6] = (unsigned char)(0x70 | (place >> 38));        /* version, counter bits 41..38 */
+    b[7] = (unsigned char)(place >> 30);                 /* bits 37..30 */
+    b[8] = (unsigned char)(0x80 | ((place >> 24) & 0x3f)); /* variant, bits 29..24 */
+    b[9] = (unsigned char)(place >> 16);
+    b[10] = (unsigned char)(place >> 8);
+    b[11] = (unsigned char)place;
     format_uuid(b, out);
 }
 

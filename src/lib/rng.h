@@ -23,11 +23,14 @@ void rng_bytes(void *buf, size_t n);
 /* Writes a version-4 UUID (lower case, 36 characters) into out. */
 void rng_uuid(char out[UUID_STR_LEN]);
 
-/* Writes a version-7 UUID (RFC 9562) for the instant unix_seconds: the first 48 bits are
- * its Unix time in milliseconds, the rest random. Ids of rows appended in time order (events,
- * log entries) then land at the end of their unique index instead of at a random page of
- * a large one. */
-void rng_uuid_v7(int64_t unix_seconds, char out[UUID_STR_LEN]);
+/* Writes a version-7 UUID (RFC 9562) for the instant unix_seconds and the row's place in
+ * its table: the first 48 bits are the instant's Unix time in milliseconds, the next 42
+ * (rand_a and the top of rand_b, RFC 9562's "fixed bit-length dedicated counter") the low
+ * bits of order, the last 32 random. Ids of one instant then sort in the order their rows
+ * were recorded, which the reference's (datetime, id) sort relies on, without the time
+ * running ahead of the clock; and rows appended in time order land at the end of an index on
+ * id. */
+void rng_uuid_v7(int64_t unix_seconds, uint64_t order, char out[UUID_STR_LEN]);
 
 /* A uniform integer in [0, bound); bound must be > 0. */
 uint64_t rng_below(uint64_t bound);

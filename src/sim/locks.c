@@ -285,7 +285,11 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
     int inserted = 0;
     enum status st;
 
-    rng_uuid_v7(now, r->id);
+    /* The id encodes the row's place: one instant's entries sort as they were recorded. */
+    if ((st = store_lock_log_last_seq(db, &r->seq)) != ST_OK)
+        return st;
+    r->seq++;
+    rng_uuid_v7(now, (uint64_t)r->seq, r->id);
     text_copy(r->system_id, sizeof(r->system_id), system->id);
     text_copy(r->locking_device_id, sizeof(r->locking_device_id), s->locking_device_id);
     st = store_lock_log_insert(db, r, &inserted);

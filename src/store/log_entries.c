@@ -58,8 +58,8 @@ enum status store_lock_log_insert(struct db *db, const struct lock_log_row *row,
     static const char sql[] =
         "INSERT INTO locking_device_log_entries (id, system_id, locking_device_id, kind,"
         " event_name, occurred_at, sequence_number, client_type, operating_device_id, user_id,"
-        " gateway_device_id, remote_command_id, granted)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " gateway_device_id, remote_command_id, granted, seq)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (locking_device_id, kind, sequence_number) DO NOTHING";
     sqlite3_stmt *s;
     enum status st;
@@ -81,7 +81,20 @@ enum status store_lock_log_insert(struct db *db, const struct lock_log_row *row,
     db_bind_text_or_null(s, 12, row->remote_command_id);
     if (row->granted >= 0)
         sqlite3_bind_int(s, 13, row->granted != 0);
+    if (row->seq > 0)
+        sqlite3_bind_int64(s, 14, row->seq);
     return exec_insert(db, s, inserted);
+}
+
+enum status store_lock_log_last_seq(struct db *db, int64_t *seq)
+{
+    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM locking_device_log_entries";
+    sqlite3_stmt *s;
+    enum status st;
+
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    return db_read_one(s, db_row_int64, seq);
 }
 
 /* Binds the position's two keys to ?pos and ?pos+1; unbound (NULL) means the first page. */

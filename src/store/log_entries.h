@@ -69,10 +69,14 @@ struct log_filter {
     int64_t position[2];
 };
 
-/* Stores a locking device entry (row->seq is ignored). *inserted (may be NULL) is 1, or 0
- * when the lock's entry of that kind and sequence number was stored before. Call inside
- * db_transact(). ST_CONFLICT when row->id is taken by another entry. */
+/* Stores a locking device entry, at place row->seq when > 0 (store_lock_log_last_seq() + 1,
+ * which its id encodes), else the next. *inserted (may be NULL) is 1, or 0 when the lock's
+ * entry of that kind and sequence number was stored before. Call inside db_transact().
+ * ST_CONFLICT when row->id is taken by another entry. */
 enum status store_lock_log_insert(struct db *db, const struct lock_log_row *row, int *inserted);
+
+/* The seq of the newest lock log entry of any system, 0 when there is none. */
+enum status store_lock_log_last_seq(struct db *db, int64_t *seq);
 
 /* Reads up to cap entries of kind (LOG_KIND_*) of the system into rows, in (occurred_at,
  * id) order, after filter->position. If the position's row has been deleted since (its lock

@@ -6,8 +6,8 @@
 
 enum status store_outbox_insert(struct db *db, struct outbox_row *row)
 {
-    static const char sql[] = "INSERT INTO outbox (id, system_id, event_type, body, occurred_at)"
-                              " VALUES (?, ?, ?, ?, ?)";
+    static const char sql[] = "INSERT INTO outbox (id, system_id, event_type, body, occurred_at,"
+                              " seq) VALUES (?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *s;
     enum status st;
 
@@ -19,6 +19,8 @@ enum status store_outbox_insert(struct db *db, struct outbox_row *row)
     sqlite3_bind_text(s, 3, row->event_type, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, row->body, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, row->occurred_at);
+    if (row->seq > 0)
+        sqlite3_bind_int64(s, 6, row->seq);
     if ((st = db_exec_stmt(db, s, NULL)) == ST_OK)
         row->seq = sqlite3_last_insert_rowid(db_handle(db));
     return st;

@@ -17,7 +17,9 @@ struct outbox_row {
     int64_t occurred_at;
 };
 
-/* Must run inside the transaction of the change it records; sets row->seq. */
+/* Must run inside the transaction of the change it records. row->seq, when > 0, is the
+ * place the row takes (store_outbox_last_seq() + 1, which its id encodes); otherwise the
+ * next one, set in row->seq. */
 enum status store_outbox_insert(struct db *db, struct outbox_row *row);
 
 /* An event read back; body is malloc'ed (store_outbox_rows_release frees). */

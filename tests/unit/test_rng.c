@@ -2,6 +2,7 @@
  * test_rng.c — seeded and unseeded randomness (src/lib/rng.c).
  */
 #include <check.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -103,20 +104,40 @@ START_TEST(uuid_v7_orders_by_time)
 
     rng_init("v7");
     for (size_t i = 0; i < N(seconds); i++) {
-        rng_uuid_v7(seconds[i], u);
+        rng_uuid_v7(seconds[i], 1000 - i, u); /* time first: a later instant wins */
         assert_uuid(u, '7');
         ck_assert_msg(strcmp(previous, u) < 0, "%s sorts before %s", u, previous);
         strcpy(previous, u);
     }
-    /* 2030-01-01T00:00:00Z is 0x1b8dac5b400 ms: the first twelve hex digits. */
-    rng_uuid_v7(1893456000, u);
+    /* 2030-01-01T00:00:00Z is 0x1b8dac5b400 ms: the first twelve hex digits, never more. */
+    rng_uuid_v7(1893456000, 1, u);
     ck_assert_int_eq(strncmp(u, "01b8dac5-b400-7", 15), 0);
-    /* One second's ids share the time and differ in the random part. */
-    rng_uuid_v7(1893456000, same);
+    rng_uuid_v7(1893456000, 2, same);
     ck_assert_str_ne(u, same);
     ck_assert_int_eq(strncmp(u, same, 13), 0);
-    rng_uuid_v7(-5, u); /* before 1970: the earliest time, not a wrapped one */
+    rng_uuid_v7(-5, 1, u); /* before 1970: the earliest time, not a wrapped one */
     ck_assert_int_eq(strncmp(u, "00000000-0000-7", 15), 0);
+}
+END_TEST
+
+/* Within one instant the order decides, across the counter's every byte and the variant
+ * bits between them; the time prefix stays the instant's. */
+START_TEST(uuid_v7_orders_within_an_instant)
+{
+    static const uint64_t orders[] = {1, 2, 255, 256, 65535, 65536, (1u << 24) - 1, 1u << 24,
+                                      (UINT64_C(1) << 30) - 1, UINT64_C(1) << 30,
+                                      (UINT64_C(1) << 38) + 5, (UINT64_C(1) << 42) - 1};
+    char u[UUID_STR_LEN], previous[UUID_STR_LEN] = "";
+
+    rng_init(NULL);
+    for (size_t i = 0; i < N(orders); i++) {
+        rng_uuid_v7(1893456000, orders[i], u);
+        assert_uuid(u, '7');
+        ck_assert_int_eq(strncmp(u, "01b8dac5-b400-7", 15), 0);
+        ck_assert_msg(strcmp(previous, u) < 0, "order %" PRIu64 ": %s after %s", orders[i], u,
+                      previous);
+        strcpy(previous, u);
+    }
 }
 END_TEST
 
@@ -130,9 +151,9 @@ START_TEST(uuid_v7_keeps_the_seeded_stream)
     rng_uuid(v4);
     after_v4 = rng_below(UINT64_MAX);
     rng_init("stream");
-    rng_uuid_v7(1893456000, v7);
+    rng_uuid_v7(1893456000, 7, v7);
     after_v7 = rng_below(UINT64_MAX);
-    ck_assert_str_eq(v4 + 15, v7 + 15); /* the same random bits after the version nibble */
+    ck_assert_str_eq(v4 + 28, v7 + 28); /* the same random bits after the counter */
     ck_assert_uint_eq(after_v4, after_v7);
 }
 END_TEST
@@ -261,6 +282,7 @@ static Suite *rng_suite(void)
 
     tcase_add_loop_test(shape, uuid_shape, 0, 2);
     tcase_add_test(shape, uuid_v7_orders_by_time);
+    tcase_add_test(shape, uuid_v7_orders_within_an_instant);
     tcase_add_test(shape, uuid_v7_keeps_the_seeded_stream);
     tcase_add_test(shape, below_bounds);
     tcase_add_test(shape, below_covers_the_range);
