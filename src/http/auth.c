@@ -1,5 +1,6 @@
 #include "http/auth.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,18 +110,64 @@ static int origin_allowed(const struct options *opts, const char *origin)
     return 0;
 }
 
+/* Whether host (a Host header: name or address, then perhaps :port) is an address, the
+ * loopback name, or the name the emulator was told to listen on: names a page cannot have
+ * re-pointed at the emulator by DNS. */
+static int host_is_known(const struct options *opts, const char *host)
+{
+    char name[256];
+    size_t len;
+    unsigned char addr[16];
+
+    if (host[0] == '[') /* an IPv6 address, [::1]:8080 */
+        return strchr(host, ']') != NULL;
+    len = strcspn(host, ":");
+    if (len == 0 || len >= sizeof(name))
+        return 0;
+    memcpy(name, host, len);
+    name[len] = '\0';
+    return inet_pton(AF_INET, name, addr) == 1 || strcasecmp(name, "localhost") == 0 ||
+           (len > 10 && strcasecmp(name + len - 10, ".localhost") == 0) ||
+           (opts->host != NULL && strcasecmp(name, opts->host) == 0);
+}
+
+/* Whether the page's origin is one --allowed-origin names, trying both schemes when a
+ * browser sent no Origin (a same-origin GET) and only the Host is known. */
+static int page_allowed(const struct options *opts, const char *origin, const char *host)
+{
+    char guess[300];
+
+    if (origin != NULL)
+        return origin_allowed(opts, origin);
+    snprintf(guess, sizeof(guess), "http://%.250s", host);
+    if (origin_allowed(opts, guess))
+        return 1;
+    snprintf(guess, sizeof(guess), "https://%.250s", host);
+    return origin_allowed(opts, guess);
+}
+
 /* A web page of another site may send a browser's "simple" request (a POST with no body or
  * a form body) to the emulator without any preflight: a body-less POST /reset would wipe
  * the state. So a call that changes something and says it comes from a page (Origin) must
  * come from the emulator's own page, whose origin is this request's host; programs send no
- * Origin and are not concerned. Reading stays open: the browser keeps a foreign page from
- * seeing the answer. */
+ * Origin and are not concerned. Reading stays open to other origins: the browser keeps a
+ * foreign page from seeing the answer. But a page whose own name was re-pointed at the
+ * emulator (DNS rebinding) is same-origin with it, so a browser's call (Origin or
+ * Sec-Fetch-Site) is only taken under a Host the emulator knows is its own. */
 static enum status check_origin(struct request *req)
 {
     const char *origin = header(req, "Origin");
     const char *host = header(req, MHD_HTTP_HEADER_HOST);
     const char *own = origin ? strstr(origin, "://") : NULL;
+    int browser = origin != NULL || header(req, "Sec-Fetch-Site") != NULL;
 
+    if (browser && host != NULL && !host_is_known(req->options, host) &&
+        !page_allowed(req->options, origin, host))
+        return request_fail(req, ST_FORBIDDEN,
+                            "a browser reached the emulator as '%.200s', a name it does not "
+                            "know as its own (a page could have pointed that name at it); start "
+                            "it with --allowed-origin http://%.200s to serve pages there",
+                            host, host);
     if (origin == NULL || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
         return ST_OK;
     if (own != NULL && host != NULL && strcasecmp(own + 3, host) == 0 &&

@@ -224,6 +224,80 @@ START_TEST(the_control_cookie_does_not_let_a_foreign_page_through)
 }
 END_TEST
 
+/* ---- DNS rebinding ------------------------------------------------------------------- */
+
+/* A page whose own name was pointed at the emulator is same-origin with it: a browser's call
+ * (Origin or Sec-Fetch-Site) is only taken under a Host that cannot be such a name. %d is the
+ * port; an empty origin sends none. */
+static const struct {
+    const char *host, *origin, *extra, *method, *path, *body;
+    long want;
+} rebinding[] = {
+    {"evil.example:%d", "http://evil.example:%d", NULL, "POST", "/systems", FROZEN, 403},
+    {"evil.example:%d", "", "Sec-Fetch-Site: same-origin", "GET", "/systems", NULL, 403},
+    {"evil.example:%d", "http://evil.example:%d", NULL, "GET", "/systems", NULL, 403},
+    {"evil.example:%d", "", NULL, "GET", "/systems", NULL, 200}, /* a program, a container name */
+    {"evil.example:%d", "", NULL, "POST", "/systems", FROZEN, 201},
+    {"localhost:%d", "http://localhost:%d", NULL, "POST", "/systems", FROZEN, 201},
+    {"dash.localhost:%d", "", "Sec-Fetch-Site: same-origin", "GET", "/systems", NULL, 200},
+    {"[::1]:%d", "http://[::1]:%d", NULL, "POST", "/systems", FROZEN, 201},
+    {"127.0.0.1:%d", "http://127.0.0.1:%d", NULL, "POST", "/systems", FROZEN, 201},
+};
+
+START_TEST(a_rebound_name_is_not_the_emulators_own)
+{
+    struct http_response r;
+    char host[128], origin[128], host_line[160], origin_line[160];
+    const char *headers[4] = {host_line, NULL, NULL, NULL};
+    size_t n = 1, before = systems_on(&emu);
+
+    snprintf(host, sizeof(host), rebinding[_i].host, port_of(&emu));
+    snprintf(origin, sizeof(origin), rebinding[_i].origin, port_of(&emu));
+    snprintf(host_line, sizeof(host_line), "Host: %s", host);
+    snprintf(origin_line, sizeof(origin_line), "Origin: %s", origin);
+    if (origin[0] != '\0')
+        headers[n++] = origin_line;
+    if (rebinding[_i].extra != NULL)
+        headers[n++] = rebinding[_i].extra;
+    control_call_with(&emu, rebinding[_i].method, rebinding[_i].path, headers, rebinding[_i].body, &r);
+    ck_assert_msg(r.status == rebinding[_i].want, "Host %s, Origin '%s': %ld %s", host, origin,
+                  r.status, r.body);
+    if (rebinding[_i].want == 403)
+        ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "--allowed-origin"));
+    ck_assert_uint_eq(systems_on(&emu), before + (rebinding[_i].want == 201));
+    http_response_free(&r);
+}
+END_TEST
+
+/* Behind another name, --allowed-origin names it, and browsers may use it (only it). */
+START_TEST(an_allowed_name_serves_pages)
+{
+    struct emu own;
+    struct http_response r, other;
+    char port[16], allowed_flag[128], host_line[160], origin_line[160], evil_line[160];
+    const char *args[] = {"--port", port, "--allowed-origin", allowed_flag, NULL};
+    const char *headers[3] = {host_line, origin_line, NULL};
+    const char *evil[3] = {evil_line, "Sec-Fetch-Site: same-origin", NULL};
+
+    /* Its port must be in the flag: take a free one from a first start. */
+    ck_assert_int_eq(emu_start(&own, NULL), 0);
+    snprintf(port, sizeof(port), "%d", port_of(&own));
+    emu_stop(&own);
+    snprintf(allowed_flag, sizeof(allowed_flag), "http://emu.example:%s", port);
+    ck_assert_int_eq(emu_start(&own, args), 0);
+    snprintf(host_line, sizeof(host_line), "Host: emu.example:%s", port);
+    snprintf(origin_line, sizeof(origin_line), "Origin: http://emu.example:%s", port);
+    snprintf(evil_line, sizeof(evil_line), "Host: evil.example:%s", port);
+    control_call_with(&own, "POST", "/systems", headers, FROZEN, &r);
+    control_call_with(&own, "GET", "/systems", evil, NULL, &other);
+    emu_stop(&own);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    ck_assert_msg(other.status == 403, "%ld %s", other.status, other.body);
+    http_response_free(&r);
+    http_response_free(&other);
+}
+END_TEST
+
 /* ---- --allowed-origin ---------------------------------------------------------------- */
 
 static const struct {
@@ -286,10 +360,12 @@ static Suite *origin_suite(void)
     tcase_add_loop_test(shared, only_the_emulators_own_origin_may_change_state, 0, N(origins));
     tcase_add_test(shared, programs_without_origin_pass);
     tcase_add_loop_test(shared, reading_passes_from_any_origin, 0, N(reads));
+    tcase_add_loop_test(shared, a_rebound_name_is_not_the_emulators_own, 0, N(rebinding));
     suite_add_tcase(s, shared);
     tcase_set_timeout(flags, 60);
     tcase_add_test(flags, the_control_cookie_does_not_let_a_foreign_page_through);
     tcase_add_loop_test(flags, allowed_origins_pass_and_others_do_not, 0, N(allowed));
+    tcase_add_test(flags, an_allowed_name_serves_pages);
     suite_add_tcase(s, flags);
     return s;
 }
