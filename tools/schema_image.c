@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "store/db.h"
+#include "store/sql.h"
 
 static void remove_scratch(const char *path)
 {

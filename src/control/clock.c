@@ -21,7 +21,7 @@ static json_object *render_clock(const struct system_row *s)
         return NULL;
     timefmt_format_datetime(clock_system_now(s), now);
     json_object_object_add(o, "now", json_object_new_string(now));
-    json_object_object_add(o, "mode", json_object_new_string(s->clock_mode));
+    json_object_object_add(o, "mode", json_object_new_string(s->clock.mode));
     return o;
 }
 
@@ -115,7 +115,7 @@ static enum status store_clock(struct db *db, void *ctx)
 {
     struct system_row *s = ctx;
 
-    return store_system_set_clock(db, s->id, s->clock_mode, s->clock_offset, s->clock_time);
+    return store_system_set_clock(db, s->id, s->clock.mode, s->clock.offset, s->clock.time);
 }
 
 /* Freeze and resume differ only in the mode they switch to. */

@@ -253,8 +253,8 @@ static enum status settle_clock(struct site *s)
     int frozen = strcmp(mode, "frozen") == 0;
 
     clock_setup(&s->system, mode, frozen || s->fx->clock_time_given ? s->fx->spec.clock_time : 0);
-    return store_system_set_clock(s->db, s->system.id, s->system.clock_mode, s->system.clock_offset,
-                                  s->system.clock_time);
+    return store_system_set_clock(s->db, s->system.id, s->system.clock.mode, s->system.clock.offset,
+                                  s->system.clock.time);
 }
 
 enum status fixture_site_create(struct db *db, struct fixture_spec *fx, const char *pointer,

@@ -23,7 +23,7 @@ static enum status write_clock(FILE *out, struct db *db, const struct system_row
 {
     (void)db;
     fprintf(out, "keyless_emulator_clock_seconds{system_id=\"%s\",mode=\"%s\"} %" PRId64 "\n",
-            s->id, s->clock_mode, clock_system_now(s));
+            s->id, s->clock.mode, clock_system_now(s));
     return ST_OK;
 }
 

@@ -59,7 +59,7 @@ static json_object *render_clock(const struct system_row *s)
     if (o == NULL)
         return NULL;
     timefmt_format_datetime(clock_system_now(s), now);
-    json_object_object_add(o, "mode", json_object_new_string(s->clock_mode));
+    json_object_object_add(o, "mode", json_object_new_string(s->clock.mode));
     json_object_object_add(o, "now", json_object_new_string(now));
     return o;
 }

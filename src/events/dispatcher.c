@@ -8,11 +8,10 @@
 
 #include "events/curl_api.h"
 #include "events/signature.h"
-#include "http/metrics.h"
+#include "lib/counters.h"
 #include "lib/crypto.h"
 #include "lib/timefmt.h"
 #include "lib/wallclock.h"
-#include "sim/clock.h"
 
 #define MAX_INFLIGHT 64
 #define HEADS_BATCH 128
@@ -66,7 +65,7 @@ static enum status record_tx(struct db *db, void *ctx)
         st = store_webhook_attempt_insert(db, seq, o->attempt);
     if (st != ST_OK)
         return st;
-    now = clock_system_now(&system);
+    now = clock_virtual_now(&system.clock);
     if (o->attempt->error[0] == '\0')
         return store_webhook_delivery_update(db, seq, "delivered", failures, now);
     if (++failures >= DISPATCHER_MAX_FAILURES)
@@ -209,7 +208,7 @@ static void start_due(struct db *db)
         return;
     for (size_t i = 0; i < n; i++) {
         struct webhook_head_row *h = &heads[i];
-        int64_t now = clock_system_now(&h->system);
+        int64_t now = clock_virtual_now(&h->system.clock);
         struct transfer *t;
         if (h->due_at <= now && (t = free_slot_for(h->subscription_seq)) != NULL)
             start(db, t, h, now);
@@ -405,7 +404,7 @@ enum status dispatcher_settled(struct db *db, const char *system_id,
 
     *settled = 0;
     if (st == ST_OK)
-        st = store_webhook_summary(db, system_id, clock_system_now(&system), out);
+        st = store_webhook_summary(db, system_id, clock_virtual_now(&system.clock), out);
     if (st == ST_OK)
         *settled = out->due_now == 0;
     return st;

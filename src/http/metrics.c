@@ -47,8 +47,6 @@ static const struct {
 };
 
 static struct route_counters counters[ROUTE_SLOTS];
-static atomic_ullong deliveries[METRICS_UNREACHABLE + 1];
-static atomic_ullong jobs_run;
 static atomic_ullong faults[METRICS_FAULT_RESET + 1];
 static int64_t start_wall, start_ns;
 
@@ -96,17 +94,6 @@ void metrics_count_request(const struct request *req)
     ADD(c->sum_ns, (unsigned long long)(ns > 0 ? ns : 0));
     ADD(c->count, 1);
     ADD(c->by_status[req->status - STATUS_MIN], 1);
-}
-
-void metrics_count_delivery(enum metrics_delivery result)
-{
-    ADD(deliveries[result], 1);
-}
-
-void metrics_count_jobs(int64_t n)
-{
-    if (n > 0)
-        ADD(jobs_run, (unsigned long long)n);
 }
 
 void metrics_count_fault(enum metrics_fault effect)
@@ -199,10 +186,10 @@ static void write_background(FILE *out)
            "unreachable (no answer).");
     for (size_t i = 0; i < COUNT_OF(results); i++)
         fprintf(out, "keyless_emulator_webhook_deliveries_total{result=\"%s\"} %llu\n", results[i],
-                LOAD(deliveries[i]));
+                metrics_deliveries((enum metrics_delivery)i));
     family(out, "keyless_emulator_jobs_run_total", "counter",
            "Simulation jobs run by clock advances and real-time clocks.");
-    fprintf(out, "keyless_emulator_jobs_run_total %llu\n", LOAD(jobs_run));
+    fprintf(out, "keyless_emulator_jobs_run_total %llu\n", metrics_jobs_run());
     family(out, "keyless_emulator_faults_injected_total", "counter",
            "Effects of injected faults applied, by effect.");
     for (size_t i = 0; i < COUNT_OF(effects); i++)

@@ -9,8 +9,7 @@
  * one for paths no route matches; statuses 100..599 each have their own counter. Only
  * metrics_write() walks the arrays (a scrape), and only it formats text.
  *
- * The counting functions depend on nothing but atomics, which is why the scheduler and the
- * dispatcher, below the HTTP layer, may call them. Counters are process-wide and start at
+ * The scheduler and the dispatcher, below the HTTP layer, count in lib/counters.h. Counters are process-wide and start at
  * zero; they survive POST /reset and snapshot restores, like any Prometheus counter.
  */
 #ifndef KE_HTTP_METRICS_H
@@ -19,14 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct request;
+#include "lib/counters.h" /* the scheduler's and the dispatcher's counters, written here */
 
-/* Outcome of one webhook delivery attempt. */
-enum metrics_delivery {
-    METRICS_DELIVERED,   /* the receiver answered 2xx */
-    METRICS_REJECTED,    /* it answered another status */
-    METRICS_UNREACHABLE, /* no answer: connection refused, timeout, TLS error... */
-};
+struct request;
 
 /* Effects of an injected fault (a firing may have two: latency and then status or reset). */
 enum metrics_fault {
@@ -44,11 +38,6 @@ void metrics_init(void);
  * (headers received) to now. A request that gets no answer (a dropped connection) is not
  * counted. */
 void metrics_count_request(const struct request *req);
-
-void metrics_count_delivery(enum metrics_delivery result);
-
-/* Adds the jobs one clock advance ran. */
-void metrics_count_jobs(int64_t jobs_run);
 
 void metrics_count_fault(enum metrics_fault effect);
 

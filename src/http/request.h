@@ -15,6 +15,7 @@
 
 #include "http/parking.h"
 #include "http/router.h"
+#include "lib/array.h"
 #include "lib/json_spec.h"
 #include "lib/problem.h"
 #include "options.h"
@@ -108,6 +109,5 @@ enum status respond_empty(struct response *res);
 enum status request_fail(struct request *req, enum status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

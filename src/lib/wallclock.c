@@ -1,5 +1,7 @@
 #include "lib/wallclock.h"
 
+#include <string.h>
+
 int64_t clock_wall_now(void)
 {
     struct timespec ts;
@@ -22,4 +24,11 @@ void clock_deadline_after_ms(int64_t ms, struct timespec *out)
 
     out->tv_sec = (time_t)(at / 1000000000LL);
     out->tv_nsec = (long)(at % 1000000000LL);
+}
+
+int64_t clock_virtual_now(const struct virtual_clock *c)
+{
+    if (strcmp(c->mode, "frozen") == 0)
+        return c->time;
+    return clock_wall_now() + c->offset;
 }

@@ -11,6 +11,18 @@
 #include <stdint.h>
 #include <time.h>
 
+/* A system's clock setting: "real" runs with the wall clock, offset seconds apart; "frozen"
+ * stands at time. Here, beside the wall clock it is built on, so that every layer (the
+ * webhook dispatcher too) reads a system's time without reaching up to the simulator. */
+struct virtual_clock {
+    char mode[8]; /* "real" or "frozen" */
+    int64_t offset;
+    int64_t time;
+};
+
+/* The virtual now of that clock, in seconds since the epoch. */
+int64_t clock_virtual_now(const struct virtual_clock *c);
+
 /* Wall-clock seconds since the epoch (UTC). */
 int64_t clock_wall_now(void);
 

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "http/request.h"
+#include "lib/array.h"
 #include "sim/autopilot.h"
 #include "sim/cleanup.h"
 #include "sim/gateways.h"

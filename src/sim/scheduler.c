@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "events/outbox.h"
-#include "http/metrics.h"
+#include "lib/counters.h"
 #include "lib/text.h"
 #include "sim/clock.h"
 #include "sim/job_kinds.h"
@@ -32,8 +32,8 @@ static enum status run_job(struct db *db, const struct system_row *system,
     enum status st;
 
     /* The job sees the clock standing at its own due instant. */
-    text_copy(at.clock_mode, sizeof(at.clock_mode), "frozen");
-    at.clock_time = job->due_at;
+    text_copy(at.clock.mode, sizeof(at.clock.mode), "frozen");
+    at.clock.time = job->due_at;
     st = store_job_delete(db, job->seq);
     if (st == ST_OK && kind != NULL)
         st = kind->run(db, &at, job);
@@ -89,8 +89,8 @@ static enum status run_batch(struct db *db, void *ctx)
         ran++;
     }
     if (st == ST_OK)
-        st = store_system_set_clock(db, system.id, system.clock_mode, system.clock_offset,
-                                    system.clock_time);
+        st = store_system_set_clock(db, system.id, system.clock.mode, system.clock.offset,
+                                    system.clock.time);
     b->result->now = clock_system_now(&system);
     free(due);
     return st;

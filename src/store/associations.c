@@ -1,4 +1,5 @@
 #include "store/associations.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

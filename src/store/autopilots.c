@@ -1,4 +1,5 @@
 #include "store/autopilots.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

@@ -5,6 +5,7 @@
 
 #include "lib/wallclock.h"
 #include "store/db.h"
+#include "store/sql.h"
 #include "store/storage.h"
 
 /* How often a degraded store is probed for room. */

@@ -12,7 +12,7 @@
 #ifndef KE_STORE_CHECKPOINT_H
 #define KE_STORE_CHECKPOINT_H
 
-#include <sqlite3.h>
+struct sqlite3; /* <sqlite3.h> stays inside the store */
 
 #include "lib/problem.h"
 
@@ -20,7 +20,7 @@
 #define CHECKPOINT_PAGES 4000
 
 /* Installs the commit hook on a connection to a file database. */
-void checkpoint_attach(sqlite3 *handle);
+void checkpoint_attach(struct sqlite3 *handle);
 
 /* The thread; start after db_open(), stop before db_close_all(). */
 enum status checkpoint_start(void);

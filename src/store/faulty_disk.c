@@ -1,4 +1,5 @@
 #include "store/faulty_disk.h"
+#include "store/sql.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #include "store/gateway_states.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

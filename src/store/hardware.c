@@ -1,4 +1,5 @@
 #include "store/hardware.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

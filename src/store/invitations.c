@@ -1,4 +1,5 @@
 #include "store/invitations.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

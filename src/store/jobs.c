@@ -1,4 +1,5 @@
 #include "store/jobs.h"
+#include "store/sql.h"
 
 #include <assert.h>
 #include <stdint.h>

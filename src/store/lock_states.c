@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/text.h"
+#include "store/sql.h"
 
 /* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
  * (lock_keys): a visit reads the first on every session, the second only when re-keying. */

@@ -1,4 +1,5 @@
 #include "store/locking_devices.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

@@ -1,4 +1,5 @@
 #include "store/log_entries.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

@@ -1,4 +1,5 @@
 #include "store/messages.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

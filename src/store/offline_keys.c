@@ -1,4 +1,5 @@
 #include "store/offline_keys.h"
+#include "store/sql.h"
 
 #include <assert.h>
 #include <stdlib.h>

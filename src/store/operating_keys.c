@@ -1,4 +1,5 @@
 #include "store/operating_keys.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

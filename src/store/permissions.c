@@ -1,4 +1,5 @@
 #include "store/permissions.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

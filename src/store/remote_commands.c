@@ -1,4 +1,5 @@
 #include "store/remote_commands.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

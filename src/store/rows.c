@@ -1,4 +1,5 @@
 #include "store/db.h"
+#include "store/sql.h"
 
 #include "store/storage.h"
 

@@ -1,4 +1,5 @@
 #include "store/settings.h"
+#include "store/sql.h"
 
 #include <assert.h>
 #include <stdlib.h>

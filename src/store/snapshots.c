@@ -1,4 +1,5 @@
 #include "store/snapshots.h"
+#include "store/sql.h"
 
 #include <dirent.h>
 #include <errno.h>

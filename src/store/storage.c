@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 
 #include "lib/wallclock.h"
+#include "store/sql.h"
 
 /* The free space the probe asks for before it tries its write. */
 #define PROBE_ROOM (1024 * 1024)

@@ -11,7 +11,7 @@
 #ifndef KE_STORE_STORAGE_H
 #define KE_STORE_STORAGE_H
 
-#include <sqlite3.h>
+struct sqlite3; /* <sqlite3.h> stays inside the store */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +19,7 @@
 
 /* A statement on handle failed with rc: logs SQLite's own words, and a full disk makes the
  * store degraded. Constraint failures are answers (409), not failures, and are not logged. */
-void storage_note_failure(sqlite3 *handle, int rc);
+void storage_note_failure(struct sqlite3 *handle, int rc);
 
 /* Where the database file is (its directory's free space is probed); not called for an
  * in-memory store. */

@@ -1,4 +1,5 @@
 #include "store/systems.h"
+#include "store/sql.h"
 
 #include <assert.h>
 
@@ -11,9 +12,9 @@ static void read_system(sqlite3_stmt *s, void *rows, size_t i)
     r->seq = sqlite3_column_int64(s, 0);
     db_column_copy(s, 1, r->id, sizeof(r->id));
     db_column_copy(s, 2, r->name, sizeof(r->name));
-    db_column_copy(s, 3, r->clock_mode, sizeof(r->clock_mode));
-    r->clock_offset = sqlite3_column_int64(s, 4);
-    r->clock_time = sqlite3_column_int64(s, 5);
+    db_column_copy(s, 3, r->clock.mode, sizeof(r->clock.mode));
+    r->clock.offset = sqlite3_column_int64(s, 4);
+    r->clock.time = sqlite3_column_int64(s, 5);
     r->created_at = sqlite3_column_int64(s, 6);
 }
 
@@ -29,9 +30,9 @@ enum status store_system_insert(struct db *db, const struct system_row *row)
         return st;
     sqlite3_bind_text(s, 1, row->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, row->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, row->clock_mode, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, row->clock_offset);
-    sqlite3_bind_int64(s, 5, row->clock_time);
+    sqlite3_bind_text(s, 3, row->clock.mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, row->clock.offset);
+    sqlite3_bind_int64(s, 5, row->clock.time);
     sqlite3_bind_int64(s, 6, row->created_at);
     return db_exec_stmt(db, s, NULL);
 }

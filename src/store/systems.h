@@ -6,15 +6,14 @@
 #define KE_STORE_SYSTEMS_H
 
 #include "lib/rng.h"
+#include "lib/wallclock.h"
 #include "store/db.h"
 
 struct system_row {
     int64_t seq;
     char id[UUID_STR_LEN];
     char name[1024];
-    char clock_mode[8]; /* "real" or "frozen" */
-    int64_t clock_offset;
-    int64_t clock_time;
+    struct virtual_clock clock; /* its clock columns */
     int64_t created_at;
 };
 

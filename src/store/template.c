@@ -1,4 +1,5 @@
 #include "store/template.h"
+#include "store/sql.h"
 
 #include <errno.h>
 #include <fcntl.h>

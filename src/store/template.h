@@ -10,7 +10,7 @@
 #ifndef KE_STORE_TEMPLATE_H
 #define KE_STORE_TEMPLATE_H
 
-#include <sqlite3.h>
+struct sqlite3; /* <sqlite3.h> stays inside the store */
 #include <stddef.h>
 
 #include "lib/problem.h"
@@ -29,6 +29,6 @@ extern const struct db_template schema_template;
 enum status template_create_file(const struct db_template *t, const char *path);
 
 /* Copies t into the empty database of connection dest (an in-memory store). */
-enum status template_fill(const struct db_template *t, sqlite3 *dest);
+enum status template_fill(const struct db_template *t, struct sqlite3 *dest);
 
 #endif

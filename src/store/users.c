@@ -1,4 +1,5 @@
 #include "store/users.h"
+#include "store/sql.h"
 
 #include <assert.h>
 

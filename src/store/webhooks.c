@@ -1,4 +1,5 @@
 #include "store/webhooks.h"
+#include "store/sql.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -153,9 +154,9 @@ static void read_head(sqlite3_stmt *s, void *rows, size_t i)
     r->occurred_at = sqlite3_column_int64(s, 6);
     r->body = body ? strdup((const char *)body) : NULL;
     db_column_copy(s, 8, r->system.id, sizeof(r->system.id));
-    db_column_copy(s, 9, r->system.clock_mode, sizeof(r->system.clock_mode));
-    r->system.clock_offset = sqlite3_column_int64(s, 10);
-    r->system.clock_time = sqlite3_column_int64(s, 11);
+    db_column_copy(s, 9, r->system.clock.mode, sizeof(r->system.clock.mode));
+    r->system.clock.offset = sqlite3_column_int64(s, 10);
+    r->system.clock.time = sqlite3_column_int64(s, 11);
 }
 
 enum status store_webhook_heads(struct db *db, struct webhook_head_row *rows, size_t cap, size_t *n)

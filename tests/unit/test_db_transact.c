@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/sql.h"
 #include "unit_main.h"
 
 #define WRITERS 8

@@ -13,6 +13,7 @@
 
 #include "rows_text.h"
 #include "store/db.h"
+#include "store/sql.h"
 #include "store/migrations.h"
 #include "unit_main.h"
 

@@ -12,6 +12,7 @@
 
 #include "rows_text.h"
 #include "store/db.h"
+#include "store/sql.h"
 #include "store/template.h"
 #include "unit_main.h"
 
