@@ -8,7 +8,7 @@
  *   POST /locking-devices/{id}/state       battery EMPTY (nothing operates the lock), LOW
  *                                          (BATTERY_LOW, still works), out of gateway range
  *   POST /operating-devices/{id}/network   a phone without network visits offline only
- *   POST /systems/{id}/legacy-operating-devices
+ *   POST /systems/{id}/legacy-operating-devices, fixtures' users[].legacyOperatingDeviceId
  *                                          a legacy device: 409 alone, deleted with its user
  *
  * Every system runs on a frozen clock; the state survives a restart (a file database).
@@ -603,6 +603,49 @@ START_TEST(a_legacy_phone_opens_locks_like_any_other)
 }
 END_TEST
 
+#define FX_SYSTEM "7d3a5d9e-6b0f-4c1e-9a51-0d3f1b7c2a10"
+#define FX_ADMIN "7b1f6a52-2d4e-4c8a-9f17-6e3b5a9d1c20"
+#define FX_ADMIN_KEY "Zml4dHVyZS1hZG1pbi1hY2Nlc3Mta2V5LTA="
+#define FX_USER "7c1f6a52-2d4e-4c8a-9f17-6e3b5a9d1c21"
+#define FX_LEGACY "7e1f6a52-2d4e-4c8a-9f17-6e3b5a9d1c22"
+
+/* A fixture document with one user; user_extra is its members after id, role, accessKey. */
+static void fixture_doc(char *out, size_t cap, const char *user_extra)
+{
+    snprintf(out, cap,
+             "{\"systems\":[{\"id\":\"" FX_SYSTEM "\",\"name\":\"Legacy\","
+             "\"apiKey\":\"legacy-fixture-api-key-01\",\"admin\":{\"userId\":\"" FX_ADMIN
+             "\",\"accessKey\":\"" FX_ADMIN_KEY "\"},\"clock\":{\"mode\":\"frozen\","
+             "\"time\":\"2030-01-01T08:00:00Z\"},\"users\":[{\"id\":\"" FX_USER "\","
+             "\"role\":\"USER\",\"accessKey\":\"Zml4dHVyZS11c2VyLWFjY2Vzcy1rZXktMDA=\"%s}]}]}",
+             user_extra);
+}
+
+START_TEST(a_fixture_makes_a_legacy_device)
+{
+    /* A user has one device: not a phone and a legacy one. */
+    struct invalid_body bad = {NULL, {"/systems/0/users/0/legacyOperatingDeviceId", NULL}};
+    char doc[2048];
+    struct tenant t = {0};
+    struct http_response r;
+
+    ck_assert_msg(emu_ok, "the emulator did not start");
+    fixture_doc(doc, sizeof(doc), ",\"phone\":true,\"legacyOperatingDeviceId\":\"" FX_LEGACY "\"");
+    bad.body = doc;
+    expect_control_invalid_bodies("/fixtures", &bad, 1);
+    fixture_doc(doc, sizeof(doc), ",\"legacyOperatingDeviceId\":\"" FX_LEGACY "\"");
+    json_object_put(control("POST", "/fixtures", doc, 201));
+    snprintf(t.system_id, sizeof(t.system_id), FX_SYSTEM);
+    snprintf(t.api_key, sizeof(t.api_key), "legacy-fixture-api-key-01");
+    ck_assert_int_eq(tenant_login(&emu, &t, FX_ADMIN, FX_ADMIN_KEY, t.token, sizeof(t.token)), 200);
+    admin_strict(&t, "DELETE", "/operating-device/" FX_LEGACY, NULL, 409, &r);
+    ck_assert_ptr_nonnull(strstr(json_str(&r, "detail"), "legacy"));
+    http_response_free(&r);
+    expect_status(&t, "DELETE", "/user/" FX_USER, NULL, 204);
+    ck_assert_uint_eq(admin_count(&t, "/operating-device"), 0);
+}
+END_TEST
+
 START_TEST(legacy_refuses_bad_bodies_and_unknown_systems_or_users)
 {
     static const struct invalid_body cases[] = {
@@ -686,6 +729,7 @@ static Suite *failure_paths_suite(void)
     tcase_add_test(legacy, a_legacy_device_is_deleted_only_with_its_user);
     tcase_add_test(legacy, a_legacy_phone_opens_locks_like_any_other);
     tcase_add_test(legacy, legacy_refuses_bad_bodies_and_unknown_systems_or_users);
+    tcase_add_test(legacy, a_fixture_makes_a_legacy_device);
     for (size_t i = 0; i < N(all); i++) {
         tcase_add_unchecked_fixture(all[i], emu_setup, emu_teardown);
         tcase_set_timeout(all[i], 120);
