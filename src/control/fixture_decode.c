@@ -42,6 +42,7 @@ static const struct spec_field admin_fields[] = {
     {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL,
      offsetof(struct fixture_user, access_key)},
     {"phone", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct fixture_user, phone)},
+    {"legacyOperatingDeviceId", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct fixture_user, legacy_id)},
 };
 static const struct spec_field user_fields[] = {
     {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_user, id)},
@@ -49,6 +50,7 @@ static const struct spec_field user_fields[] = {
     {"accessKey", SPEC_STRING, SPEC_REQUIRED, 16, 44, NULL,
      offsetof(struct fixture_user, access_key)},
     {"phone", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct fixture_user, phone)},
+    {"legacyOperatingDeviceId", SPEC_UUID, 0, 0, 0, NULL, offsetof(struct fixture_user, legacy_id)},
 };
 static const struct spec_field lock_fields[] = {
     {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_lock, id)},
@@ -338,11 +340,22 @@ static void check_references(const struct fixture_spec *s, const char *pointer, 
     char where[FIXTURE_POINTER_LEN];
 
     check_ids(s, pointer, p);
+    for (size_t i = 0; i < s->nusers; i++) {
+        if (i == 0)
+            problem_pointer(where, sizeof(where), pointer, "/admin");
+        else
+            problem_pointer(where, sizeof(where), pointer, "/users/%zu", i - 1);
+        if (s->users[i].phone && s->users[i].legacy_id != NULL)
+            fixture_invalid_at(p, where, "legacyOperatingDeviceId",
+                               "a user has one operating device: not with \"phone\": true");
+    }
     for (size_t i = 0; i < s->nlocks; i++) {
         const struct fixture_user *u = fixture_find_user(s, s->locks[i].user_id);
         problem_pointer(where, sizeof(where), pointer, "/lockingDevices/%zu/claim", i);
-        if (s->locks[i].user_id != NULL && (u == NULL || !u->phone))
-            fixture_invalid_at(p, where, "userId", "must name a user of this system with \"phone\": true");
+        if (s->locks[i].user_id != NULL && (u == NULL || (!u->phone && u->legacy_id == NULL)))
+            fixture_invalid_at(p, where, "userId",
+                               "must name a user of this system with \"phone\": true or a "
+                               "legacyOperatingDeviceId");
     }
     for (size_t i = 0; i < s->nperms; i++) {
         const struct permission_request *q = &s->perms[i].grant;

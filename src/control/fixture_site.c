@@ -67,6 +67,19 @@ static enum status make_phone(struct site *s, struct fixture_user *u, int64_t no
     return st;
 }
 
+/* A phone from before version 2's invitations, with the id the document gives it. */
+static enum status make_legacy_phone(struct site *s, struct fixture_user *u, int64_t now)
+{
+    struct operating_device_row device = {0};
+    enum status st;
+
+    snprintf(device.id, sizeof(device.id), "%s", u->legacy_id);
+    st = sim_phone_add_legacy(s->db, &s->system, u->id, now, &device, s->p);
+    if (st == ST_OK)
+        snprintf(u->phone_id, sizeof(u->phone_id), "%s", device.id);
+    return st;
+}
+
 /* The factory makes the physical lock (serial drawn from the seed unless given). */
 static enum status make_hardware(struct site *s, const struct fixture_lock *l, int64_t now,
                                  struct hardware_locking_device_row *d, const char *where)
@@ -156,6 +169,8 @@ static enum status build_site(struct site *s, int64_t now)
     for (size_t i = 0; st == ST_OK && i < fx->nusers; i++)
         if (fx->users[i].phone)
             st = make_phone(s, &fx->users[i], now);
+        else if (fx->users[i].legacy_id != NULL)
+            st = make_legacy_phone(s, &fx->users[i], now);
     for (size_t i = 0; st == ST_OK && i < fx->nlocks; i++)
         st = make_lock(s, &fx->locks[i], i, now);
     for (size_t i = 0; st == ST_OK && i < fx->nperms; i++)

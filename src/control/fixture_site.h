@@ -16,6 +16,7 @@
 struct fixture_user {
     const char *id, *role, *access_key;
     int phone;
+    const char *legacy_id;       /* a legacy operating device with this id, or NULL */
     char phone_id[UUID_STR_LEN]; /* the operating device, once made */
 };
 

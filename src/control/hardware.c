@@ -9,6 +9,7 @@
 #include "sim/clock.h"
 #include "sim/factory.h"
 #include "sim/locks.h"
+#include "store/gateway_states.h"
 #include "store/hardware.h"
 
 #define PENDING_SHOWN 100
@@ -128,6 +129,8 @@ static enum status render_lock_state(struct db *db, json_object *o, const char *
             json_object_object_add(o, "claimedBy", claim);
         }
         add(o, "reKeyingStage", s->rekey_stage);
+        add(o, "battery", s->battery);
+        json_object_object_add(o, "inGatewayRange", json_object_new_boolean(s->in_gateway_range));
         json_object_object_add(o, "pendingLogEntries", render_pending(pending, n));
     }
     free(s);
@@ -135,7 +138,8 @@ static enum status render_lock_state(struct db *db, json_object *o, const char *
     return st;
 }
 
-static json_object *render_gateway(const struct hardware_gateway_device_row *g)
+/* powered: 0 after power-off, until power-on. */
+static json_object *render_gateway(const struct hardware_gateway_device_row *g, int powered)
 {
     json_object *o = json_object_new_object(), *claim;
 
@@ -146,6 +150,7 @@ static json_object *render_gateway(const struct hardware_gateway_device_row *g)
     add(o, "hardwareModel", g->hardware_model);
     add(o, "hardwareVersion", g->hardware_version);
     add(o, "firmwareVersion", g->firmware_version);
+    json_object_object_add(o, "poweredOff", json_object_new_boolean(!powered));
     if (g->claimed_gateway_id[0] != '\0' && (claim = json_object_new_object()) != NULL) {
         add(claim, "systemId", g->claimed_system_id);
         add(claim, "gatewayDeviceId", g->claimed_gateway_id);
@@ -237,16 +242,19 @@ enum status hardware_gateway_device_create(struct request *req, struct response 
     st = db_transact(req->db, gateway_tx, &g);
     if (st == ST_CONFLICT)
         return request_fail(req, st, "no free serial number after many draws");
-    return st != ST_OK ? st : respond_json(res, 201, render_gateway(&g));
+    return st != ST_OK ? st : respond_json(res, 201, render_gateway(&g, 1));
 }
 
 enum status hardware_gateway_device_get(struct request *req, struct response *res)
 {
     struct hardware_gateway_device_row g;
     const char *serial = request_param(req, "serial-number");
+    int powered = 1;
     enum status st = store_hardware_gateway_get(req->db, serial, &g);
 
     if (st == ST_NOT_FOUND)
         return request_fail(req, st, "no physical gateway device has serial number '%s'", serial);
-    return st != ST_OK ? st : respond_json(res, 200, render_gateway(&g));
+    if (st == ST_OK)
+        st = store_gateway_powered(req->db, serial, &powered);
+    return st != ST_OK ? st : respond_json(res, 200, render_gateway(&g, powered));
 }

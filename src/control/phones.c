@@ -101,12 +101,17 @@ struct claim_ctx {
     const char *locking_device_id;
     const char *serial_number;
     int uploaded;
+    int network_checked; /* a conflict after this is the claim's own */
 };
 
 static enum status claim_tx(struct db *db, void *ctx)
 {
     struct claim_ctx *c = ctx;
+    enum status st = sim_phone_require_network(db, c->phone.id, &c->req->problem);
 
+    if (st != ST_OK)
+        return st;
+    c->network_checked = 1;
     return sim_phone_claim(db, &c->req->system, c->phone.id, c->phone.user_id,
                            c->locking_device_id, c->serial_number, request_now(c->req),
                            &c->uploaded);
@@ -128,7 +133,7 @@ enum status phones_claim(struct request *req, struct response *res)
         st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
     if (st == ST_OK)
         st = db_transact(req->db, claim_tx, &c);
-    if (st == ST_CONFLICT)
+    if (st == ST_CONFLICT && c.network_checked)
         return request_fail(req, st, "the locking device or the physical lock is claimed already");
     if (st == ST_NOT_FOUND)
         return request_fail(req, st, "no unclaimed locking device '%s' or physical lock '%s'",
@@ -148,8 +153,12 @@ static enum status sync_tx(struct db *db, void *ctx)
 {
     struct sync_ctx *c = ctx;
 
+    enum status st;
+
     if (c->phone.activated_at == 0)
         return request_fail(c->req, ST_CONFLICT, "the phone is not activated");
+    if ((st = sim_phone_require_network(db, c->phone.id, &c->req->problem)) != ST_OK)
+        return st;
     return sim_phone_sync(db, &c->req->system, &c->phone, request_now(c->req), &c->report);
 }
 
@@ -233,6 +242,7 @@ static json_object *render_visit(const struct visit_ctx *c)
     if (r->reason[0] != '\0')
         json_object_object_add(o, "reason", json_object_new_string(r->reason));
     json_object_object_add(o, "sessionRefused", json_object_new_boolean(r->refused));
+    json_object_object_add(o, "online", json_object_new_boolean(r->online));
     if (!r->refused) {
         json_object_object_add(o, "auditLogEntry", render_audit(&r->audit));
         json_object_object_add(o, "reKeying", render_rekey(&r->rekey));
@@ -267,6 +277,79 @@ enum status phones_visit(struct request *req, struct response *res)
         st = respond_json(res, 200, render_visit(c));
     free(c);
     return st;
+}
+
+struct network_ctx {
+    struct operating_device_row phone;
+    int online;
+};
+
+static enum status network_tx(struct db *db, void *ctx)
+{
+    struct network_ctx *c = ctx;
+
+    return sim_phone_set_network(db, c->phone.id, c->online);
+}
+
+enum status phones_network(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"online", SPEC_BOOL, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct network_ctx, online)},
+    };
+    struct network_ctx c = {0};
+    json_object *o;
+    enum status st = load_phone(req, &c.phone);
+
+    if (st == ST_OK)
+        st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+    if (st == ST_OK)
+        st = db_transact(req->db, network_tx, &c);
+    if (st != ST_OK)
+        return st;
+    o = json_object_new_object();
+    if (o == NULL)
+        return ST_NOMEM;
+    json_object_object_add(o, "operatingDeviceId", json_object_new_string(c.phone.id));
+    json_object_object_add(o, "online", json_object_new_boolean(c.online));
+    return respond_json(res, 200, o);
+}
+
+struct legacy_ctx {
+    struct request *req;
+    const char *user_id;
+    struct operating_device_row device;
+};
+
+static enum status legacy_tx(struct db *db, void *ctx)
+{
+    struct legacy_ctx *c = ctx;
+
+    return sim_phone_add_legacy(db, &c->req->system, c->user_id, request_now(c->req), &c->device,
+                                &c->req->problem);
+}
+
+enum status phones_legacy_create(struct request *req, struct response *res)
+{
+    static const struct spec_field fields[] = {
+        {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct legacy_ctx, user_id)},
+    };
+    struct legacy_ctx c = {.req = req};
+    json_object *o;
+    enum status st = store_system_get(req->db, request_param(req, "system-id"), &req->system);
+
+    if (st == ST_OK)
+        st = request_decode_body(req, fields, COUNT_OF(fields), &c, NULL);
+    if (st == ST_OK)
+        st = db_transact(req->db, legacy_tx, &c);
+    if (st != ST_OK)
+        return st;
+    o = json_object_new_object();
+    if (o == NULL)
+        return ST_NOMEM;
+    json_object_object_add(o, "operatingDeviceId", json_object_new_string(c.device.id));
+    json_object_object_add(o, "userId", json_object_new_string(c.device.user_id));
+    json_object_object_add(o, "legacy", json_object_new_boolean(1));
+    return respond_json(res, 201, o);
 }
 
 /* What the phone of a user is: none, invited (a pending invitation still valid), created

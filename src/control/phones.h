@@ -1,6 +1,7 @@
 /*
  * phones.h — simulated phones (operating devices) through the control API: a phone accepts
- * an operating device invitation (sim_phone_accept), claims a lock, syncs, visits.
+ * an operating device invitation (sim_phone_accept), claims a lock, syncs, visits; loses
+ * and regains its network; a legacy one is made.
  */
 #ifndef KE_CONTROL_PHONES_H
 #define KE_CONTROL_PHONES_H
@@ -20,12 +21,22 @@ enum status invitations_accept(struct request *req, struct response *res);
 enum status phones_claim(struct request *req, struct response *res);
 
 /* POST /operating-devices/{id}/sync: the phone goes online (200 {keysDownloaded,
- * entriesUploaded, certificatesIssued}). */
+ * entriesUploaded, certificatesIssued}); 409 when it is not activated or has no network. */
 enum status phones_sync(struct request *req, struct response *res);
 
 /* POST /operating-devices/{id}/visit {lockingDeviceId, operation, online, offlineKey?}:
- * one Bluetooth session (200 {granted, reason?, auditLogEntry, reKeying, uploaded}). */
+ * one Bluetooth session (200 {granted, reason?, sessionRefused, online, auditLogEntry,
+ * reKeying, uploaded}); a phone without network visits offline whatever it asks. */
 enum status phones_visit(struct request *req, struct response *res);
+
+/* POST /operating-devices/{id}/network {online}: 200 {operatingDeviceId, online}. Without
+ * network the phone's visits run offline and its syncs and claims are 409. */
+enum status phones_network(struct request *req, struct response *res);
+
+/* POST /systems/{id}/legacy-operating-devices {userId}: 201 {operatingDeviceId, userId,
+ * legacy: true}, an activated phone from before version 2's invitations. 404 for an unknown
+ * system or user; 409 when the user has a device already. */
+enum status phones_legacy_create(struct request *req, struct response *res);
 
 /* GET /systems/{id}/phones?limit=&next-page-token=: every user of the system with its phone
  * as the simulator sees it, {userId, role, phone: none | invited | created | activated,

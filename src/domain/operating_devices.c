@@ -1,6 +1,9 @@
 #include "domain/operating_devices.h"
 
+#include <stdio.h>
+
 #include "events/outbox.h"
+#include "store/users.h"
 
 /* A user has at most one device (UNIQUE user_id); the margin costs nothing. */
 #define DEVICES_PER_USER_CAP 8
@@ -26,6 +29,39 @@ enum status domain_operating_device_activate(struct db *db, struct operating_dev
         return st;
     device->activated_at = now;
     return emit_device(db, device->system_id, device->id, now, "OperatingDeviceActivated");
+}
+
+enum status domain_operating_device_add_legacy(struct db *db, const char *system_id,
+                                               const char *user_id, int64_t now,
+                                               struct operating_device_row *out,
+                                               struct problem *p)
+{
+    struct user_row user;
+    struct operating_device_row existing;
+    size_t n = 0;
+    enum status st = store_user_get(db, system_id, user_id, &user);
+
+    if (st == ST_NOT_FOUND)
+        return problem_set(p, st, "no user '%s' in this system", user_id);
+    if (st == ST_OK)
+        st = store_operating_device_list_of_user(db, system_id, user_id, &existing, 1, &n);
+    if (st == ST_OK && n > 0)
+        return problem_set(p, ST_CONFLICT,
+                           "user '%s' already has an operating device; a user can have only one",
+                           user_id);
+    if (st != ST_OK)
+        return st;
+    if (out->id[0] == '\0')
+        rng_uuid(out->id);
+    snprintf(out->system_id, sizeof(out->system_id), "%s", system_id);
+    snprintf(out->user_id, sizeof(out->user_id), "%s", user_id);
+    out->invitation_id[0] = '\0';
+    out->legacy = 1;
+    out->activated_at = out->created_at = now;
+    st = store_operating_device_insert(db, out);
+    if (st == ST_CONFLICT)
+        return problem_set(p, st, "operating device id '%s' is taken", out->id);
+    return st;
 }
 
 static enum status delete_device(struct db *db, const char *system_id, const char *id, int64_t now)

@@ -149,7 +149,8 @@ enum status sim_job_autopilot_battery(struct db *db, const struct system_row *sy
     struct lock_state *lock = malloc(sizeof(*lock));
     enum status st = lock ? store_lock_state_brief_of_device(db, job->subject_id, lock) : ST_NOMEM;
 
-    if (st == ST_OK)
+    /* A flat battery logs nothing at all. */
+    if (st == ST_OK && sim_lock_operable(lock))
         st = sim_lock_log_system(db, lock->serial_number, "BATTERY_LOW", clock_system_now(system));
     free(lock);
     return st == ST_NOT_FOUND ? ST_OK : st;

@@ -88,6 +88,8 @@ enum status sim_gateway_power_on(struct db *db, const struct system_row *system,
         st = ST_OK; /* powered on again: a reboot */
     if (st == ST_OK)
         st = store_gateway_device_get(db, system->id, gateway_id, &g);
+    if (st == ST_OK)
+        st = store_gateway_power_set(db, g.serial_number, 1);
     if (st == ST_OK && first) {
         event = json_object_new_object();
         if (event == NULL)
@@ -98,6 +100,16 @@ enum status sim_gateway_power_on(struct db *db, const struct system_row *system,
             st = schedule_heartbeat(db, system->id, gateway_id, now);
     }
     return st == ST_OK ? log_boot(db, system, &g, "POWER_ON", now) : st;
+}
+
+enum status sim_gateway_power_off(struct db *db, const struct system_row *system,
+                                  const char *gateway_id)
+{
+    struct gateway_device_row g;
+    enum status st = store_gateway_device_get(db, system->id, gateway_id, &g);
+
+    /* Without power it logs nothing; the platform learns of it only by its silence. */
+    return st == ST_OK ? store_gateway_power_set(db, g.serial_number, 0) : st;
 }
 
 static enum status acknowledge(struct db *db, const struct system_row *system,
@@ -159,13 +171,29 @@ static enum status collect_logs(struct db *db, const struct system_row *system,
                                                    ASSOCIATIONS_MAX, &n)
                           : ST_NOMEM;
 
+    /* A lock the radio does not reach keeps its entries for a phone. */
     for (size_t i = 0; st == ST_OK && i < n; i++)
-        if (store_lock_state_brief_of_device(db, links[i].locking_device_id, lock) == ST_OK)
+        if (store_lock_state_brief_of_device(db, links[i].locking_device_id, lock) == ST_OK &&
+            sim_lock_reaches_gateway(lock))
             st = store_pending_hand_over(db, lock->serial_number, g->id);
     if (st == ST_OK)
         st = sim_upload(db, system, g->id, now, uploaded);
     free(lock);
     return st;
+}
+
+/* Whether the gateway can talk to the command's lock: one with a flat battery or out of
+ * range leaves the command unread, to run at a later wake-up within its validity or expire.
+ * A command for a lock not claimed yet is read (and finds no lock to open), as before. */
+static int lock_reachable(struct db *db, const struct remote_command_row *c)
+{
+    struct lock_state *lock = malloc(sizeof(*lock));
+    int reachable = lock == NULL ||
+                    store_lock_state_brief_of_device(db, c->locking_device_id, lock) != ST_OK ||
+                    sim_lock_reaches_gateway(lock);
+
+    free(lock);
+    return reachable;
 }
 
 enum status sim_gateway_wake(struct db *db, const struct system_row *system,
@@ -175,11 +203,19 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
     struct remote_command_row commands[COMMANDS_PER_WAKE];
     struct gateway_device_row g;
     size_t n = 0;
+    int powered = 1;
     enum status st = store_gateway_device_get(db, system->id, gateway_id, &g);
 
     memset(r, 0, sizeof(*r));
-    if (st == ST_OK && strcmp(g.activation_status, GATEWAY_ACTIVATED) != 0)
+    if (st == ST_OK && strcmp(g.activation_status, GATEWAY_ACTIVATED) != 0) {
+        r->refusal = "the gateway device is not activated; power it on";
         return ST_CONFLICT;
+    }
+    if (st == ST_OK && (st = store_gateway_powered(db, g.serial_number, &powered)) == ST_OK &&
+        !powered) {
+        r->refusal = "the gateway device has no power; power it on";
+        return ST_CONFLICT;
+    }
     if (st == ST_OK && strcmp(reason, "HEARTBEAT") == 0)
         st = log_boot(db, system, &g, "HEARTBEAT", now);
     if (st == ST_OK)
@@ -190,7 +226,7 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
         /* A gateway controls only its associated locks; others' commands expire unread. */
         st = store_association_find(db, system->id, gateway_id, commands[i].locking_device_id,
                                     &link);
-        if (st == ST_NOT_FOUND) {
+        if (st == ST_NOT_FOUND || (st == ST_OK && !lock_reachable(db, &commands[i]))) {
             st = ST_OK;
             continue;
         }
@@ -201,9 +237,12 @@ enum status sim_gateway_wake(struct db *db, const struct system_row *system,
     return st == ST_OK ? collect_logs(db, system, &g, now, &r->entries_uploaded) : st;
 }
 
+/* A lock out of range or with a flat battery cannot wake its gateway. */
 static enum status schedule_lock_wake(struct db *db, const struct remote_command_row *command,
                                       int64_t now)
 {
+    if (!lock_reachable(db, command))
+        return ST_OK;
     return store_job_schedule(db, command->system_id, now + GATEWAY_LOCK_WAKE_DELAY,
                               JOB_GATEWAY_WAKE, command->gateway_device_id, NULL);
 }
@@ -213,7 +252,8 @@ void sim_gateways_listen(void)
     domain_remote_commands_on_issue(schedule_lock_wake);
 }
 
-/* A deleted or never-activated gateway simply stops waking up. */
+/* A deleted, never-activated or unpowered gateway simply does not wake up; its heartbeat
+ * chain goes on, so that power-on after power-off needs no second one. */
 static enum status wake_job(struct db *db, const struct system_row *system,
                             const struct job_row *job, const char *reason)
 {

@@ -1,5 +1,5 @@
 /*
- * gateways.h — simulated gateways: always online, woken by their locks and once a day.
+ * gateways.h — simulated gateways: online while powered, woken by their locks and once a day.
  *
  * Power-on activates a claimed gateway (GatewayDeviceActivated and a BOOT entry). A wake-up
  * reads every command it may run now, acknowledges each (RemoteCommandAcknowledged), opens
@@ -24,13 +24,23 @@
 struct wake_report {
     int commands_run;
     int entries_uploaded;
+    const char *refusal; /* why the gateway did not wake (ST_CONFLICT), else NULL */
 };
 
-/* ST_NOT_FOUND for a gateway not in the system. A gateway already activated just reboots. */
+/* ST_NOT_FOUND for a gateway not in the system. A gateway already activated just reboots
+ * (a BOOT entry, no second GatewayDeviceActivated): also after sim_gateway_power_off(). */
 enum status sim_gateway_power_on(struct db *db, const struct system_row *system,
                                  const char *gateway_id, int64_t now);
 
-/* ST_CONFLICT while the gateway is not activated. reason: "LOCK", "HEARTBEAT", "MANUAL". */
+/* The gateway loses power: until sim_gateway_power_on() it does not wake, so its commands
+ * expire unread, no heartbeat is logged and its locks keep their entries for a phone.
+ * ST_NOT_FOUND for a gateway not in the system. Logs and emits nothing. */
+enum status sim_gateway_power_off(struct db *db, const struct system_row *system,
+                                  const char *gateway_id);
+
+/* ST_CONFLICT while the gateway is not activated or has no power (report->refusal says
+ * which). Commands for associated locks it cannot reach (flat battery, out of range) stay
+ * unread, and those locks keep their entries. reason: "LOCK", "HEARTBEAT", "MANUAL". */
 enum status sim_gateway_wake(struct db *db, const struct system_row *system,
                              const char *gateway_id, const char *reason, int64_t now,
                              struct wake_report *report);

@@ -442,3 +442,43 @@ enum status sim_job_certificate_eligible(struct db *db, const struct system_row 
     free(s);
     return st == ST_NOT_FOUND ? ST_OK : st; /* the lock was deleted meanwhile */
 }
+
+int sim_lock_operable(const struct lock_state *lock)
+{
+    return strcmp(lock->battery, LOCK_BATTERY_EMPTY) != 0;
+}
+
+int sim_lock_reaches_gateway(const struct lock_state *lock)
+{
+    return sim_lock_operable(lock) && lock->in_gateway_range;
+}
+
+/* The entries a battery change makes the lock log, in order. */
+static enum status log_battery_change(struct db *db, const struct lock_state *lock,
+                                      const char *before, int64_t now)
+{
+    enum status st = ST_OK;
+
+    if (strcmp(before, lock->battery) == 0)
+        return ST_OK; /* said once, when it changed */
+    if (strcmp(before, LOCK_BATTERY_EMPTY) == 0)
+        st = sim_lock_log_system(db, lock->serial_number, "BOOT", now);
+    if (st == ST_OK && strcmp(lock->battery, LOCK_BATTERY_LOW) == 0)
+        st = sim_lock_log_system(db, lock->serial_number, "BATTERY_LOW", now);
+    return st;
+}
+
+enum status sim_lock_set_condition(struct db *db, struct lock_state *lock, const char *battery,
+                                   int in_gateway_range, int64_t now)
+{
+    char before[sizeof(lock->battery)];
+    enum status st;
+
+    text_copy(before, sizeof(before), lock->battery);
+    if (battery != NULL)
+        text_copy(lock->battery, sizeof(lock->battery), battery);
+    if (in_gateway_range >= 0)
+        lock->in_gateway_range = in_gateway_range;
+    st = store_lock_condition_set(db, lock->serial_number, lock->battery, lock->in_gateway_range);
+    return st == ST_OK ? log_battery_change(db, lock, before, now) : st;
+}

@@ -89,4 +89,17 @@ enum status sim_certificate_make_eligible(struct db *db, const struct system_row
                                           const char *locking_device_id, const char *profile,
                                           int64_t now);
 
+/* With a flat battery nothing can operate the lock: no session, no remote command, no log. */
+int sim_lock_operable(const struct lock_state *lock);
+
+/* Whether the lock's gateway can talk to it: operable and within its radio range. */
+int sim_lock_reaches_gateway(const struct lock_state *lock);
+
+/* What the control API sets on a physical lock: battery (LOCK_BATTERY_*; NULL: unchanged)
+ * and range (-1: unchanged). A battery that turns LOW logs BATTERY_LOW; one that comes back
+ * from EMPTY starts the lock again, which logs BOOT first. lock is updated to the new
+ * state. */
+enum status sim_lock_set_condition(struct db *db, struct lock_state *lock, const char *battery,
+                                   int in_gateway_range, int64_t now);
+
 #endif

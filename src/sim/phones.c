@@ -62,6 +62,15 @@ enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, in
     return st == ST_OK ? domain_operating_device_activate(db, out, now) : st;
 }
 
+enum status sim_phone_add_legacy(struct db *db, const struct system_row *system,
+                                 const char *user_id, int64_t now,
+                                 struct operating_device_row *out, struct problem *p)
+{
+    enum status st = domain_operating_device_add_legacy(db, system->id, user_id, now, out, p);
+
+    return st == ST_OK ? sim_phone_provision(db, out->id, now) : st;
+}
+
 enum status sim_phone_claim(struct db *db, const struct system_row *system, const char *phone_id,
                             const char *user_id, const char *locking_device_id,
                             const char *serial, int64_t now, int *uploaded)
@@ -202,16 +211,57 @@ static enum status run_session(struct db *db, const struct system_row *system,
     return st;
 }
 
+enum status sim_phone_require_network(struct db *db, const char *phone_id, struct problem *p)
+{
+    int online = 1;
+    enum status st = store_phone_network_online(db, phone_id, &online);
+
+    if (st == ST_OK && !online)
+        return problem_set(p, ST_CONFLICT,
+                           "the phone has no network; give it one with POST "
+                           "/_emulator/v1/operating-devices/%s/network {\"online\": true}",
+                           phone_id);
+    return st;
+}
+
+enum status sim_phone_set_network(struct db *db, const char *phone_id, int online)
+{
+    return store_phone_network_set(db, phone_id, online);
+}
+
+/* Why the lock refuses the session, or NULL when it accepts it. */
+static const char *session_refusal(const struct lock_state *lock, int64_t now, char *reason,
+                                   size_t len)
+{
+    char when[TIMEFMT_DATETIME_LEN];
+
+    if (!sim_lock_operable(lock)) {
+        text_copy(reason, len, "the lock does not respond: its battery is empty");
+        return reason;
+    }
+    if (lock->op_not_after > now)
+        return NULL;
+    timefmt_format_datetime(lock->op_not_after, when);
+    snprintf(reason, len,
+             "the lock refused the session: its operational certificate expired at %s", when);
+    return reason;
+}
+
 enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct operating_device_row *phone,
-                            const struct visit_request *v, int64_t now, struct visit_report *r)
+                            const struct visit_request *asked, int64_t now,
+                            struct visit_report *r)
 {
     struct lock_state *lock = malloc(sizeof(*lock));
-    int offered = 0;
-    char when[TIMEFMT_DATETIME_LEN];
-    enum status st = lock ? ST_OK : ST_NOMEM;
+    struct visit_request visit = *asked;
+    const struct visit_request *v = &visit;
+    int offered = 0, network = 1;
+    enum status st = lock ? store_phone_network_online(db, phone->id, &network) : ST_NOMEM;
 
     memset(r, 0, sizeof(*r));
+    /* Without network the phone goes to the lock all the same, offline. */
+    visit.online = asked->online && network;
+    r->online = visit.online;
     if (st == ST_OK && sim_operation_type(v->operation) == NULL) {
         snprintf(r->reason, sizeof(r->reason), "unknown operation '%s'", v->operation);
         st = ST_INVALID;
@@ -236,10 +286,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
                                                    &offered);
-    if (st == ST_OK && lock->op_not_after <= now) {
-        timefmt_format_datetime(lock->op_not_after, when);
-        snprintf(r->reason, sizeof(r->reason),
-                 "the lock refused the session: its operational certificate expired at %s", when);
+    if (st == ST_OK && session_refusal(lock, now, r->reason, sizeof(r->reason)) != NULL) {
         r->refused = 1;
     } else if (st == ST_OK) {
         st = run_session(db, system, phone, offered, lock, v, now, r);

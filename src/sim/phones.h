@@ -5,7 +5,8 @@
  * permissions (valid for the permission's operatingKeyValidityDuration from the download,
  * never past the permission's end), uploads the log entries it carries and relays any CSR it
  * carries for re-keying. A visit is one Bluetooth session: a sync first when online; the
- * lock refuses the session if its operational certificate has expired; it checks the key
+ * lock refuses the session if its battery is empty or its operational certificate has
+ * expired; it checks the key
  * against the operation and its own clock, logs an audit entry, runs the re-keying steps,
  * and hands its pending entries to the phone, which uploads them when online.
  */
@@ -31,7 +32,9 @@ struct visit_request {
 };
 
 struct visit_report {
-    int refused;     /* the lock refused the session: no audit entry */
+    int online;      /* the visit ran online: asked so, and the phone has network */
+    int refused;     /* the lock refused the session (certificate expired, battery empty):
+                      * the lock logs nothing */
     int granted;
     char reason[160];
     struct pending_entry audit; /* the audit entry the lock logged */
@@ -50,6 +53,13 @@ enum status sim_phone_provision(struct db *db, const char *operating_device_id, 
 enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, int64_t now,
                              struct operating_device_row *out, struct problem *p);
 
+/* A phone from before version 2's invitations (domain_operating_device_add_legacy: its
+ * refusals, detail in p), holding its operational certificate: it visits, syncs and claims
+ * like any other, but the platform deletes it only with its user. */
+enum status sim_phone_add_legacy(struct db *db, const struct system_row *system,
+                                 const char *user_id, int64_t now,
+                                 struct operating_device_row *out, struct problem *p);
+
 /* The phone of user_id, online, claims the factory-fresh lock serial into the placeholder
  * locking_device_id (sim_lock_claim: its refusals) and passes the lock's BOOT entry straight
  * on to the platform. *uploaded (may be NULL) receives the entries uploaded. */
@@ -61,7 +71,17 @@ enum status sim_phone_sync(struct db *db, const struct system_row *system,
                            const struct operating_device_row *phone, int64_t now,
                            struct sync_report *report);
 
-/* ST_INVALID for an unknown operation (detail in report->reason); ST_NOT_FOUND for a lock
+/* ST_CONFLICT (detail in p, which may be NULL) when the phone has no network: what a sync
+ * or a claim needs. */
+enum status sim_phone_require_network(struct db *db, const char *phone_id, struct problem *p);
+
+/* Gives the phone network (online 1) or takes it away (0). Without it, every visit runs
+ * offline, whatever it asks: the lock's entries are carried, not uploaded. */
+enum status sim_phone_set_network(struct db *db, const char *phone_id, int online);
+
+/* A visit asked online runs offline when the phone has no network (report->online says how
+ * it ran). The lock refuses the session, logging nothing, when its battery is empty or its
+ * operational certificate has expired. ST_INVALID for an unknown operation (detail in report->reason); ST_NOT_FOUND for a lock
  * not in the system; ST_CONFLICT when the phone is not activated or the lock not claimed. */
 enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct operating_device_row *phone,

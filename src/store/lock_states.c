@@ -11,6 +11,9 @@
 #define BRIEF_COLUMNS                                                                         \
     "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
     " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
+/* What the control API sets on a physical lock (schema/017): read with the brief columns,
+ * written only by store_lock_condition_set(). */
+#define CONDITION_COLUMNS "battery, in_gateway_range"
 #define KEY_COLUMNS                                                                           \
     "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
     " rekey_cert_pem"
@@ -18,7 +21,7 @@
     "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime," \
     " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier," \
     " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"           \
-    " k.rekey_csr_pem, k.rekey_cert_pem"                                                      \
+    " k.rekey_csr_pem, k.rekey_cert_pem, s.battery, s.in_gateway_range"                        \
     " FROM lock_states s JOIN lock_keys k ON k.serial_number = s.serial_number"
 
 #define HAND_OVER_BATCH 32
@@ -27,10 +30,16 @@
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
 
-static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
+/* CONDITION_COLUMNS from column `first` on. */
+static void read_condition(sqlite3_stmt *s, int first, struct lock_state *r)
 {
-    struct lock_state *r = (struct lock_state *)rows + i;
+    db_column_copy(s, first, r->battery, sizeof(r->battery));
+    r->in_gateway_range = sqlite3_column_int(s, first + 1);
+}
 
+/* BRIEF_COLUMNS as columns 0..9. */
+static void read_small(sqlite3_stmt *s, struct lock_state *r)
+{
     db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
     r->op_not_after = sqlite3_column_int64(s, 1);
     r->mfg_not_after = sqlite3_column_int64(s, 2);
@@ -46,12 +55,21 @@ static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
     r->has_pems = 0;
 }
 
-/* FULL_SELECT: the brief columns, then the PEMs. */
+/* BRIEF_COLUMNS, then CONDITION_COLUMNS. */
+static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
+{
+    struct lock_state *r = (struct lock_state *)rows + i;
+
+    read_small(s, r);
+    read_condition(s, 10, r);
+}
+
+/* FULL_SELECT: the brief columns, the PEMs, then the condition. */
 static void read_state(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct lock_state *r = (struct lock_state *)rows + i;
 
-    read_brief(s, rows, i);
+    read_small(s, r);
     db_column_copy(s, 10, r->op_key_pem, sizeof(r->op_key_pem));
     db_column_copy(s, 11, r->op_cert_pem, sizeof(r->op_cert_pem));
     db_column_copy(s, 12, r->mfg_key_pem, sizeof(r->mfg_key_pem));
@@ -59,6 +77,7 @@ static void read_state(sqlite3_stmt *s, void *rows, size_t i)
     db_column_copy(s, 14, r->rekey_key_pem, sizeof(r->rekey_key_pem));
     db_column_copy(s, 15, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
     db_column_copy(s, 16, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
+    read_condition(s, 17, r);
     r->has_pems = 1;
 }
 
@@ -161,7 +180,8 @@ enum status store_lock_state_get(struct db *db, const char *serial, struct lock_
 
 enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out)
 {
-    static const char sql[] = "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE serial_number = ?";
+    static const char sql[] = "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS
+                              " FROM lock_states WHERE serial_number = ?";
 
     return db_get_by(db, sql, serial, read_brief, out);
 }
@@ -170,7 +190,8 @@ enum status store_lock_state_brief_of_device(struct db *db, const char *locking_
                                              struct lock_state *out)
 {
     static const char sql[] =
-        "SELECT " BRIEF_COLUMNS " FROM lock_states WHERE locking_device_id = ?";
+        "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS
+        " FROM lock_states WHERE locking_device_id = ?";
 
     return db_get_by(db, sql, locking_device_id, read_brief, out);
 }
@@ -370,4 +391,21 @@ enum status store_pending_delete(struct db *db, int64_t seq)
         return st;
     sqlite3_bind_int64(s, 1, seq);
     return db_exec_stmt(db, s, NULL);
+}
+
+enum status store_lock_condition_set(struct db *db, const char *serial, const char *battery,
+                                     int in_gateway_range)
+{
+    static const char sql[] =
+        "UPDATE lock_states SET battery = ?2, in_gateway_range = ?3 WHERE serial_number = ?1";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, serial, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, battery, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, in_gateway_range != 0);
+    return db_exec_one(db, s);
 }

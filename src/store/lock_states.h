@@ -30,7 +30,18 @@ struct lock_state {
     char rekey_cert_pem[PEM_MAX];
     char rekey_carrier[UUID_STR_LEN]; /* phone carrying the CSR; "" when none */
     int has_pems; /* 0 after a brief read: the seven PEM fields are "" and must not be written */
+    char battery[8];      /* LOCK_BATTERY_OK, _LOW or _EMPTY; read, never written by update */
+    int in_gateway_range; /* 0: its gateway's radio does not reach it */
 };
+
+#define LOCK_BATTERY_OK "OK"
+#define LOCK_BATTERY_LOW "LOW"
+#define LOCK_BATTERY_EMPTY "EMPTY"
+
+/* Sets the lock's battery and range (the control API's failure paths). ST_NOT_FOUND for an
+ * unknown serial. */
+enum status store_lock_condition_set(struct db *db, const char *serial, const char *battery,
+                                     int in_gateway_range);
 
 /* Locks whose offline CSR a phone carries (uploaded at the phone's next sync). */
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,

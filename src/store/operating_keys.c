@@ -153,3 +153,37 @@ enum status store_phone_certificate_put(struct db *db, const char *operating_dev
     sqlite3_bind_int64(s, 4, not_after);
     return db_exec_stmt(db, s, NULL);
 }
+
+enum status store_phone_network_set(struct db *db, const char *operating_device_id, int online)
+{
+    static const char sql[] = "INSERT OR REPLACE INTO phone_networks (operating_device_id, online)"
+                              " VALUES (?, ?)";
+    sqlite3_stmt *s;
+    enum status st;
+
+    assert(db_in_transaction(db));
+    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+        return st;
+    sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, online != 0);
+    return db_exec_stmt(db, s, NULL);
+}
+
+static void read_online(sqlite3_stmt *s, void *rows, size_t i)
+{
+    ((int *)rows)[i] = sqlite3_column_int(s, 0);
+}
+
+enum status store_phone_network_online(struct db *db, const char *operating_device_id,
+                                       int *online)
+{
+    static const char sql[] =
+        "SELECT online FROM phone_networks WHERE operating_device_id = ?";
+    enum status st = db_get_by(db, sql, operating_device_id, read_online, online);
+
+    if (st == ST_NOT_FOUND) { /* never switched: a phone has network */
+        *online = 1;
+        st = ST_OK;
+    }
+    return st;
+}

@@ -40,4 +40,11 @@ enum status store_phone_certificate_put(struct db *db, const char *operating_dev
                                         const char *key_pem, const char *cert_pem,
                                         int64_t not_after);
 
+/* The phone's network (schema/017): online 0 leaves it without one. */
+enum status store_phone_network_set(struct db *db, const char *operating_device_id, int online);
+
+/* Whether the phone has network: 1 unless it was switched off. */
+enum status store_phone_network_online(struct db *db, const char *operating_device_id,
+                                       int *online);
+
 #endif

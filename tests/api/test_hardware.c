@@ -35,7 +35,8 @@ static void assert_claiming_code(const char *s)
 static void assert_gateway(const struct http_response *r, const char *hardware,
                            const char *firmware, const char *system_id, const char *gateway_id)
 {
-    ck_assert_int_eq(json_object_object_length(r->json), system_id ? 6 : 5);
+    ck_assert_int_eq(json_object_object_length(r->json), system_id ? 7 : 6);
+    ck_assert_int_eq(jbool(r->json, "poweredOff"), 0); /* nobody pulled its plug */
     assert_gateway_serial(json_str(r, "serialNumber"));
     assert_claiming_code(json_str(r, "claimingCode"));
     ck_assert_str_eq(json_str(r, "hardwareModel"), "BEAT_GW_A1");
@@ -218,8 +219,10 @@ START_TEST(locking_device_of_each_model)
         snprintf(body, sizeof(body), "{\"hardwareModel\":\"%s\"}", models[i].model);
         control_expect("POST", "/hardware/locking-devices", body, 201, &r);
         /* The four label fields, plus what the factory put inside: two certificates, no
-         * re-keying under way, an empty log. */
-        ck_assert_int_eq(json_object_object_length(r.json), 8);
+         * re-keying under way, an empty log, a good battery, within its gateway's range. */
+        ck_assert_int_eq(json_object_object_length(r.json), 10);
+        ck_assert_str_eq(json_str(&r, "battery"), "OK");
+        ck_assert_int_eq(jbool(r.json, "inGatewayRange"), 1);
         ck_assert_ptr_nonnull(strstr(json_str(&r, "operationalCertificate.certificatePem"),
                                      "-----BEGIN CERTIFICATE-----"));
         ck_assert_ptr_nonnull(strstr(json_str(&r, "manufacturingCertificate.certificatePem"),
@@ -240,7 +243,7 @@ START_TEST(locking_device_of_each_model)
 
         snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
         control_expect("GET", path, NULL, 200, &r);
-        ck_assert_int_eq(json_object_object_length(r.json), 8);
+        ck_assert_int_eq(json_object_object_length(r.json), 10);
         assert_strings(r.json, (const char *const[]){"serialNumber", serial, "hardwareModel",
                                                      models[i].model, "hardwareVersion", "1",
                                                      "firmwareVersion", "1.0.0", NULL});

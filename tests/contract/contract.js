@@ -23,8 +23,6 @@ const CONTROL_TOKEN = 'contract-control-token';
 
 // Documented responses no request through the public surfaces can provoke.
 const EXEMPT = {
-  [`${ADMIN} DELETE /operating-device/{operating-device-id} 409`]:
-    'legacy operating devices (not invited through v2) cannot be made through any API',
   [`${CONTROL} POST /hardware/locking-devices 409`]:
     'only after 32 serial-number draws in a row hit taken serials',
   [`${CONTROL} POST /hardware/gateway-devices 409`]:
@@ -278,6 +276,16 @@ async function adminScenario(client, hooks) {
   await a.call(404, 'DELETE', `/operating-device/${phone2.operatingDeviceId}`);
   await a.call(204, 'DELETE', `/user/${victim.id}`);
   await a.call(404, 'DELETE', `/user/${victim.id}`);
+  // A legacy operating device (from before v2's invitations) goes only with its user.
+  const elder = (await a.call(201, 'POST', '/user', { role: 'USER' })).json;
+  const legacyPath = `/systems/${sys.id}/legacy-operating-devices`;
+  const legacy = (await control(client, 201, 'POST', legacyPath, { userId: elder.id })).json;
+  await control(client, 409, 'POST', legacyPath, { userId: elder.id });
+  await control(client, 400, 'POST', legacyPath, { userId: 'nope' });
+  await control(client, 404, 'POST', `/systems/${UNKNOWN}/legacy-operating-devices`,
+    { userId: elder.id });
+  await a.call(409, 'DELETE', `/operating-device/${legacy.operatingDeviceId}`);
+  await a.call(204, 'DELETE', `/user/${elder.id}`);
 
   // Locking devices
   const lock = (await a.call(201, 'POST', '/locking-device', { name: 'Front Gate' })).json;
@@ -428,6 +436,27 @@ async function adminScenario(client, hooks) {
   await a.call(404, 'POST', `/remote-command/${UNKNOWN}/cancel`);
   await control(client, 200, 'POST', `/gateway-devices/${gw.id}/wake`);
   await control(client, 404, 'POST', `/gateway-devices/${UNKNOWN}/wake`);
+  // The failure paths: a gateway without power, a lock's battery and range, a phone
+  // without network.
+  await control(client, 200, 'POST', `/gateway-devices/${gw.id}/power-off`);
+  await control(client, 409, 'POST', `/gateway-devices/${gw.id}/wake`);
+  await control(client, 404, 'POST', `/gateway-devices/${UNKNOWN}/power-off`);
+  await control(client, 200, 'POST', `/gateway-devices/${gw.id}/power-on`);
+  const lockState = `/locking-devices/${lock.id}/state`;
+  await control(client, 200, 'POST', lockState, { battery: 'LOW', inGatewayRange: false });
+  await control(client, 400, 'POST', lockState, {});
+  await control(client, 404, 'POST', `/locking-devices/${UNKNOWN}/state`, { battery: 'OK' });
+  await control(client, 409, 'POST', `/locking-devices/${spare.id}/state`, { battery: 'OK' });
+  await control(client, 200, 'GET', `/hardware/locking-devices/${hw.serialNumber}`);
+  await control(client, 200, 'POST', lockState, { battery: 'OK', inGatewayRange: true });
+  const network = `/operating-devices/${pid}/network`;
+  await control(client, 200, 'POST', network, { online: false });
+  await control(client, 409, 'POST', `/operating-devices/${pid}/sync`);
+  await control(client, 200, 'POST', `/operating-devices/${pid}/visit`,
+    { lockingDeviceId: lock.id, operation: 'unlock', online: true });
+  await control(client, 400, 'POST', network, { online: 'no' });
+  await control(client, 404, 'POST', `/operating-devices/${UNKNOWN}/network`, { online: true });
+  await control(client, 200, 'POST', network, { online: true });
   await a.call(200, 'GET', `/remote-command/${cmd.id}`);
   await a.call(404, 'GET', `/remote-command/${UNKNOWN}`);
   await a.call(200, 'GET', '/remote-command');

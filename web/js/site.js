@@ -78,13 +78,20 @@ function certificate(c) {
     c.revoked ? badge('revoked', 'bad') : c.eligibleForReKeying ? badge('eligible', 'warn') : null];
 }
 
+// The failure paths set through POST /locking-devices/{id}/state: shown only when not normal.
+function lockCondition(hw) {
+  if (!hw) return null;
+  return [hw.battery && hw.battery !== 'OK' ? [' ', badge(`battery ${hw.battery.toLowerCase()}`, hw.battery === 'EMPTY' ? 'bad' : 'warn')] : null,
+    hw.inGatewayRange === false ? [' ', badge('out of gateway range', 'warn')] : null];
+}
+
 function lockRows(site, page) {
   return site.locks.map((l) => {
     const hw = site.hardware.get(l.id);
     const claimed = l.claimingStatus === 'CLAIMED';
     return h('tr', { dataset: { lock: l.id } },
       h('td', {}, h('span', { class: 'name' }, l.name), l.hardwareModel ? h('div', { class: 'muted small' }, l.hardwareModel) : null),
-      h('td', {}, badge(claimed ? 'claimed' : 'unclaimed', claimed ? 'ok' : 'warn')),
+      h('td', {}, badge(claimed ? 'claimed' : 'unclaimed', claimed ? 'ok' : 'warn'), lockCondition(hw)),
       h('td', {}, l.serialNumber ? h('code', {}, l.serialNumber) : '—'),
       h('td', {}, certificate(l.operationalCertificate)), h('td', {}, certificate(l.manufacturingCertificate)),
       h('td', {}, hw ? hw.reKeyingStage : '—'), h('td', {}, hw ? String(hw.pendingLogEntries.length) : '—'),
