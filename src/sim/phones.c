@@ -170,7 +170,8 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
 
 /* The session itself, once the lock accepted it. */
 static enum status run_session(struct db *db, const struct system_row *system,
-                               const struct operating_device_row *phone, int rekeying_offered,
+                               const struct operating_device_row *phone,
+                               const int rekeying_offered[CERT_PROFILES],
                                struct lock_state *lock, const struct visit_request *v,
                                int64_t now, struct visit_report *r)
 {
@@ -207,7 +208,8 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct visit_request *v, int64_t now, struct visit_report *r)
 {
     struct lock_state *lock = malloc(sizeof(*lock));
-    int offered = 0;
+    int offered[CERT_PROFILES] = {0};
+    enum cert_profile lapsed = CERT_OPERATIONAL;
     char when[TIMEFMT_DATETIME_LEN];
     enum status st = lock ? ST_OK : ST_NOMEM;
 
@@ -218,7 +220,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     }
     if (st == ST_OK)
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   &offered);
+                                                   offered);
     if (st == ST_OK && phone->activated_at == 0) {
         text_copy(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
@@ -235,11 +237,12 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         st = store_lock_state_brief_of_device(db, v->locking_device_id, lock);
     if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   &offered);
-    if (st == ST_OK && lock->op_not_after <= now) {
-        timefmt_format_datetime(lock->op_not_after, when);
+                                                   offered);
+    if (st == ST_OK && !sim_lock_operable(lock, now, &lapsed)) {
+        timefmt_format_datetime(lock->cert[lapsed].not_after, when);
         snprintf(r->reason, sizeof(r->reason),
-                 "the lock refused the session: its operational certificate expired at %s", when);
+                 "the lock refused the session: its %s certificate expired at %s",
+                 lapsed == CERT_OPERATIONAL ? "operational" : "manufacturing", when);
         r->refused = 1;
     } else if (st == ST_OK) {
         st = run_session(db, system, phone, offered, lock, v, now, r);
