@@ -189,11 +189,15 @@ enum status hardware_locking_device_create(struct request *req, struct response 
 
     if (st != ST_OK)
         return st;
-    /* A window as long as the lifetime makes a lock that is eligible as soon as it is
-     * claimed (and again after each re-keying): what a test of re-keying wants. */
+    /* The window applies to both certificates. A window as long as a lifetime makes a lock
+     * whose certificate is eligible as soon as it is claimed (and again after each
+     * re-keying): what a test of re-keying wants. */
     if (in.window.seconds > in.operational.seconds)
         return problem_invalid(&req->problem, "reKeyingWindow",
                                "must not be longer than the operational certificate's lifetime");
+    if (in.window.seconds > in.manufacturing.seconds)
+        return problem_invalid(&req->problem, "reKeyingWindow",
+                               "must not be longer than the manufacturing certificate's lifetime");
     snprintf(c.row.hardware_model, sizeof(c.row.hardware_model), "%s", in.model);
     copy_versions(&in, c.row.hardware_version, c.row.firmware_version);
     c.row.created_at = clock_wall_now();
