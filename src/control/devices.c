@@ -106,7 +106,7 @@ static enum status system_event_tx(struct db *db, void *ctx)
 {
     struct event_ctx *c = ctx;
 
-    if (!sim_lock_operable(c->lock))
+    if (!sim_lock_powered(c->lock))
         return request_fail(c->req, ST_CONFLICT, "the lock's battery is empty: it logs nothing");
 
     memset(&c->entry, 0, sizeof(c->entry));

@@ -72,16 +72,18 @@ static json_object *render_locking(const struct hardware_locking_device_row *d)
     return o;
 }
 
-static json_object *render_certificate(const char *pem, int64_t not_after)
+/* One profile's installed certificate and how far its re-keying has come. */
+static json_object *render_certificate(const struct lock_state *s, enum cert_profile p)
 {
     json_object *o = json_object_new_object();
     char when[TIMEFMT_DATETIME_LEN];
 
     if (o == NULL)
         return NULL;
-    timefmt_format_datetime(not_after, when);
-    add(o, "certificatePem", pem);
+    timefmt_format_datetime(s->cert[p].not_after, when);
+    add(o, "certificatePem", s->cert[p].cert_pem);
     add(o, "expirationDatetime", when);
+    add(o, "reKeyingStage", s->rekey[p].stage);
     return o;
 }
 
@@ -118,9 +120,9 @@ static enum status render_lock_state(struct db *db, json_object *o, const char *
         st = store_pending_of_lock(db, serial, pending, PENDING_SHOWN, &n);
     if (st == ST_OK) {
         json_object_object_add(o, "operationalCertificate",
-                               render_certificate(s->op_cert_pem, s->op_not_after));
+                               render_certificate(s, CERT_OPERATIONAL));
         json_object_object_add(o, "manufacturingCertificate",
-                               render_certificate(s->mfg_cert_pem, s->mfg_not_after));
+                               render_certificate(s, CERT_MANUFACTURING));
         if (s->system_id[0] != '\0') {
             json_object *claim = json_object_new_object();
             add(claim, "systemId", s->system_id);
@@ -128,7 +130,8 @@ static enum status render_lock_state(struct db *db, json_object *o, const char *
                 add(claim, "lockingDeviceId", s->locking_device_id);
             json_object_object_add(o, "claimedBy", claim);
         }
-        add(o, "reKeyingStage", s->rekey_stage);
+        /* The operational certificate's, as before each certificate had its own. */
+        add(o, "reKeyingStage", s->rekey[CERT_OPERATIONAL].stage);
         add(o, "battery", s->battery);
         json_object_object_add(o, "inGatewayRange", json_object_new_boolean(s->in_gateway_range));
         json_object_object_add(o, "pendingLogEntries", render_pending(pending, n));
@@ -191,11 +194,15 @@ enum status hardware_locking_device_create(struct request *req, struct response 
 
     if (st != ST_OK)
         return st;
-    /* A window as long as the lifetime makes a lock that is eligible as soon as it is
-     * claimed (and again after each re-keying): what a test of re-keying wants. */
+    /* The window applies to both certificates. A window as long as a lifetime makes a lock
+     * whose certificate is eligible as soon as it is claimed (and again after each
+     * re-keying): what a test of re-keying wants. */
     if (in.window.seconds > in.operational.seconds)
         return problem_invalid(&req->problem, "reKeyingWindow",
                                "must not be longer than the operational certificate's lifetime");
+    if (in.window.seconds > in.manufacturing.seconds)
+        return problem_invalid(&req->problem, "reKeyingWindow",
+                               "must not be longer than the manufacturing certificate's lifetime");
     snprintf(c.row.hardware_model, sizeof(c.row.hardware_model), "%s", in.model);
     copy_versions(&in, c.row.hardware_version, c.row.firmware_version);
     c.row.created_at = clock_wall_now();

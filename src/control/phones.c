@@ -217,10 +217,9 @@ static json_object *render_audit(const struct pending_entry *e)
     return o;
 }
 
-static json_object *render_rekey(const struct rekey_report *r)
+/* One profile's steps; into o (which it returns), NULL-safe. */
+static json_object *render_steps(json_object *o, const struct rekey_steps *r)
 {
-    json_object *o = json_object_new_object();
-
     if (o == NULL)
         return NULL;
     json_object_object_add(o, "csrCreated", json_object_new_boolean(r->csr_created));
@@ -228,6 +227,22 @@ static json_object *render_rekey(const struct rekey_report *r)
     json_object_object_add(o, "certificateInstalled",
                            json_object_new_boolean(r->certificate_installed));
     json_object_object_add(o, "stage", json_object_new_string(r->stage[0] ? r->stage : "NONE"));
+    return o;
+}
+
+/* Each profile under its name; the top-level fields are the operational profile's, as they
+ * were before the manufacturing certificate re-keyed too. */
+static json_object *render_rekey(const struct rekey_report *r)
+{
+    json_object *o = render_steps(json_object_new_object(), &r->profile[CERT_OPERATIONAL]);
+
+    if (o == NULL)
+        return NULL;
+    json_object_object_add(o, "operational",
+                           render_steps(json_object_new_object(), &r->profile[CERT_OPERATIONAL]));
+    json_object_object_add(
+        o, "manufacturing",
+        render_steps(json_object_new_object(), &r->profile[CERT_MANUFACTURING]));
     return o;
 }
 

@@ -150,7 +150,7 @@ enum status sim_job_autopilot_battery(struct db *db, const struct system_row *sy
     enum status st = lock ? store_lock_state_brief_of_device(db, job->subject_id, lock) : ST_NOMEM;
 
     /* A flat battery logs nothing at all. */
-    if (st == ST_OK && sim_lock_operable(lock))
+    if (st == ST_OK && sim_lock_powered(lock))
         st = sim_lock_log_system(db, lock->serial_number, "BATTERY_LOW", clock_system_now(system));
     free(lock);
     return st == ST_NOT_FOUND ? ST_OK : st;

@@ -145,7 +145,8 @@ static enum status run_command(struct db *db, const struct system_row *system,
         snprintf(e.entry.remote_command_id, sizeof(e.entry.remote_command_id), "%s", c->id);
         e.entry.occurred_at = now;
         /* The command's key opens only within its validity, and only a lock in service. */
-        e.entry.granted = now >= c->valid_from && now < c->valid_until && lock->op_not_after > now;
+        e.entry.granted = now >= c->valid_from && now < c->valid_until &&
+                          sim_lock_operable(lock, now, NULL);
         st = sim_lock_log(db, lock->serial_number, &e);
     }
     if (st == ST_OK) {

@@ -38,16 +38,40 @@ static enum status issue_certificate(struct db *db, const char *serial, const ch
     return st;
 }
 
+const char *sim_profile_name(enum cert_profile p)
+{
+    return p == CERT_OPERATIONAL ? PROFILE_OPERATIONAL : PROFILE_MANUFACTURING;
+}
+
+const char *sim_rekeyed_event(enum cert_profile p)
+{
+    return p == CERT_OPERATIONAL ? LOCK_EVENT_REKEYED : LOCK_EVENT_MFG_REKEYED;
+}
+
+int64_t sim_lock_lifetime(const struct lock_state *s, enum cert_profile p)
+{
+    return p == CERT_OPERATIONAL ? s->lifetimes.operational : s->lifetimes.manufacturing;
+}
+
+int sim_lock_operable(const struct lock_state *s, int64_t now, enum cert_profile *lapsed)
+{
+    for (int p = 0; p < CERT_PROFILES; p++)
+        if (s->cert[p].not_after <= now) {
+            if (lapsed != NULL)
+                *lapsed = (enum cert_profile)p;
+            return 0;
+        }
+    return 1;
+}
+
 static enum status provision(struct db *db, struct lock_state *s, int64_t now)
 {
-    enum status st = issue_certificate(db, s->serial_number, PROFILE_OPERATIONAL, now,
-                                       s->lifetimes.operational, s->op_key_pem, s->op_cert_pem,
-                                       &s->op_not_after);
+    enum status st = ST_OK;
 
-    if (st == ST_OK)
-        st = issue_certificate(db, s->serial_number, PROFILE_MANUFACTURING, now,
-                               s->lifetimes.manufacturing, s->mfg_key_pem, s->mfg_cert_pem,
-                               &s->mfg_not_after);
+    for (int p = 0; st == ST_OK && p < CERT_PROFILES; p++)
+        st = issue_certificate(db, s->serial_number, sim_profile_name((enum cert_profile)p), now,
+                               sim_lock_lifetime(s, (enum cert_profile)p), s->cert[p].key_pem,
+                               s->cert[p].cert_pem, &s->cert[p].not_after);
     return st;
 }
 
@@ -63,7 +87,8 @@ enum status sim_lock_manufacture(struct db *db, const char *serial,
     s->lifetimes.operational = lifetimes->operational;
     s->lifetimes.manufacturing = lifetimes->manufacturing;
     s->lifetimes.eligibility_window = lifetimes->eligibility_window;
-    text_copy(s->rekey_stage, sizeof(s->rekey_stage), "NONE");
+    for (int p = 0; p < CERT_PROFILES; p++)
+        text_copy(s->rekey[p].stage, sizeof(s->rekey[p].stage), "NONE");
     s->has_pems = 1; /* a fresh lock: no re-keying PEMs yet, its own come next */
     st = provision(db, s, now);
     if (st == ST_OK)
@@ -90,18 +115,18 @@ enum status sim_lock_log_system(struct db *db, const char *serial, const char *e
     return sim_lock_log(db, serial, &e);
 }
 
-/* Schedules the moment a certificate enters its re-keying window. */
+/* Schedules the moment profile p's certificate enters its re-keying window. */
 static enum status schedule_eligibility(struct db *db, const char *system_id,
-                                        const char *locking_device_id, const char *profile,
-                                        int64_t not_after, int64_t window, int64_t now)
+                                        const struct lock_state *s, enum cert_profile p,
+                                        int64_t now)
 {
-    int64_t due = not_after - window;
-    const char *kind = strcmp(profile, PROFILE_OPERATIONAL) == 0 ? JOB_ELIGIBLE_OPERATIONAL
-                                                                : JOB_ELIGIBLE_MANUFACTURING;
+    int64_t due = s->cert[p].not_after - s->lifetimes.eligibility_window;
+    const char *kind = p == CERT_OPERATIONAL ? JOB_ELIGIBLE_OPERATIONAL
+                                             : JOB_ELIGIBLE_MANUFACTURING;
 
     /* One kind per profile: both may fall due at the same instant. */
-    return store_job_schedule(db, system_id, due > now ? due : now, kind, locking_device_id,
-                              profile);
+    return store_job_schedule(db, system_id, due > now ? due : now, kind, s->locking_device_id,
+                              sim_profile_name(p));
 }
 
 static enum status emit_claimed(struct db *db, const struct system_row *system,
@@ -134,8 +159,8 @@ static enum status claim_placeholder(struct db *db, const struct system_row *sys
     text_copy(d.hardware_model, sizeof(d.hardware_model), hw.hardware_model);
     text_copy(d.hardware_version, sizeof(d.hardware_version), hw.hardware_version);
     text_copy(d.firmware_version, sizeof(d.firmware_version), hw.firmware_version);
-    d.operational.expiration = s->op_not_after;
-    d.manufacturing.expiration = s->mfg_not_after;
+    d.operational.expiration = s->cert[CERT_OPERATIONAL].not_after;
+    d.manufacturing.expiration = s->cert[CERT_MANUFACTURING].not_after;
     return store_locking_device_claim(db, &d);
 }
 
@@ -161,12 +186,8 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
         text_copy(s->locking_device_id, sizeof(s->locking_device_id), locking_device_id);
         st = store_lock_state_update(db, s);
     }
-    if (st == ST_OK)
-        st = schedule_eligibility(db, system->id, locking_device_id, PROFILE_OPERATIONAL,
-                                  s->op_not_after, s->lifetimes.eligibility_window, now);
-    if (st == ST_OK)
-        st = schedule_eligibility(db, system->id, locking_device_id, PROFILE_MANUFACTURING,
-                                  s->mfg_not_after, s->lifetimes.eligibility_window, now);
+    for (int p = 0; st == ST_OK && p < CERT_PROFILES; p++)
+        st = schedule_eligibility(db, system->id, s, (enum cert_profile)p, now);
     if (st == ST_OK)
         st = emit_claimed(db, system, locking_device_id, user_id, serial, now);
     if (st == ST_OK)
@@ -251,28 +272,27 @@ static enum status emit_audit(struct db *db, const char *system_id, const struct
     return outbox_emit(db, system_id, now, "LockingDeviceAuditLogEntryReceivedV2", v2);
 }
 
-/* The platform learns from the lock's entry that re-keying finished: it records the new
- * certificate and says so. */
+/* The platform learns from the lock's entry that re-keying of profile p finished: it records
+ * the new certificate (no longer eligible), schedules its window and says so. */
 static enum status complete_rekeying(struct db *db, const struct system_row *system,
-                                     const struct lock_state *s, int64_t now)
+                                     const struct lock_state *s, enum cert_profile p, int64_t now)
 {
-    struct cert_state cert = {.expiration = s->op_not_after};
+    struct cert_state cert = {.expiration = s->cert[p].not_after};
     json_object *e;
     char when[TIMEFMT_DATETIME_LEN];
     enum status st = store_locking_device_set_certificate(db, system->id, s->locking_device_id,
-                                                          PROFILE_OPERATIONAL, &cert);
+                                                          sim_profile_name(p), &cert);
 
     if (st == ST_OK)
-        st = schedule_eligibility(db, system->id, s->locking_device_id, PROFILE_OPERATIONAL,
-                                  s->op_not_after, s->lifetimes.eligibility_window, now);
+        st = schedule_eligibility(db, system->id, s, p, now);
     if (st != ST_OK)
         return st;
     e = json_object_new_object();
     if (e == NULL)
         return ST_NOMEM;
-    timefmt_format_datetime(s->op_not_after, when);
+    timefmt_format_datetime(s->cert[p].not_after, when);
     json_add_new(e, "lockingDeviceId", json_object_new_string(s->locking_device_id));
-    json_add_new(e, "certificateProfile", json_object_new_string(PROFILE_OPERATIONAL));
+    json_add_new(e, "certificateProfile", json_object_new_string(sim_profile_name(p)));
     json_add_new(e, "certificateExpirationDatetime", json_object_new_string(when));
     return outbox_emit(db, system->id, now, "LockingDeviceCertificateReKeyingCompleted", e);
 }
@@ -299,8 +319,9 @@ static enum status receive_entry(struct db *db, const struct system_row *system,
         json_object *e = entry_event(r);
         st = e ? outbox_emit(db, system->id, now, "LockingDeviceSystemLogEntryReceived", e)
                : ST_NOMEM;
-        if (st == ST_OK && strcmp(r->event_name, LOCK_EVENT_REKEYED) == 0)
-            st = complete_rekeying(db, system, s, now);
+        for (int k = 0; st == ST_OK && k < CERT_PROFILES; k++)
+            if (strcmp(r->event_name, sim_rekeyed_event((enum cert_profile)k)) == 0)
+                st = complete_rekeying(db, system, s, (enum cert_profile)k, now);
     }
     /* An entry received as the lock logged it was never stored (seq 0). */
     return st == ST_OK && p->seq != 0 ? store_pending_delete(db, p->seq) : st;
@@ -443,14 +464,14 @@ enum status sim_job_certificate_eligible(struct db *db, const struct system_row 
     return st == ST_NOT_FOUND ? ST_OK : st; /* the lock was deleted meanwhile */
 }
 
-int sim_lock_operable(const struct lock_state *lock)
+int sim_lock_powered(const struct lock_state *lock)
 {
     return strcmp(lock->battery, LOCK_BATTERY_EMPTY) != 0;
 }
 
 int sim_lock_reaches_gateway(const struct lock_state *lock)
 {
-    return sim_lock_operable(lock) && lock->in_gateway_range;
+    return sim_lock_powered(lock) && lock->in_gateway_range;
 }
 
 /* The entries a battery change makes the lock log, in order. */

@@ -25,14 +25,31 @@
 #define PROFILE_OPERATIONAL "OPERATIONAL"
 #define PROFILE_MANUFACTURING "MANUFACTURING"
 
-/* The system entry a lock logs when it has installed a re-keyed certificate. */
+/* The system entries a lock logs when it has installed a re-keyed certificate, one per
+ * profile: the platform learns from the entry's name which certificate changed. */
 #define LOCK_EVENT_REKEYED "CERTIFICATE_REKEYED"
+#define LOCK_EVENT_MFG_REKEYED "MANUFACTURING_CERTIFICATE_REKEYED"
 
 struct lock_lifetimes {
     int64_t operational;
     int64_t manufacturing;
     int64_t eligibility_window;
 };
+
+/* The vendor's CertificateProfile name of p: PROFILE_OPERATIONAL or PROFILE_MANUFACTURING. */
+const char *sim_profile_name(enum cert_profile p);
+
+/* The system entry the lock logs when it has installed profile p's re-keyed certificate. */
+const char *sim_rekeyed_event(enum cert_profile p);
+
+/* How long a certificate of profile p lasts on this lock. */
+int64_t sim_lock_lifetime(const struct lock_state *s, enum cert_profile p);
+
+/* THE rule of a lock in service: it can be operated (by a phone or a gateway) only while
+ * both of its certificates are valid; a certificate not re-keyed in time stops the lock
+ * being operable ("the locking device will stop being operable"). When it cannot be,
+ * *lapsed (may be NULL) receives the profile that expired (the operational one when both). */
+int sim_lock_operable(const struct lock_state *s, int64_t now, enum cert_profile *lapsed);
 
 /* Gives a new physical lock its key pairs and certificates, valid from now. */
 enum status sim_lock_manufacture(struct db *db, const char *serial,
@@ -89,10 +106,11 @@ enum status sim_certificate_make_eligible(struct db *db, const struct system_row
                                           const char *locking_device_id, const char *profile,
                                           int64_t now);
 
-/* With a flat battery nothing can operate the lock: no session, no remote command, no log. */
-int sim_lock_operable(const struct lock_state *lock);
+/* With a flat battery nothing can operate the lock: no session, no remote command, no log.
+ * (Powered and operable are two rules: sim_lock_operable() is about its certificates.) */
+int sim_lock_powered(const struct lock_state *lock);
 
-/* Whether the lock's gateway can talk to it: operable and within its radio range. */
+/* Whether the lock's gateway can talk to it: powered and within its radio range. */
 int sim_lock_reaches_gateway(const struct lock_state *lock);
 
 /* What the control API sets on a physical lock: battery (LOCK_BATTERY_*; NULL: unchanged)

@@ -179,7 +179,8 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
 
 /* The session itself, once the lock accepted it. */
 static enum status run_session(struct db *db, const struct system_row *system,
-                               const struct operating_device_row *phone, int rekeying_offered,
+                               const struct operating_device_row *phone,
+                               const int rekeying_offered[CERT_PROFILES],
                                struct lock_state *lock, const struct visit_request *v,
                                int64_t now, struct visit_report *r)
 {
@@ -234,16 +235,17 @@ static const char *session_refusal(const struct lock_state *lock, int64_t now, c
                                    size_t len)
 {
     char when[TIMEFMT_DATETIME_LEN];
+    enum cert_profile lapsed = CERT_OPERATIONAL;
 
-    if (!sim_lock_operable(lock)) {
+    if (!sim_lock_powered(lock)) {
         text_copy(reason, len, "the lock does not respond: its battery is empty");
         return reason;
     }
-    if (lock->op_not_after > now)
+    if (sim_lock_operable(lock, now, &lapsed))
         return NULL;
-    timefmt_format_datetime(lock->op_not_after, when);
-    snprintf(reason, len,
-             "the lock refused the session: its operational certificate expired at %s", when);
+    timefmt_format_datetime(lock->cert[lapsed].not_after, when);
+    snprintf(reason, len, "the lock refused the session: its %s certificate expired at %s",
+             lapsed == CERT_OPERATIONAL ? "operational" : "manufacturing", when);
     return reason;
 }
 
@@ -255,7 +257,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     struct lock_state *lock = malloc(sizeof(*lock));
     struct visit_request visit = *asked;
     const struct visit_request *v = &visit;
-    int offered = 0, network = 1;
+    int offered[CERT_PROFILES] = {0}, network = 1;
     enum status st = lock ? store_phone_network_online(db, phone->id, &network) : ST_NOMEM;
 
     memset(r, 0, sizeof(*r));
@@ -268,7 +270,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     }
     if (st == ST_OK)
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   &offered);
+                                                   offered);
     if (st == ST_OK && phone->activated_at == 0) {
         text_copy(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
@@ -285,7 +287,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         st = store_lock_state_brief_of_device(db, v->locking_device_id, lock);
     if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
         st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   &offered);
+                                                   offered);
     if (st == ST_OK && session_refusal(lock, now, r->reason, sizeof(r->reason)) != NULL) {
         r->refused = 1;
     } else if (st == ST_OK) {

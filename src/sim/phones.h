@@ -5,10 +5,10 @@
  * permissions (valid for the permission's operatingKeyValidityDuration from the download,
  * never past the permission's end), uploads the log entries it carries and relays any CSR it
  * carries for re-keying. A visit is one Bluetooth session: a sync first when online; the
- * lock refuses the session if its battery is empty or its operational certificate has
- * expired; it checks the key
- * against the operation and its own clock, logs an audit entry, runs the re-keying steps,
- * and hands its pending entries to the phone, which uploads them when online.
+ * lock refuses the session if its battery is empty or either of its certificates has expired
+ * (sim_lock_operable); it checks the key against the operation and its own clock, logs an
+ * audit entry, runs the re-keying steps of both profiles, and hands its pending entries to
+ * the phone, which uploads them when online.
  */
 #ifndef KE_SIM_PHONES_H
 #define KE_SIM_PHONES_H

@@ -273,7 +273,7 @@ static enum status visit(struct story *s)
                 "The phone, online, synced its operating key and unlocked the lock (%s)%s; the"
                 " lock's entries went straight on to the platform.",
                 r->granted ? "granted" : r->reason,
-                r->rekey.certificate_installed
+                r->rekey.profile[CERT_OPERATIONAL].certificate_installed
                     ? ", and in the same session the lock made a new key pair and a signing"
                       " request, the platform issued the certificate and the lock installed it"
                     : "");

@@ -7,28 +7,55 @@
 #include "store/sql.h"
 
 /* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
- * (lock_keys): a visit reads the first on every session, the second only when re-keying. */
+ * (lock_keys): a visit reads the first on every session, the second only when re-keying.
+ * Each profile re-keys on its own (migration 018 added the manufacturing columns). */
 #define BRIEF_COLUMNS                                                                         \
     "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
-    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier"
+    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier,"          \
+    " mfg_rekey_stage, mfg_rekey_carrier"
+#define KEY_COLUMNS                                                                           \
+    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
+    " rekey_cert_pem, mfg_rekey_key_pem, mfg_rekey_csr_pem, mfg_rekey_cert_pem"
 /* What the control API sets on a physical lock (schema/017): read with the brief columns,
  * written only by store_lock_condition_set(). */
 #define CONDITION_COLUMNS "battery, in_gateway_range"
-#define KEY_COLUMNS                                                                           \
-    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
-    " rekey_cert_pem"
 #define FULL_SELECT                                                                           \
     "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime," \
     " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier," \
+    " s.mfg_rekey_stage, s.mfg_rekey_carrier,"                                                \
     " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"           \
-    " k.rekey_csr_pem, k.rekey_cert_pem, s.battery, s.in_gateway_range"                        \
+    " k.rekey_csr_pem, k.rekey_cert_pem, k.mfg_rekey_key_pem, k.mfg_rekey_csr_pem,"           \
+    " k.mfg_rekey_cert_pem, s.battery, s.in_gateway_range"                                    \
     " FROM lock_states s JOIN lock_keys k ON k.serial_number = s.serial_number"
+#define BRIEF_COUNT 12
 
 #define HAND_OVER_BATCH 32
 
 #define PENDING_COLUMNS                                                                       \
     "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
+
+/* BRIEF_COLUMNS as columns 0..BRIEF_COUNT-1. */
+static void read_small(sqlite3_stmt *s, struct lock_state *r)
+{
+
+    db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
+    r->cert[CERT_OPERATIONAL].not_after = sqlite3_column_int64(s, 1);
+    r->cert[CERT_MANUFACTURING].not_after = sqlite3_column_int64(s, 2);
+    r->lifetimes.operational = sqlite3_column_int64(s, 3);
+    r->lifetimes.manufacturing = sqlite3_column_int64(s, 4);
+    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 5);
+    db_column_copy(s, 6, r->system_id, sizeof(r->system_id));
+    db_column_copy(s, 7, r->locking_device_id, sizeof(r->locking_device_id));
+    for (int p = 0; p < CERT_PROFILES; p++) {
+        struct lock_rekeying *k = &r->rekey[p];
+        db_column_copy(s, 8 + 2 * p, k->stage, sizeof(k->stage));
+        db_column_copy(s, 9 + 2 * p, k->carrier, sizeof(k->carrier));
+        k->key_pem[0] = k->csr_pem[0] = k->cert_pem[0] = '\0';
+        r->cert[p].key_pem[0] = r->cert[p].cert_pem[0] = '\0';
+    }
+    r->has_pems = 0;
+}
 
 /* CONDITION_COLUMNS from column `first` on. */
 static void read_condition(sqlite3_stmt *s, int first, struct lock_state *r)
@@ -37,76 +64,63 @@ static void read_condition(sqlite3_stmt *s, int first, struct lock_state *r)
     r->in_gateway_range = sqlite3_column_int(s, first + 1);
 }
 
-/* BRIEF_COLUMNS as columns 0..9. */
-static void read_small(sqlite3_stmt *s, struct lock_state *r)
-{
-    db_column_copy(s, 0, r->serial_number, sizeof(r->serial_number));
-    r->op_not_after = sqlite3_column_int64(s, 1);
-    r->mfg_not_after = sqlite3_column_int64(s, 2);
-    r->lifetimes.operational = sqlite3_column_int64(s, 3);
-    r->lifetimes.manufacturing = sqlite3_column_int64(s, 4);
-    r->lifetimes.eligibility_window = sqlite3_column_int64(s, 5);
-    db_column_copy(s, 6, r->system_id, sizeof(r->system_id));
-    db_column_copy(s, 7, r->locking_device_id, sizeof(r->locking_device_id));
-    db_column_copy(s, 8, r->rekey_stage, sizeof(r->rekey_stage));
-    db_column_copy(s, 9, r->rekey_carrier, sizeof(r->rekey_carrier));
-    r->op_key_pem[0] = r->op_cert_pem[0] = r->mfg_key_pem[0] = r->mfg_cert_pem[0] = '\0';
-    r->rekey_key_pem[0] = r->rekey_csr_pem[0] = r->rekey_cert_pem[0] = '\0';
-    r->has_pems = 0;
-}
-
 /* BRIEF_COLUMNS, then CONDITION_COLUMNS. */
 static void read_brief(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct lock_state *r = (struct lock_state *)rows + i;
 
     read_small(s, r);
-    read_condition(s, 10, r);
+    read_condition(s, BRIEF_COUNT, r);
 }
 
-/* FULL_SELECT: the brief columns, the PEMs, then the condition. */
+/* FULL_SELECT: the brief columns, the ten PEMs, then the condition. */
 static void read_state(sqlite3_stmt *s, void *rows, size_t i)
 {
     struct lock_state *r = (struct lock_state *)rows + i;
 
     read_small(s, r);
-    db_column_copy(s, 10, r->op_key_pem, sizeof(r->op_key_pem));
-    db_column_copy(s, 11, r->op_cert_pem, sizeof(r->op_cert_pem));
-    db_column_copy(s, 12, r->mfg_key_pem, sizeof(r->mfg_key_pem));
-    db_column_copy(s, 13, r->mfg_cert_pem, sizeof(r->mfg_cert_pem));
-    db_column_copy(s, 14, r->rekey_key_pem, sizeof(r->rekey_key_pem));
-    db_column_copy(s, 15, r->rekey_csr_pem, sizeof(r->rekey_csr_pem));
-    db_column_copy(s, 16, r->rekey_cert_pem, sizeof(r->rekey_cert_pem));
-    read_condition(s, 17, r);
+    for (int p = 0; p < CERT_PROFILES; p++) {
+        struct lock_rekeying *k = &r->rekey[p];
+        db_column_copy(s, BRIEF_COUNT + 2 * p, r->cert[p].key_pem, PEM_MAX);
+        db_column_copy(s, BRIEF_COUNT + 2 * p + 1, r->cert[p].cert_pem, PEM_MAX);
+        db_column_copy(s, BRIEF_COUNT + 4 + 3 * p, k->key_pem, PEM_MAX);
+        db_column_copy(s, BRIEF_COUNT + 5 + 3 * p, k->csr_pem, PEM_MAX);
+        db_column_copy(s, BRIEF_COUNT + 6 + 3 * p, k->cert_pem, PEM_MAX);
+    }
+    read_condition(s, BRIEF_COUNT + 10, r);
     r->has_pems = 1;
 }
 
-/* Binds BRIEF_COLUMNS as ?1..?10. */
+/* Binds BRIEF_COLUMNS as ?1..?12. */
 static void bind_brief(sqlite3_stmt *s, const struct lock_state *r)
 {
     sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, r->op_not_after);
-    sqlite3_bind_int64(s, 3, r->mfg_not_after);
+    sqlite3_bind_int64(s, 2, r->cert[CERT_OPERATIONAL].not_after);
+    sqlite3_bind_int64(s, 3, r->cert[CERT_MANUFACTURING].not_after);
     sqlite3_bind_int64(s, 4, r->lifetimes.operational);
     sqlite3_bind_int64(s, 5, r->lifetimes.manufacturing);
     sqlite3_bind_int64(s, 6, r->lifetimes.eligibility_window);
     db_bind_text_or_null(s, 7, r->system_id);
     db_bind_text_or_null(s, 8, r->locking_device_id);
-    sqlite3_bind_text(s, 9, r->rekey_stage[0] ? r->rekey_stage : "NONE", -1, SQLITE_STATIC);
-    db_bind_text_or_null(s, 10, r->rekey_carrier);
+    for (int p = 0; p < CERT_PROFILES; p++) {
+        const struct lock_rekeying *k = &r->rekey[p];
+        sqlite3_bind_text(s, 9 + 2 * p, k->stage[0] ? k->stage : "NONE", -1, SQLITE_STATIC);
+        db_bind_text_or_null(s, 10 + 2 * p, k->carrier);
+    }
 }
 
-/* Binds the serial number as ?1 and KEY_COLUMNS as ?2..?8. */
+/* Binds the serial number as ?1 and KEY_COLUMNS as ?2..?11. */
 static void bind_keys(sqlite3_stmt *s, const struct lock_state *r)
 {
     sqlite3_bind_text(s, 1, r->serial_number, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, r->op_key_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, r->op_cert_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->mfg_key_pem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, r->mfg_cert_pem, -1, SQLITE_STATIC);
-    db_bind_text_or_null(s, 6, r->rekey_key_pem);
-    db_bind_text_or_null(s, 7, r->rekey_csr_pem);
-    db_bind_text_or_null(s, 8, r->rekey_cert_pem);
+    for (int p = 0; p < CERT_PROFILES; p++) {
+        const struct lock_rekeying *k = &r->rekey[p];
+        sqlite3_bind_text(s, 2 + 2 * p, r->cert[p].key_pem, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3 + 2 * p, r->cert[p].cert_pem, -1, SQLITE_STATIC);
+        db_bind_text_or_null(s, 6 + 3 * p, k->key_pem);
+        db_bind_text_or_null(s, 7 + 3 * p, k->csr_pem);
+        db_bind_text_or_null(s, 8 + 3 * p, k->cert_pem);
+    }
 }
 
 /* Runs sql with one of the binders above; ST_NOT_FOUND unless exactly one row changed. */
@@ -139,9 +153,9 @@ static enum status insert_sequence(struct db *db, const char *serial)
 enum status store_lock_state_insert(struct db *db, const struct lock_state *r)
 {
     static const char state_sql[] = "INSERT INTO lock_states (" BRIEF_COLUMNS ")"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     static const char keys_sql[] = "INSERT INTO lock_keys (serial_number, " KEY_COLUMNS ")"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
     enum status st;
 
     assert(db_in_transaction(db));
@@ -156,10 +170,12 @@ enum status store_lock_state_update(struct db *db, const struct lock_state *r)
     static const char state_sql[] =
         "UPDATE lock_states SET op_not_after = ?2, mfg_not_after = ?3, op_lifetime = ?4,"
         " mfg_lifetime = ?5, eligibility_window = ?6, system_id = ?7, locking_device_id = ?8,"
-        " rekey_stage = ?9, rekey_carrier = ?10 WHERE serial_number = ?1";
+        " rekey_stage = ?9, rekey_carrier = ?10, mfg_rekey_stage = ?11, mfg_rekey_carrier = ?12"
+        " WHERE serial_number = ?1";
     static const char keys_sql[] =
         "UPDATE lock_keys SET op_key_pem = ?2, op_cert_pem = ?3, mfg_key_pem = ?4,"
-        " mfg_cert_pem = ?5, rekey_key_pem = ?6, rekey_csr_pem = ?7, rekey_cert_pem = ?8"
+        " mfg_cert_pem = ?5, rekey_key_pem = ?6, rekey_csr_pem = ?7, rekey_cert_pem = ?8,"
+        " mfg_rekey_key_pem = ?9, mfg_rekey_csr_pem = ?10, mfg_rekey_cert_pem = ?11"
         " WHERE serial_number = ?1";
     enum status st;
 
@@ -199,8 +215,8 @@ enum status store_lock_state_brief_of_device(struct db *db, const char *locking_
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
                                          struct lock_state *rows, size_t cap, size_t *n)
 {
-    static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?"
-                              " ORDER BY s.serial_number LIMIT ?";
+    static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?1 OR s.mfg_rekey_carrier = ?1"
+                              " ORDER BY s.serial_number LIMIT ?2";
     sqlite3_stmt *s;
     enum status st;
 

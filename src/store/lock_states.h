@@ -11,25 +11,36 @@
 #define PEM_MAX 2048
 #define LOCK_HOLDER "LOCK" /* pending entries still inside the lock */
 
+/* A lock's two certificates; every per-profile array of a lock_state is indexed by it. */
+enum cert_profile { CERT_OPERATIONAL, CERT_MANUFACTURING };
+#define CERT_PROFILES 2
+
+/* One profile's installed key pair and certificate. */
+struct lock_certificate {
+    char key_pem[PEM_MAX];
+    char cert_pem[PEM_MAX];
+    int64_t not_after;
+};
+
+/* One profile's re-keying in progress: the new key pair, its CSR, the issued certificate. */
+struct lock_rekeying {
+    char stage[16]; /* NONE, CSR_CREATED, ISSUED */
+    char key_pem[PEM_MAX];
+    char csr_pem[PEM_MAX];
+    char cert_pem[PEM_MAX];
+    char carrier[UUID_STR_LEN]; /* phone carrying the CSR; "" when none */
+};
+
 struct lock_state {
     char serial_number[64];
-    char op_key_pem[PEM_MAX];
-    char op_cert_pem[PEM_MAX];
-    int64_t op_not_after;
-    char mfg_key_pem[PEM_MAX];
-    char mfg_cert_pem[PEM_MAX];
-    int64_t mfg_not_after;
+    struct lock_certificate cert[CERT_PROFILES];
     struct {
         int64_t operational, manufacturing, eligibility_window;
     } lifetimes;
     char system_id[UUID_STR_LEN];         /* "" until claimed */
     char locking_device_id[UUID_STR_LEN]; /* "" until claimed */
-    char rekey_stage[16];                 /* NONE, CSR_CREATED, ISSUED */
-    char rekey_key_pem[PEM_MAX];
-    char rekey_csr_pem[PEM_MAX];
-    char rekey_cert_pem[PEM_MAX];
-    char rekey_carrier[UUID_STR_LEN]; /* phone carrying the CSR; "" when none */
-    int has_pems; /* 0 after a brief read: the seven PEM fields are "" and must not be written */
+    struct lock_rekeying rekey[CERT_PROFILES];
+    int has_pems; /* 0 after a brief read: the ten PEM fields are "" and must not be written */
     char battery[8];      /* LOCK_BATTERY_OK, _LOW or _EMPTY; read, never written by update */
     int in_gateway_range; /* 0: its gateway's radio does not reach it */
 };
@@ -43,7 +54,8 @@ struct lock_state {
 enum status store_lock_condition_set(struct db *db, const char *serial, const char *battery,
                                      int in_gateway_range);
 
-/* Locks whose offline CSR a phone carries (uploaded at the phone's next sync). */
+/* Locks with an offline CSR (of either profile) that a phone carries (uploaded at the
+ * phone's next sync). */
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
                                          struct lock_state *rows, size_t cap, size_t *n);
 
@@ -58,7 +70,7 @@ struct pending_entry {
 
 enum status store_lock_state_insert(struct db *db, const struct lock_state *s);
 enum status store_lock_state_get(struct db *db, const char *serial, struct lock_state *out);
-/* The same rows without the seven PEM texts (has_pems = 0): what a visit, an upload or a
+/* The same rows without the ten PEM texts (has_pems = 0): what a visit, an upload or a
  * gateway needs. A full row spills into overflow pages; reading it copied kilobytes of
  * certificates on every simulated session. */
 enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out);

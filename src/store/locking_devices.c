@@ -66,12 +66,21 @@ enum status store_locking_device_get(struct db *db, const char *system_id, const
 }
 
 /* A visit needs one column of the row: reading all sixteen cost more than the lookup. */
-enum status store_locking_device_rekeying_offered(struct db *db, const char *system_id,
-                                                  const char *id, int *offered)
+static void read_offered(sqlite3_stmt *s, void *out, size_t i)
 {
-    static const char sql[] =
-        "SELECT op_cert_eligible FROM locking_devices WHERE system_id = ?1 AND id = ?2";
-    return db_get_scoped(db, sql, system_id, id, db_row_int, offered);
+    int *offered = out;
+
+    (void)i;
+    offered[0] = sqlite3_column_int(s, 0);
+    offered[1] = sqlite3_column_int(s, 1);
+}
+
+enum status store_locking_device_rekeying_offered(struct db *db, const char *system_id,
+                                                  const char *id, int offered[2])
+{
+    static const char sql[] = "SELECT op_cert_eligible, mfg_cert_eligible FROM locking_devices"
+                              " WHERE system_id = ?1 AND id = ?2";
+    return db_get_scoped(db, sql, system_id, id, read_offered, offered);
 }
 
 enum status store_locking_device_find(struct db *db, const char *id,

@@ -37,10 +37,11 @@ struct locking_device_filter {
 enum status store_locking_device_insert(struct db *db, const struct locking_device_row *row);
 enum status store_locking_device_get(struct db *db, const char *system_id, const char *id,
                                      struct locking_device_row *out);
-/* Whether the platform offers the device's operational certificate for re-keying (it is
- * eligible); ST_NOT_FOUND when the system has no such device. */
+/* Whether the platform offers the device's certificates for re-keying (they are eligible):
+ * offered[0] the operational one, offered[1] the manufacturing one (enum cert_profile's
+ * order); ST_NOT_FOUND when the system has no such device. */
 enum status store_locking_device_rekeying_offered(struct db *db, const char *system_id,
-                                                  const char *id, int *offered);
+                                                  const char *id, int offered[2]);
 /* The device in whatever system it belongs to (the simulated lock knows only its id). */
 enum status store_locking_device_find(struct db *db, const char *id,
                                       struct locking_device_row *out);

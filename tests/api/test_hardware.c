@@ -297,6 +297,10 @@ START_TEST(locking_device_rejects_invalid_bodies)
         {"{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P2D\","
          "\"reKeyingWindow\":\"PT49H\"}",
          {"reKeyingWindow"}},
+        /* The window applies to the manufacturing certificate too. */
+        {"{\"hardwareModel\":\"PADLOCK\",\"manufacturingCertificateLifetime\":\"P2D\","
+         "\"reKeyingWindow\":\"P3D\"}",
+         {"reKeyingWindow"}},
     };
 
     expect_control_invalid_bodies("/hardware/locking-devices", cases,

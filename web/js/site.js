@@ -85,6 +85,14 @@ function lockCondition(hw) {
     hw.inGatewayRange === false ? [' ', badge('out of gateway range', 'warn')] : null];
 }
 
+// Each certificate re-keys on its own: the operational stage, and the manufacturing one
+// when it is in progress.
+function rekeyingStages(hw) {
+  const op = hw.operationalCertificate.reKeyingStage || hw.reKeyingStage;
+  const mfg = hw.manufacturingCertificate.reKeyingStage;
+  return mfg && mfg !== 'NONE' ? `${op} · manufacturing ${mfg}` : op;
+}
+
 function lockRows(site, page) {
   return site.locks.map((l) => {
     const hw = site.hardware.get(l.id);
@@ -94,7 +102,7 @@ function lockRows(site, page) {
       h('td', {}, badge(claimed ? 'claimed' : 'unclaimed', claimed ? 'ok' : 'warn'), lockCondition(hw)),
       h('td', {}, l.serialNumber ? h('code', {}, l.serialNumber) : '—'),
       h('td', {}, certificate(l.operationalCertificate)), h('td', {}, certificate(l.manufacturingCertificate)),
-      h('td', {}, hw ? hw.reKeyingStage : '—'), h('td', {}, hw ? String(hw.pendingLogEntries.length) : '—'),
+      h('td', {}, hw ? rekeyingStages(hw) : '—'), h('td', {}, hw ? String(hw.pendingLogEntries.length) : '—'),
       rowActions(
         button('Details', () => lockDetails(page, l, hw), key('lock-details', l.id)),
         claimed ? button('Visit', () => visit(page, site, l), key('visit', l.id)) : button('Claim', () => claim(page, site, l), key('claim', l.id)),
