@@ -384,8 +384,11 @@ static json_object *render_phone(const void *row)
     json_object_object_add(o, "userId", json_object_new_string(p->user_id));
     json_object_object_add(o, "role", json_object_new_string(p->role));
     json_object_object_add(o, "phone", json_object_new_string(state));
-    if (p->device_id[0] != '\0')
+    if (p->device_id[0] != '\0') {
         json_object_object_add(o, "operatingDeviceId", json_object_new_string(p->device_id));
+        json_object_object_add(o, "online", json_object_new_boolean(p->online));
+        json_object_object_add(o, "legacy", json_object_new_boolean(p->legacy));
+    }
     if (p->activated_at != 0) {
         timefmt_format_datetime(p->activated_at, when);
         json_object_object_add(o, "activationDatetime", json_object_new_string(when));

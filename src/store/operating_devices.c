@@ -122,14 +122,18 @@ static void read_phone(sqlite3_stmt *s, void *rows, size_t i)
     r->activated_at = sqlite3_column_int64(s, 4);
     db_column_copy(s, 5, r->invitation_id, sizeof(r->invitation_id));
     r->invitation_expires_at = sqlite3_column_int64(s, 6);
+    r->legacy = sqlite3_column_int(s, 7);
+    r->online = sqlite3_column_int(s, 8);
 }
 
 enum status store_phone_list(struct db *db, const char *system_id, int64_t now,
                              int64_t after_seq, struct phone_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] =
-        "SELECT u.seq, u.id, u.role, d.id, d.activated_at, i.id, i.expires_at FROM users u"
+        "SELECT u.seq, u.id, u.role, d.id, d.activated_at, i.id, i.expires_at,"
+        " coalesce(d.legacy, 0), coalesce(n.online, 1) FROM users u"
         " LEFT JOIN operating_devices d ON d.user_id = u.id"
+        " LEFT JOIN phone_networks n ON n.operating_device_id = d.id"
         " LEFT JOIN operating_device_invitations i ON i.seq = (SELECT max(seq) FROM"
         "   operating_device_invitations WHERE user_id = u.id AND state = 'PENDING'"
         "   AND expires_at > ?4)"

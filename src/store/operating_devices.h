@@ -59,6 +59,8 @@ struct phone_row {
     int64_t activated_at;             /* 0 until provisioned */
     char invitation_id[UUID_STR_LEN]; /* the newest pending invitation, "" when none */
     int64_t invitation_expires_at;
+    int legacy; /* the device was made before version 2's invitations */
+    int online; /* 0: the control API took the phone's network away */
 };
 
 /* The system's users with seq > after_seq, in seq order, with their phones as they stand at

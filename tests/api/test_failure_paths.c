@@ -94,6 +94,23 @@ static json_object *set_state(const struct site *s, const char *body, long want)
     return control("POST", path, body, want);
 }
 
+/* What GET /systems/{id}/phones says of the site's phone: online (1 or 0). */
+static int listed_online(const struct site *s)
+{
+    char path[160];
+    json_object *o, *items;
+    int online = -1;
+
+    snprintf(path, sizeof(path), "/systems/%s/phones", s->t.system_id);
+    o = control("GET", path, NULL, 200);
+    items = member(o, "items");
+    for (size_t i = 0; i < json_object_array_length(items); i++)
+        if (strcmp(jstr(json_object_array_get_idx(items, i), "userId"), s->user) == 0)
+            online = jbool(json_object_array_get_idx(items, i), "online");
+    json_object_put(o);
+    return online;
+}
+
 static void set_network(const struct site *s, int online)
 {
     char path[160];
@@ -104,6 +121,7 @@ static void set_network(const struct site *s, int online)
     ck_assert_str_eq(jstr(o, "operatingDeviceId"), s->phone);
     ck_assert_int_eq(jbool(o, "online"), online);
     json_object_put(o);
+    ck_assert_int_eq(listed_online(s), online);
 }
 
 /* One visit of the phone at the lock; the answer (caller puts). */

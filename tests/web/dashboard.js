@@ -149,6 +149,26 @@ async function demoChecks(browser, base, receiver) {
     await page.waitForSelector('#event-list li[data-type=LockingDeviceAuditLogEntryReceivedV2]', WAIT);
   });
 
+  await check('a flat battery set from the page refuses the next visit; a gateway powers off', async () => {
+    const lock = page.locator('tr[data-lock]', { hasText: 'Office Door' });
+    await lock.locator('button', { hasText: 'Condition…' }).click();
+    await page.locator('#field-battery').selectOption('EMPTY');
+    await submitDialog(page);
+    await closeDialog(page);
+    await lock.locator('.badge', { hasText: 'battery empty' }).waitFor(WAIT);
+    await lock.locator('button', { hasText: 'Visit' }).click();
+    await submitDialog(page);
+    const answer = JSON.parse(await page.locator('#dialog pre.json').textContent());
+    assert.equal(answer.sessionRefused, true, JSON.stringify(answer));
+    assert.match(answer.reason, /battery/);
+    await closeDialog(page);
+    const gateway = page.locator('tr[data-gateway]').first();
+    await gateway.locator('button', { hasText: 'Power off' }).click();
+    await gateway.locator('.badge', { hasText: 'powered off' }).waitFor(WAIT);
+    await gateway.locator('button', { hasText: 'Power on' }).click();
+    await gateway.locator('button', { hasText: 'Power off' }).waitFor(WAIT);
+  });
+
   await check('a trigger from the page produces its event', async () => {
     await page.locator('#trigger-open').click();
     await page.locator('#field-eventType').selectOption('RemoteCommandAcknowledged');

@@ -18,10 +18,13 @@ async function loadSite(id) {
   const hardware = new Map(await Promise.all(locks.filter((l) => l.serialNumber).slice(0, HARDWARE_LOOKUPS)
     .map((l) => controlGet(`/hardware/locking-devices/${encodeURIComponent(l.serialNumber)}`)
       .then((hw) => [l.id, hw], () => [l.id, null]))));
-  const lastWake = new Map(await Promise.all(gateways.map((g) =>
-    get(`/gateway-device-system-log?gateway-device-id=${g.id}&sort-direction=DESC&limit=1`)
-      .then((p) => [g.id, p.items[0]?.occurrenceDatetime], () => [g.id, null]))));
-  return { phones, locks, gateways, associations, permissions, offlineKeys, hardware, lastWake };
+  const [lastWake, gatewayHardware] = (await Promise.all([
+    Promise.all(gateways.map((g) => get(`/gateway-device-system-log?gateway-device-id=${g.id}&sort-direction=DESC&limit=1`)
+      .then((p) => [g.id, p.items[0]?.occurrenceDatetime], () => [g.id, null]))),
+    Promise.all(gateways.slice(0, HARDWARE_LOOKUPS).map((g) =>
+      controlGet(`/hardware/gateway-devices/${encodeURIComponent(g.serialNumber)}`).then((hw) => [g.id, hw], () => [g.id, null]))),
+  ])).map((pairs) => new Map(pairs));
+  return { phones, locks, gateways, associations, permissions, offlineKeys, hardware, lastWake, gatewayHardware };
 }
 
 const lockName = (site, id) => site.locks.find((l) => l.id === id)?.name || id;
@@ -45,11 +48,24 @@ function phoneBadge(state) {
 
 function userRows(site, page) {
   return site.phones.map((p) => h('tr', { dataset: { user: p.userId } },
-    h('td', {}, shortId(p.userId)), h('td', {}, p.role), h('td', {}, phoneBadge(p.phone)),
+    h('td', {}, shortId(p.userId)), h('td', {}, p.role),
+    h('td', {}, phoneBadge(p.phone), p.legacy ? [' ', badge('legacy')] : null,
+      p.online === false ? [' ', badge('no network', 'bad')] : null),
     h('td', {}, shortId(p.operatingDeviceId)), h('td', {}, virtualTime(p.activationDatetime)),
     rowActions(
       p.phone !== 'activated' ? button('Invite phone', () => invite(page, p.userId), key('invite', p.userId)) : null,
-      p.phone === 'invited' ? button('Accept invitation', () => accept(page, p.invitationId), key('accept', p.userId)) : null)));
+      p.phone === 'invited' ? button('Accept invitation', () => accept(page, p.invitationId), key('accept', p.userId)) : null,
+      p.phone === 'none' ? button('Legacy phone', () => legacyPhone(page, p.userId), key('legacy', p.userId)) : null,
+      p.operatingDeviceId ? button(p.online === false ? 'Give network' : 'Take network', () => act('network',
+        () => control('POST', `/operating-devices/${p.operatingDeviceId}/network`, { online: p.online === false }))
+        .then(page.refresh), key('network', p.userId)) : null)));
+}
+
+// A device from before version 2's invitations: it cannot be deleted on its own.
+async function legacyPhone(page, userId) {
+  const r = await act('legacy phone', () => control('POST', `/systems/${page.systemId}/legacy-operating-devices`, { userId }));
+  if (r) showResult('A legacy operating device', r);
+  page.refresh();
 }
 
 async function invite(page, userId) {
@@ -107,8 +123,18 @@ function lockRows(site, page) {
         button('Details', () => lockDetails(page, l, hw), key('lock-details', l.id)),
         claimed ? button('Visit', () => visit(page, site, l), key('visit', l.id)) : button('Claim', () => claim(page, site, l), key('claim', l.id)),
         claimed ? button('Battery low', () => act('battery low', () => control('POST', `/locking-devices/${l.id}/system-events`, { eventName: 'BATTERY_LOW' })).then(page.refresh), key('battery', l.id)) : null,
-        claimed ? button('Re-key', () => act('re-key', () => admin(page.systemId, 'POST', `/testing/locking-device/${l.id}/re-key`)).then(page.refresh), key('rekey', l.id)) : null));
+        claimed ? button('Re-key', () => act('re-key', () => admin(page.systemId, 'POST', `/testing/locking-device/${l.id}/re-key`)).then(page.refresh), key('rekey', l.id)) : null,
+        claimed && hw ? button('Condition…', () => condition(page, l, hw), key('condition', l.id)) : null));
   });
+}
+
+// The failure paths of a lock: a battery running down, a gateway out of reach.
+function condition(page, lock, hw) {
+  openForm(`${lock.name}: battery and range`, [
+    { name: 'battery', label: 'Battery', type: 'select', options: ['OK', 'LOW', 'EMPTY'], value: hw.battery || 'OK' },
+    { name: 'inGatewayRange', label: 'Within its gateway\'s radio range', type: 'checkbox', value: hw.inGatewayRange !== false },
+  ], (v) => control('POST', `/locking-devices/${lock.id}/state`, v).finally(page.refresh),
+  { describe: 'An empty battery: nothing can operate the lock. Out of range: it does not wake its gateway.', submitLabel: 'Set' });
 }
 
 async function lockDetails(page, lock, hw) {
@@ -168,14 +194,18 @@ function gatewayRows(site, page) {
   return site.gateways.map((g) => {
     const locks = site.associations.filter((a) => a.gatewayDeviceId === g.id).map((a) => a.lockingDeviceId);
     const active = g.activationStatus === 'ACTIVATED';
+    const off = site.gatewayHardware.get(g.id)?.poweredOff === true;
+    const powered = active && !off;
     return h('tr', { dataset: { gateway: g.id } },
-      h('td', {}, h('code', {}, g.serialNumber)), h('td', {}, badge(g.activationStatus.toLowerCase(), active ? 'ok' : 'warn')),
+      h('td', {}, h('code', {}, g.serialNumber)), h('td', {}, badge(g.activationStatus.toLowerCase(), active ? 'ok' : 'warn'),
+        off ? [' ', badge('powered off', 'bad')] : null),
       h('td', {}, locks.length ? locks.map((id) => lockName(site, id)).join(', ') : h('span', { class: 'muted' }, 'none')),
       h('td', {}, virtualTime(site.lastWake.get(g.id))),
       rowActions(
         button('Details', () => gatewayDetails(page, g), key('gateway-details', g.id)),
-        active ? null : button('Power on', () => act('power on', () => control('POST', `/gateway-devices/${g.id}/power-on`)).then(page.refresh), key('power', g.id)),
-        active ? button('Wake', () => act('wake', () => control('POST', `/gateway-devices/${g.id}/wake`)).then(page.refresh), key('wake', g.id)) : null,
+        powered ? null : button('Power on', () => act('power on', () => control('POST', `/gateway-devices/${g.id}/power-on`)).then(page.refresh), key('power', g.id)),
+        powered ? button('Power off', () => act('power off', () => control('POST', `/gateway-devices/${g.id}/power-off`)).then(page.refresh), key('power-off', g.id)) : null,
+        powered ? button('Wake', () => act('wake', () => control('POST', `/gateway-devices/${g.id}/wake`)).then(page.refresh), key('wake', g.id)) : null,
         button('Associate lock', () => associate(page, site, g), key('associate', g.id)),
         locks.length ? button('Remote open', () => remoteCommand(page, site, g, locks), key('remote', g.id)) : null));
   });
