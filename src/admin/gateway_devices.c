@@ -3,46 +3,11 @@
 #include <string.h>
 
 #include "domain/gateway_devices.h"
+#include "domain/vendor_json.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
 
 #define CLAIMING_CODE_MAX_CHARS 64
-
-static void add_datetime(json_object *o, const char *key, int64_t seconds)
-{
-    char text[TIMEFMT_DATETIME_LEN];
-
-    timefmt_format_datetime(seconds, text);
-    json_object_object_add(o, key, json_object_new_string(text));
-}
-
-static void add_string(json_object *o, const char *key, const char *value)
-{
-    if (value[0] != '\0')
-        json_object_object_add(o, key, json_object_new_string(value));
-}
-
-/* The reference's shapes: a pending gateway has four fields; an activated one adds its
- * activation time and what the hardware reported when it came up. */
-json_object *gateway_device_render(const void *row)
-{
-    const struct gateway_device_row *g = row;
-    json_object *o = json_object_new_object();
-
-    if (o == NULL)
-        return NULL;
-    json_object_object_add(o, "id", json_object_new_string(g->id));
-    json_object_object_add(o, "serialNumber", json_object_new_string(g->serial_number));
-    json_object_object_add(o, "activationStatus", json_object_new_string(g->activation_status));
-    add_datetime(o, "creationDatetime", g->created_at);
-    if (strcmp(g->activation_status, GATEWAY_ACTIVATED) == 0) {
-        add_datetime(o, "activationDatetime", g->activated_at);
-        add_string(o, "hardwareModel", g->hardware_model);
-        add_string(o, "hardwareVersion", g->hardware_version);
-        add_string(o, "firmwareVersion", g->firmware_version);
-    }
-    return o;
-}
 
 struct claim_ctx {
     struct request *req;

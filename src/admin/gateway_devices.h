@@ -14,9 +14,6 @@
 
 #include "http/request.h"
 
-/* The vendor's JSON shape of a gateway device (a struct gateway_device_row). */
-json_object *gateway_device_render(const void *row);
-
 enum status gateway_devices_claim(struct request *req, struct response *res);
 enum status gateway_devices_list(struct request *req, struct response *res);
 enum status gateway_devices_get(struct request *req, struct response *res);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/locking_devices.h"
+#include "domain/vendor_json.h"
 #include "http/paging.h"
 #include "lib/json_patch.h"
 #include "lib/timefmt.h"
@@ -12,48 +13,6 @@
 #define NAME_MAX_CHARS 255
 
 static const char *const claiming_statuses[] = {"UNCLAIMED", "CLAIMED", NULL};
-
-static void add_string(json_object *o, const char *key, const char *value)
-{
-    if (value[0] != '\0')
-        json_object_object_add(o, key, json_object_new_string(value));
-}
-
-static json_object *render_certificate(const struct cert_state *c)
-{
-    json_object *o = json_object_new_object();
-    char when[TIMEFMT_DATETIME_LEN];
-
-    if (o == NULL)
-        return NULL;
-    timefmt_format_datetime(c->expiration, when);
-    json_object_object_add(o, "eligibleForReKeying", json_object_new_boolean(c->eligible));
-    json_object_object_add(o, "expirationDatetime", json_object_new_string(when));
-    json_object_object_add(o, "revoked", json_object_new_boolean(c->revoked));
-    return o;
-}
-
-json_object *locking_device_render(const void *row)
-{
-    const struct locking_device_row *d = row;
-    json_object *o = json_object_new_object();
-
-    if (o == NULL)
-        return NULL;
-    json_object_object_add(o, "id", json_object_new_string(d->id));
-    json_object_object_add(o, "name", json_object_new_string(d->name));
-    json_object_object_add(o, "claimingStatus", json_object_new_string(d->claiming_status));
-    add_string(o, "serialNumber", d->serial_number);
-    if (d->operational.expiration != 0)
-        json_object_object_add(o, "operationalCertificate", render_certificate(&d->operational));
-    if (d->manufacturing.expiration != 0)
-        json_object_object_add(o, "manufacturingCertificate",
-                               render_certificate(&d->manufacturing));
-    add_string(o, "hardwareModel", d->hardware_model);
-    add_string(o, "hardwareVersion", d->hardware_version);
-    add_string(o, "firmwareVersion", d->firmware_version);
-    return o;
-}
 
 struct list_query {
     const char *system_id;

@@ -8,9 +8,6 @@
 #include "http/request.h"
 #include "store/locking_devices.h"
 
-/* The vendor's JSON shape of a locking device. */
-json_object *locking_device_render(const void *row);
-
 enum status locking_devices_list(struct request *req, struct response *res);
 enum status locking_devices_create(struct request *req, struct response *res);
 enum status locking_devices_get(struct request *req, struct response *res);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/gateway_devices.h"
+#include "domain/vendor_json.h"
 #include "sim/gateways.h"
 #include "sim/locks.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin/locking_devices.h"
+#include "domain/vendor_json.h"
 #include "http/paging.h"
 #include "lib/timefmt.h"
 #include "sim/clock.h"

@@ -15,7 +15,7 @@
 #include "control/health.h"
 #include "control/jobs.h"
 #include "control/metrics.h"
-#include "control/openapi.h"
+#include "http/documents.h"
 #include "control/phones.h"
 #include "control/sessions.h"
 #include "control/snapshots.h"

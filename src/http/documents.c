@@ -1,4 +1,4 @@
-#include "control/openapi.h"
+#include "http/documents.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,13 +1,14 @@
 /*
- * openapi.h — the OpenAPI documents of both surfaces and the parity list.
+ * documents.h — the OpenAPI documents of both surfaces and the parity list, in src/http where
+ * both route tables meet (DESIGN §2); the control route table serves them.
  *
  * schema/openapi/administration.json and control.json are written by hand and embedded into
  * the binary at build time by tools/embed_files.py (the build fails if one is not valid
  * JSON). The parity list is generated from the Administration API's route table at each
  * request, so it cannot drift from what the emulator serves.
  */
-#ifndef KE_CONTROL_OPENAPI_H
-#define KE_CONTROL_OPENAPI_H
+#ifndef KE_HTTP_DOCUMENTS_H
+#define KE_HTTP_DOCUMENTS_H
 
 #include <stddef.h>
 
