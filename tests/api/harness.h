@@ -20,6 +20,18 @@
 
 #define VENDOR_TYPE "application/vnd.assaabloy.keyless.administration-2+json"
 
+/* The number of elements of a fixed array. */
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A well-formed id that names nothing (in any system). */
+#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
+
+/* The body of POST /_emulator/v1/systems for a system whose clock stands at t; FROZEN is the
+ * suites' agreed instant, a working morning, unless a test needs its own (and says why). */
+#define FROZEN_INSTANT "2030-01-01T08:00:00Z"
+#define FROZEN_AT(t) "{\"clock\":{\"mode\":\"frozen\",\"time\":\"" t "\"}}"
+#define FROZEN FROZEN_AT(FROZEN_INSTANT)
+
 struct emu {
     pid_t pid;
     char url[128];

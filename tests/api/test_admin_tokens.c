@@ -13,9 +13,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define NO_ID "00000000-0000-4000-8000-000000000000"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -183,7 +180,7 @@ START_TEST(an_unknown_system_is_not_found)
     struct tenant t;
 
     new_tenant(&t); /* one system there, not the one asked for */
-    expect_refused(NO_ID, 404);
+    expect_refused(UNKNOWN_ID, 404);
     expect_refused("not-a-system", 404);
 }
 END_TEST
@@ -207,7 +204,7 @@ START_TEST(the_control_token_guards_it)
     snprintf(line, sizeof(line), "Authorization: %s", gate[_i].authorization);
     ck_assert_int_eq(emu_start(&own, args), 0);
     control_call_with(&own, "POST", "/systems", admitted, "{}", &made);
-    token_path(json_str(&made, "id") ? json_str(&made, "id") : NO_ID, path, sizeof(path));
+    token_path(json_str(&made, "id") ? json_str(&made, "id") : UNKNOWN_ID, path, sizeof(path));
     control_call_with(&own, "POST", path, sent, NULL, &r);
     emu_stop(&own);
     ck_assert_int_eq(made.status, 201);

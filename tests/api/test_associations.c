@@ -14,8 +14,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2024-01-01T08:00:00Z\"}}"
 #define FROZEN_TEXT "2024-01-01T08:00:00Z"
 #define LIMIT 6
 #define MAX_ITEMS 32
@@ -25,7 +23,7 @@
 /* A system whose clock stands still at FROZEN_TEXT. */
 static void frozen_tenant(struct tenant *t)
 {
-    new_tenant_from(t, FROZEN);
+    new_tenant_from(t, FROZEN_AT("2024-01-01T08:00:00Z"));
 }
 
 static void pair_body(char *out, size_t cap, const char *gateway, const char *lock)

@@ -20,8 +20,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define NO_ID "00000000-0000-4000-8000-000000000000"
 #define X16 "xxxxxxxxxxxxxxxx"
 #define X240 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16
 #define NAME_255 X240 "xxxxxxxxxxxxxxx"
@@ -408,8 +406,8 @@ START_TEST(get_system_by_id)
                                          "frozen", "clock.now", "2031-05-06T07:08:09Z", NULL});
     http_response_free(&r);
 
-    control_call(&emu, "GET", "/systems/" NO_ID, NULL, &r);
-    assert_problem(&r, 404, "/_emulator/v1/systems/" NO_ID);
+    control_call(&emu, "GET", "/systems/" UNKNOWN_ID, NULL, &r);
+    assert_problem(&r, 404, "/_emulator/v1/systems/" UNKNOWN_ID);
     http_response_free(&r);
 }
 END_TEST
@@ -568,9 +566,9 @@ static const struct {
     {"GET", "/systems", "Bearer s3cret", NULL, 200},
     {"POST", "/systems", NULL, "{}", 401},
     {"POST", "/systems", "Bearer s3cret", "{}", 201},
-    {"GET", "/systems/" NO_ID, NULL, NULL, 401},
-    {"GET", "/systems/" NO_ID, "Bearer s3cret", NULL, 404},
-    {"DELETE", "/systems/" NO_ID, NULL, NULL, 401},
+    {"GET", "/systems/" UNKNOWN_ID, NULL, NULL, 401},
+    {"GET", "/systems/" UNKNOWN_ID, "Bearer s3cret", NULL, 404},
+    {"DELETE", "/systems/" UNKNOWN_ID, NULL, NULL, 401},
     {"GET", "/api-keys", NULL, NULL, 401},
     {"POST", "/api-keys", NULL, "{\"name\":\"k\"}", 401},
     {"POST", "/api-keys", "Bearer s3cret", "{\"name\":\"k\"}", 201},
@@ -829,7 +827,7 @@ static const struct {
     long status;
 } json_logs[] = {
     {NULL, {"--log-format", "json", NULL}, "/health", 200},
-    {NULL, {"--log-format", "json", NULL}, "/systems/" NO_ID, 404},
+    {NULL, {"--log-format", "json", NULL}, "/systems/" UNKNOWN_ID, 404},
     {"KEYLESS_EMULATOR_LOG_FORMAT=json", {NULL}, "/health", 200},
 };
 

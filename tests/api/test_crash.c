@@ -20,7 +20,6 @@
 
 #include "harness.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define SYSTEMS 2
 #define CLIENTS 6
 #define ROUNDS 4
@@ -251,7 +250,7 @@ START_TEST(acknowledged_writes_and_their_events_survive_sigkill)
 {
     ck_assert_int_eq(emu_start_file(&emu, "crash.db", db_arg, sizeof(db_arg)), 0);
     for (size_t s = 0; s < SYSTEMS; s++)
-        ck_assert_int_eq(tenant_create(&emu, &tenants[s], FROZEN), 0);
+        ck_assert_int_eq(tenant_create(&emu, &tenants[s], FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     for (size_t i = 0; i < CLIENTS; i++)
         clients[i].t = &tenants[i % SYSTEMS];
 

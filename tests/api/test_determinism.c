@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_FIELDS 4
 
 /* The script: a system, then users and locking devices created by its admin. */

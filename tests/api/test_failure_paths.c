@@ -21,9 +21,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A frozen system: a user with a phone and an OPEN permission for a claimed lock, which is
  * associated with a claimed, powered gateway. */

@@ -16,9 +16,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
@@ -114,7 +111,7 @@ START_TEST(create_renders_every_field)
     char body[512], path[128];
     json_object *rule;
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(body, sizeof(body),
              "{\"method\":\"GET\",\"path\":\"/administration/user/{user-id}\",\"systemId\":\"%s\","
              "\"status\":503,\"latencyMs\":5,\"probability\":0.25,\"count\":3}",
@@ -276,7 +273,7 @@ START_TEST(injected_status_replaces_the_answer_and_writes_nothing)
     char id[64];
     size_t users_before;
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user", NULL, &r), 200);
     users_before = json_object_array_length(member(r.json, "items"));
     http_response_free(&r);
@@ -286,8 +283,8 @@ START_TEST(injected_status_replaces_the_answer_and_writes_nothing)
     ck_assert_str_eq(header(&r, "X-Emulator-Time"), "2030-01-01T00:00:00Z");
     http_response_free(&r);
     /* The prefix covers the user's sub-paths, not other resources. */
-    ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 503);
-    assert_injected(&r, 503, "Service Unavailable", id, "/administration/user/" NO_ID);
+    ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user/" UNKNOWN_ID, NULL, &r), 503);
+    assert_injected(&r, 503, "Service Unavailable", id, "/administration/user/" UNKNOWN_ID);
     http_response_free(&r);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device", NULL), 200);
     ck_assert_int_eq(fired(id), 2);
@@ -312,7 +309,7 @@ START_TEST(any_status_from_400_to_599)
     struct http_response r;
     char id[64], body[128];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(body, sizeof(body), "{\"status\":%d,\"probability\":1}", statuses[_i].status);
     add_rule(body, id);
     ck_assert_int_eq(admin_call(&emu, &t, "GET", "/locking-device", NULL, &r), statuses[_i].status);
@@ -344,7 +341,7 @@ START_TEST(method_must_match_exactly)
     struct tenant t;
     char id[64], path[128];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"method\":\"DELETE\",\"status\":409,\"probability\":1}", id);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", path, NULL), 200);
@@ -361,11 +358,11 @@ START_TEST(template_matches_the_route_only)
     struct tenant t;
     char id[64], path[128];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"path\":\"/administration/user/{user-id}\",\"status\":500,\"probability\":1}", id);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", path, NULL), 500);
-    ck_assert_int_eq(admin_status(&emu, &t, "DELETE", "/user/" NO_ID, NULL), 500);
+    ck_assert_int_eq(admin_status(&emu, &t, "DELETE", "/user/" UNKNOWN_ID, NULL), 500);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/operating-device", NULL), 200);
     ck_assert_int_eq(fired(id), 2);
@@ -377,10 +374,10 @@ START_TEST(prefix_ends_at_a_segment_boundary)
     struct tenant t;
     char id[64];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"path\":\"/administration/locking-device\",\"status\":507,\"probability\":1}", id);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device", NULL), 507);
-    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device/" NO_ID, NULL), 507);
+    ck_assert_int_eq(admin_status(&emu, &t, "GET", "/locking-device/" UNKNOWN_ID, NULL), 507);
     ck_assert_int_ne(admin_status(&emu, &t, "GET", "/locking-device-audit-log", NULL), 507);
     ck_assert_int_ne(admin_status(&emu, &t, "GET", "/locking-device-system-log", NULL), 507);
     ck_assert_int_eq(fired(id), 2);
@@ -405,8 +402,8 @@ START_TEST(system_id_isolates_one_tenant)
     struct tenant a, b;
     char id[64], body[256], token[4096];
 
-    ck_assert_int_eq(tenant_create(&emu, &a, FROZEN), 0);
-    ck_assert_int_eq(tenant_create(&emu, &b, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &a, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
+    ck_assert_int_eq(tenant_create(&emu, &b, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(body, sizeof(body), "{\"systemId\":\"%s\",\"status\":503,\"probability\":1}",
              a.system_id);
     add_rule(body, id);
@@ -425,7 +422,7 @@ START_TEST(count_limits_the_firings)
     char id[64];
     json_object *rule;
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"status\":503,\"probability\":1,\"count\":2}", id);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
     ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 503);
@@ -443,7 +440,7 @@ START_TEST(first_firing_rule_wins)
     struct tenant t;
     char never[64], first[64], second[64];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"status\":500,\"probability\":0}", never);
     add_rule("{\"status\":502,\"probability\":1,\"count\":1}", first);
     add_rule("{\"status\":504,\"probability\":1}", second);
@@ -462,7 +459,7 @@ START_TEST(latency_delays_the_real_answer)
     char id[64];
     double start;
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"path\":\"/administration/user\",\"latencyMs\":300,\"probability\":1}", id);
     start = now_s();
     ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user", NULL, &r), 200);
@@ -483,7 +480,7 @@ START_TEST(reset_drops_the_connection)
     struct http_response r;
     char id[64];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"method\":\"POST\",\"reset\":true,\"probability\":1}", id);
     ck_assert_int_eq(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 0);
     ck_assert_str_eq(r.body, "");
@@ -502,7 +499,7 @@ START_TEST(unauthenticated_requests_get_their_real_answer)
     char url[256], id[64];
     const char *no_key[] = {"Accept: " VENDOR_TYPE, NULL};
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"status\":503,\"probability\":1}", id);
     snprintf(url, sizeof(url), "%s/administration/user", emu.url);
     ck_assert_int_eq(http_call("GET", url, no_key, NULL, &r), 403);
@@ -525,7 +522,7 @@ static void seeded_pattern(char out[41], int *fired_total)
     int ok;
 
     ck_assert_int_eq(emu_start(&own, args), 0);
-    ok = tenant_create(&own, &t, FROZEN) == 0;
+    ok = tenant_create(&own, &t, FROZEN_AT("2030-01-01T00:00:00Z")) == 0;
     if (ok)
         add_rule_to(&own, "{\"status\":503,\"probability\":0.5}", id);
     for (int i = 0; ok && i < 40; i++) {
@@ -559,7 +556,7 @@ START_TEST(probability_zero_never_fires)
     struct tenant t;
     char id[64];
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     add_rule("{\"status\":503,\"probability\":0}", id);
     for (int i = 0; i < 10; i++)
         ck_assert_int_eq(admin_status(&emu, &t, "GET", "/user", NULL), 200);
@@ -591,7 +588,7 @@ START_TEST(firings_are_counted_in_metrics)
     const char *route = "keyless_emulator_http_requests_total{method=\"GET\","
                         "route=\"/administration/user\",status=\"503\"}";
 
-    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     ck_assert_int_eq(control_call(&emu, "GET", "/metrics", NULL, &before), 200);
     add_rule("{\"method\":\"GET\",\"status\":503,\"latencyMs\":1,\"probability\":1,\"count\":1}",
              id);
@@ -624,7 +621,7 @@ static char *fire_logged(const char *format, const char *rid, char *id)
     FILE *f;
 
     ck_assert_int_eq(emu_start(&own, args), 0);
-    if (tenant_create(&own, &t, FROZEN) == 0) {
+    if (tenant_create(&own, &t, FROZEN_AT("2030-01-01T00:00:00Z")) == 0) {
         add_rule_to(&own, "{\"status\":503,\"latencyMs\":2,\"probability\":1}", id);
         snprintf(url, sizeof(url), "%s/administration/user", own.url);
         snprintf(key, sizeof(key), "X-Api-Key: %s", t.api_key);

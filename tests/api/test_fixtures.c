@@ -19,7 +19,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 #define DEMO_SYSTEM "5d3a5d9e-6b0f-4c1e-9a51-0d3f1b7c2a10"
 #define DEMO_API_KEY "demo-api-key-7f3c9a1e5b2d4c6a"

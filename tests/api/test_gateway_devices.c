@@ -15,8 +15,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2024-01-01T08:00:00Z\"}}"
 #define FROZEN_TEXT "2024-01-01T08:00:00Z"
 #define MAX_ITEMS 32
 
@@ -25,7 +23,7 @@
 /* A system on e whose clock stands still at FROZEN_TEXT. */
 static void frozen_tenant(struct emu *e, struct tenant *t)
 {
-    ck_assert_int_eq(tenant_create(e, t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(e, t, FROZEN_AT("2024-01-01T08:00:00Z")), 0);
 }
 
 /* A 400 whose invalidParams names exactly name. */

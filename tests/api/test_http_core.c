@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NO_USER_ID "00000000-0000-4000-8000-000000000000"
 
 static struct tenant tenant;

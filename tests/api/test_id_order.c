@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define INSTANT_PREFIX "01b8dac5-b400-7" /* 2030-01-01T00:00:00Z in milliseconds */
 #define BURST 400
 
@@ -65,7 +64,7 @@ START_TEST(a_burst_at_one_instant_sorts_as_recorded)
     char user[64];
     json_object *events;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     for (int i = 0; i < BURST; i++)
         new_user(&t, user);
     events = events_of(&t);
@@ -82,7 +81,7 @@ START_TEST(a_story_sorts_as_it_happened)
     char user[64], phone[64];
     json_object *events;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     make_phone(&t, user, phone, NULL);
     events = events_of(&t);
     assert_ids_in_log_order(events, 0);
@@ -103,7 +102,7 @@ START_TEST(lock_entries_of_one_instant_sort_as_recorded)
     const char *previous = "";
     int64_t last_sequence = 0;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     make_phone(&t, user, phone, NULL);
     new_lock(&t, "Order Gate", lock);
     claimed = claim_new_lock(phone, lock, PADLOCK, NULL);
@@ -140,7 +139,7 @@ START_TEST(order_survives_restart_and_restore)
     json_object *events;
     size_t before;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     for (int i = 0; i < 20; i++)
         new_user(&t, user);
     ck_assert_int_eq(emu_stop(&emu), 0);

@@ -14,18 +14,16 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define LINK_PREFIX "https://keyless.assaabloy.com/invitation?code="
 #define CODE_PREFIX "Enter the invitation code "
 #define CODE_LEN 19 /* XXXX-XXXX-XXXX-XXXX */
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-/* A system whose clock stands still at FROZEN's time. */
+/* A system whose clock stands still at FROZEN_AT("2030-01-01T00:00:00Z")'s time. */
 static void frozen_tenant(struct tenant *t)
 {
-    new_tenant_from(t, FROZEN);
+    new_tenant_from(t, FROZEN_AT("2030-01-01T00:00:00Z"));
 }
 
 /* POST /operating-device-invitation with body, expecting 201; the caller frees r. */

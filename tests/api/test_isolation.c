@@ -14,7 +14,6 @@
 #include "harness.h"
 
 #define MAX_ITEMS 64
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define RENAME "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"Taken\"}]"
 
 /* ---- helpers ------------------------------------------------------------------------ */

@@ -13,9 +13,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
 /* Eligible for re-keying 9 days (operational) and 19 days (manufacturing) after the claim. */
 #define SHORT_LIVED                                                                                \
     "{\"hardwareModel\":\"PADLOCK\",\"operationalCertificateLifetime\":\"P10D\","                  \
@@ -264,7 +261,7 @@ START_TEST(an_unknown_system_is_not_found)
     char path[256];
 
     new_tenant_from(&t, FROZEN); /* one system there, not the one asked for */
-    jobs_path(NO_ID, "", path, sizeof(path));
+    jobs_path(UNKNOWN_ID, "", path, sizeof(path));
     expect_control_problem("GET", path, NULL, 404);
 }
 END_TEST

@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define MAX_DEVICES 64
 #define SERIAL_64 "BPLAD01234567890123456789012345678901234567890123456789012345678"
 #define E_ACUTE "\xc3\xa9"      /* "é": one character, two bytes */

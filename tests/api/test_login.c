@@ -18,7 +18,6 @@
 #include "harness.h"
 #include "jwt.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NO_USER_ID "00000000-0000-4000-8000-000000000000"
 #define FROZEN_CLOCK "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define FROZEN_IAT 1893456000L /* 2030-01-01T00:00:00Z */

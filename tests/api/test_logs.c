@@ -20,8 +20,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2024-01-01T08:00:00Z\"}}"
 #define T0 1704096000 /* 2024-01-01T08:00:00Z: entries are written as offsets from it */
 #define MAX_ITEMS 16
 

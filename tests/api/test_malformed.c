@@ -30,7 +30,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define FAKE_ID "00000000-0000-4000-8000-000000000000"
 #define MAX_ROWS 128
 #define PROBLEM_TYPE "application/problem+json"

@@ -23,9 +23,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define NO_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define T0 1893456000 /* 2030-01-01T00:00:00Z */
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define REQS "keyless_emulator_http_requests_total"
@@ -70,7 +67,7 @@ static double requests(const char *text, const char *method, const char *route, 
 
 static void frozen_tenant(struct tenant *t)
 {
-    ck_assert_int_eq(tenant_create(&emu, t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&emu, t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
 }
 
 static void call_ok(long got, long want, struct http_response *r)
@@ -156,8 +153,8 @@ START_TEST(requests_counted_by_route_template_and_status)
     before = metrics_scrape(&emu);
     snprintf(path, sizeof(path), "/user/%s", t.admin_id);
     call_ok(admin_call(&emu, &t, "GET", path, NULL, &r), 200, &r);
-    call_ok(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 404, &r);
-    call_ok(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 404, &r);
+    call_ok(admin_call(&emu, &t, "GET", "/user/" UNKNOWN_ID, NULL, &r), 404, &r);
+    call_ok(admin_call(&emu, &t, "GET", "/user/" UNKNOWN_ID, NULL, &r), 404, &r);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"USER\"}", &r), 201, &r);
     call_ok(admin_call(&emu, &t, "POST", "/user", "{\"role\":\"NOBODY\"}", &r), 400, &r);
     after = metrics_scrape(&emu);
@@ -187,7 +184,7 @@ START_TEST(unmatched_paths_index_page_and_control_routes)
     snprintf(url, sizeof(url), "%s/", emu.url);
     call_ok(http_call("GET", url, NULL, NULL, &r), 200, &r);
     call_ok(control_call(&emu, "GET", "/health", NULL, &r), 200, &r);
-    call_ok(control_call(&emu, "GET", "/systems/" NO_ID, NULL, &r), 404, &r);
+    call_ok(control_call(&emu, "GET", "/systems/" UNKNOWN_ID, NULL, &r), 404, &r);
     after = metrics_scrape(&emu);
     ck_assert(
         requests(after, "any", "unmatched", 404) - requests(before, "any", "unmatched", 404) == 1);
@@ -458,7 +455,7 @@ START_TEST(emulator_time_on_administration_answers)
     ck_assert_ptr_nonnull(header(&r, "X-Emulator-Version"));
     http_response_free(&r);
     /* Failures of a known caller carry it too. */
-    ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user/" NO_ID, NULL, &r), 404);
+    ck_assert_int_eq(admin_call(&emu, &t, "GET", "/user/" UNKNOWN_ID, NULL, &r), 404);
     ck_assert_str_eq(header(&r, "X-Emulator-Time"), "2030-01-01T00:00:00Z");
     http_response_free(&r);
     sys_call(&t, "POST", "/clock/advance", "{\"by\":\"PT30M5S\"}", 200);

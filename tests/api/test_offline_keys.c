@@ -23,8 +23,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define NOW INT64_C(1893456000) /* 2030-01-01T00:00:00Z */
 #define BLOB_LEN 146
 #define PAYLOAD_LEN 82
@@ -61,7 +59,7 @@ static void file_db_teardown(void)
 /* A system whose clock stands still at NOW. */
 static void frozen_tenant(struct tenant *t)
 {
-    new_tenant_from(t, FROZEN);
+    new_tenant_from(t, FROZEN_AT("2030-01-01T00:00:00Z"));
 }
 
 static const char *string_of(json_object *o, const char *key)

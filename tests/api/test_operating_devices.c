@@ -18,7 +18,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define LEGACY_ID "6c1b6a3e-0c0a-4a51-9d55-0d6b4e1f2a10"
 #define MAX_DEVICES 16
 

@@ -16,10 +16,8 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define EVIL "http://evil.example"
 #define DASH "http://dash.example"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 

@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
 #define START "2030-01-01T08:00:00Z"
 #define END "2030-01-08T18:00:00Z"
 

@@ -15,7 +15,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define WRITES 20
 
 static struct tenant tenant;

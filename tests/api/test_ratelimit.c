@@ -14,7 +14,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct tenant tenant;
 

@@ -19,8 +19,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2024-01-01T08:00:00Z\"}}"
 #define FROZEN_TEXT "2024-01-01T08:00:00Z"
 #define FROZEN_PLUS_5_MIN "2024-01-01T08:05:00Z"
 #define FROZEN_SECONDS 1704096000
@@ -51,7 +49,7 @@ static int associate(const struct tenant *t, const char *gateway, const char *lo
 static int build_world(struct world *w, int index)
 {
     const char *lock = "/locking-device";
-    int rc = tenant_create(&emu, &w->t, FROZEN);
+    int rc = tenant_create(&emu, &w->t, FROZEN_AT("2024-01-01T08:00:00Z"));
 
     rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Front\"}", w->l_claimed1);
     rc |= try_post_id(&emu, &w->t, lock, "{\"name\":\"Back\"}", w->l_claimed2);

@@ -23,7 +23,6 @@
 
 #include "harness.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define BIG_SYSTEMS 10
 #define BIG_USERS 1000 /* per system: 10,000 users (and as many UserCreated events) */
 

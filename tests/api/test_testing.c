@@ -18,8 +18,6 @@
 
 #include "harness.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2024-01-01T08:00:00Z\"}}"
 #define T0 1704096000 /* 2024-01-01T08:00:00Z */
 #define OP_EXPIRY_TEXT "2024-01-31T08:00:00Z"
 #define NOT_IN_THIS_ENVIRONMENT "This action is not available in this environment."
@@ -76,7 +74,7 @@ static int build_world(void)
 
     if (emu_start_file(&emu, "testing.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
-    rc = tenant_create(&emu, &a, FROZEN) | tenant_create(&emu, &b, FROZEN);
+    rc = tenant_create(&emu, &a, FROZEN_AT("2024-01-01T08:00:00Z")) | tenant_create(&emu, &b, FROZEN_AT("2024-01-01T08:00:00Z"));
     rc |= create_lock(&emu, &a, "Claimed", claimed);
     rc |= create_lock(&emu, &a, "Also claimed", claimed2);
     rc |= create_lock(&emu, &a, "Unclaimed", unclaimed);
@@ -301,7 +299,7 @@ static int build_prod(void)
     snprintf(prod_db, sizeof(prod_db), "%s/production.db", prod.dir);
     if (emu_restart(&prod, args) != 0)
         return setup_fail("the --production emulator did not start");
-    rc = tenant_create(&prod, &prod_tenant, FROZEN);
+    rc = tenant_create(&prod, &prod_tenant, FROZEN_AT("2024-01-01T08:00:00Z"));
     rc |= create_lock(&prod, &prod_tenant, "Gate", prod_lock);
     if (emu_stop(&prod) != 0 || rc != 0 || claim_lock(prod_db, prod_lock) != 0)
         return -1;

@@ -26,8 +26,6 @@
 #include "harness.h"
 #include "jwt.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 
 /* ---- base64url and JWT pieces -------------------------------------------------------- */
 

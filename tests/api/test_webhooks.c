@@ -24,8 +24,6 @@
 #include "harness.h"
 #include "receiver.h"
 
-#define UNKNOWN_ID "00000000-0000-4000-8000-000000000000"
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T00:00:00Z\"}}"
 #define T0 1893456000 /* 2030-01-01T00:00:00Z */
 #define MAX_GOT 512
 #define MAX_PATHS 16
@@ -292,7 +290,7 @@ START_TEST(subscribe_makes_a_secret)
     const char *secret;
     char url[256];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     url_of("/hook", url, sizeof(url));
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/hook\"}", 201,
              &r);
@@ -315,7 +313,7 @@ START_TEST(subscribe_keeps_given_secret_and_types)
     struct http_response r;
     json_object *types;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     sys_call(&t, "POST", "/webhook-subscriptions",
              "{\"url\":\"https://example.com/a?b=c\",\"eventTypes\":[\"UserDeleted\","
              "\"UserCreated\",\"UserDeleted\"]}",
@@ -368,7 +366,7 @@ START_TEST(subscribe_validation_names_every_field)
     struct http_response r;
     size_t n = 0;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     sys_call(&t, "POST", "/webhook-subscriptions", bad_subscriptions[_i].body, 400, &r);
     for (; n < 4 && bad_subscriptions[_i].names[n] != NULL; n++)
         ck_assert_msg(invalid_reason(&r, bad_subscriptions[_i].names[n]) != NULL,
@@ -412,8 +410,8 @@ START_TEST(list_pages_and_delete)
     char ids[3][64], other_id[64], sub[256];
     json_object *items;
 
-    new_tenant_from(&t, FROZEN);
-    new_tenant_from(&other, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
+    new_tenant_from(&other, FROZEN_AT("2030-01-01T00:00:00Z"));
     for (int i = 0; i < 3; i++)
         subscribe(&t, "/list", "", 204, ids[i]);
     subscribe(&other, "/other", "", 204, other_id);
@@ -470,7 +468,7 @@ START_TEST(delivers_signed_event)
     char user[64], buf[128];
     struct counts c;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/signed", "", 204, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -520,7 +518,7 @@ START_TEST(retries_wait_for_a_frozen_clock)
     struct counts c;
     struct got g[4];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/retry", "", 500, NULL);
     create_user(&t, user);
     c = flush(&t);
@@ -584,8 +582,8 @@ START_TEST(dead_letter_and_redelivery)
     char user[64], id[64], sub[256];
     struct counts c;
 
-    new_tenant_from(&t, FROZEN);
-    new_tenant_from(&other, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
+    new_tenant_from(&other, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/dead", "", 503, NULL);
     create_user(&t, user);
     flush(&t);
@@ -644,7 +642,7 @@ START_TEST(failing_event_holds_back_its_subscription_only)
     struct got g[16];
     char users[3][64], buf[64];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/stuck", "", 500, NULL);
     subscribe(&t, "/fine", "", 204, NULL);
     for (int i = 0; i < 3; i++)
@@ -674,7 +672,7 @@ START_TEST(filter_by_event_type)
     char user[64], path[128], buf[64];
     json_object *items;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/deleted", ",\"eventTypes\":[\"UserDeleted\"]", 204, NULL);
     subscribe(&t, "/all", "", 204, NULL);
     create_user(&t, user);
@@ -703,8 +701,8 @@ START_TEST(systems_never_see_each_other)
     char user[64], buf[64], b_sub[64], query[128];
     json_object *items;
 
-    new_tenant_from(&a, FROZEN);
-    new_tenant_from(&b, FROZEN);
+    new_tenant_from(&a, FROZEN_AT("2030-01-01T00:00:00Z"));
+    new_tenant_from(&b, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&a, "/a", "", 204, NULL);
     subscribe(&b, "/b", "", 204, b_sub);
     create_user(&a, user);
@@ -733,7 +731,7 @@ START_TEST(unsubscribed_url_gets_nothing_more)
     struct http_response r;
     char user[64], id[64], sub[128];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/gone", "", 204, id);
     create_user(&t, user);
     flush(&t);
@@ -759,7 +757,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     char user[64];
     double started;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     /* Port 9 (discard) on loopback: nothing listens, the connection is refused. */
     sys_call(&t, "POST", "/webhook-subscriptions", "{\"url\":\"http://127.0.0.1:9/x\"}", 201, &r);
     http_response_free(&r);
@@ -774,7 +772,7 @@ START_TEST(transport_error_and_timeout_are_failures)
     http_response_free(&r);
 
     /* An answer slower than the 5 s timeout fails even when it is a 2xx. */
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/slow", "", 204, NULL);
     rx_rule("/slow", NULL, 204, 6500);
     create_user(&t, user);
@@ -824,7 +822,7 @@ START_TEST(deliveries_page_and_filter)
     json_object *items;
     char user[64], ok_sub[64], query[256], event[64];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     subscribe(&t, "/p-ok", "", 204, ok_sub);
     subscribe(&t, "/p-bad", "", 500, NULL);
     create_user(&t, user);
@@ -875,7 +873,7 @@ START_TEST(flush_without_subscriptions)
     char user[64];
     struct counts c;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     create_user(&t, user);
     c = flush(&t);
     ck_assert_int_eq(c.delivered + c.pending + c.dead, 0);
@@ -912,7 +910,7 @@ START_TEST(event_type_filter_names_real_types)
     struct http_response r;
     char query[160];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             snprintf(query, sizeof(query), paths[p], bad[i]);
@@ -936,7 +934,7 @@ START_TEST(events_wait_long_polls)
     char query[256], last[64];
     double started;
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     sys_call(&t, "GET", "/events", NULL, 200, &r);
     items = member(r.json, "items");
     ck_assert_uint_eq(json_object_array_length(items), 1); /* the admin's UserCreated */
@@ -992,7 +990,7 @@ static void seeded_secret(const char *dir_db, char *sub_id, char *secret)
     char path[256];
 
     ck_assert_int_eq(emu_start(&e, dir_db ? args_db : args_mem), 0);
-    ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&e, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
     control_call(&e, "POST", path, "{\"url\":\"http://h/\"}", &r);
     emu_stop(&e);
@@ -1029,7 +1027,7 @@ START_TEST(secret_survives_restart)
     snprintf(db, sizeof(db), "%s/hooks.db", e.dir);
     args[1] = db;
     ck_assert_int_eq(emu_restart(&e, args), 0);
-    ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&e, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
     snprintf(secret, sizeof(secret), "{\"url\":\"http://127.0.0.1:%u/restart\"}", rx.server.port);
     control_call(&e, "POST", path, secret, &r);
@@ -1073,7 +1071,7 @@ START_TEST(stored_plain_secret_still_signs)
     snprintf(db_path, sizeof(db_path), "%s/plain.db", e.dir);
     args[1] = db_path;
     ck_assert_int_eq(emu_restart(&e, args), 0);
-    ck_assert_int_eq(tenant_create(&e, &t, FROZEN), 0);
+    ck_assert_int_eq(tenant_create(&e, &t, FROZEN_AT("2030-01-01T00:00:00Z")), 0);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
     snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/plain\"}", rx.server.port);
     control_call(&e, "POST", path, body, &r);
@@ -1108,7 +1106,7 @@ START_TEST(one_thread_sees_subscriptions_come_and_go)
     struct http_response r;
     char user[64], id[64], sub[128];
 
-    new_tenant_from(&t, FROZEN);
+    new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     create_user(&t, user); /* nobody subscribed: no delivery */
     subscribe(&t, "/one", "", 204, id);
     create_user(&t, user);

@@ -13,8 +13,7 @@
 #include "harness.h"
 
 /* The clock every story starts on. */
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T08:00:00Z\"}}"
-#define T0 "2030-01-01T08:00:00Z"
+#define T0 FROZEN_INSTANT /* FROZEN's instant (harness.h) */
 
 /* A new system on emu whose clock stands still at T0. */
 void new_system(struct tenant *t);

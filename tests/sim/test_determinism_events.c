@@ -17,7 +17,6 @@
 
 #include "harness.h"
 
-#define FROZEN "{\"clock\":{\"mode\":\"frozen\",\"time\":\"2030-01-01T06:00:00Z\"}}"
 #define RESIDENTS 2
 
 struct run {
@@ -244,7 +243,7 @@ static void play(const char *seed, struct run *r)
     r->started = emu_start(&r->emu, args);
     if (r->started != 0)
         return;
-    if (tenant_create(&r->emu, &r->t, FROZEN) != 0)
+    if (tenant_create(&r->emu, &r->t, FROZEN_AT("2030-01-01T06:00:00Z")) != 0)
         note(r, "no system");
     else
         script(r);

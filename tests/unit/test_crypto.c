@@ -9,7 +9,6 @@
 #include "lib/rng.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void to_hex(const unsigned char *in, size_t n, char *out)
 {

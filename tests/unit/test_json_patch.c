@@ -7,7 +7,6 @@
 #include "lib/json_patch.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const ORIGINAL =
     "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"role\":\"USER\","

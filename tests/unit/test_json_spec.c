@@ -10,7 +10,6 @@
 #include "lib/json_spec.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- a body with one field of each type ---- */
 

@@ -11,7 +11,6 @@
 #include "lib/rng.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Restarts the generator with seed and draws n bytes. */
 static void draw_seeded(const char *seed, unsigned char *out, size_t n)

@@ -8,7 +8,6 @@
 #include "http/router.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Handlers are never called by the router; rows are told apart by their summary. */
 static const struct route table[] = {

@@ -8,7 +8,6 @@
 #include "lib/timefmt.h"
 #include "unit_main.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* 2019-08-24T14:15:22Z, the vendor's example instant. */
 #define EXAMPLE 1566656122LL

@@ -7,6 +7,9 @@
 
 #include <check.h>
 
+/* The number of elements of a fixed array. */
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static inline int unit_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);
