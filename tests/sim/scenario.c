@@ -93,3 +93,39 @@ void expect_types(json_object *list, size_t from, const char *const *types)
         ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, from + n), "eventType"), types[n]);
     ck_assert_uint_eq(json_object_array_length(list), from + n);
 }
+
+void permit_open(const struct tenant *t, const char *user, const char *lock)
+{
+    char body[512], id[64];
+
+    snprintf(body, sizeof(body),
+             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
+             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
+             "\"end\":\"2031-06-01T00:00:00Z\"}",
+             user, lock);
+    post_id(t, "/permission", body, id);
+}
+
+json_object *sync_phone(const char *phone_id)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/operating-devices/%s/sync", phone_id);
+    return control("POST", path, NULL, 200);
+}
+
+json_object *hardware_of(const char *serial)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
+    return control("GET", path, NULL, 200);
+}
+
+json_object *device_of(const struct tenant *t, const char *lock)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/locking-device/%s", lock);
+    return admin(t, "GET", path, NULL, 200);
+}

@@ -13,6 +13,15 @@
 #include "harness.h"
 
 /* The clock every story starts on. */
+/* The event types the stories look for. */
+#define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
+#define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
+#define ISSUED "LockingDeviceCertificateIssued"
+#define COMPLETED "LockingDeviceCertificateReKeyingCompleted"
+#define V1 "LockingDeviceAuditLogEntryReceived"
+#define V2 "LockingDeviceAuditLogEntryReceivedV2"
+#define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
+
 #define T0 FROZEN_INSTANT /* FROZEN's instant (harness.h) */
 
 /* A new system on emu whose clock stands still at T0. */
@@ -38,5 +47,15 @@ json_object *events(const struct tenant *t, const char *type);
 
 /* Asserts that the events from index `from` on are exactly these types, in this order. */
 void expect_types(json_object *list, size_t from, const char *const *types);
+
+/* A year of OPEN for user at lock, from 2030-01-01 (operating keys valid eight days). */
+void permit_open(const struct tenant *t, const char *user, const char *lock);
+
+/* The phone goes online; returns the sync answer (caller puts). */
+json_object *sync_phone(const char *phone_id);
+
+/* The physical lock's control view and the platform's locking device (caller puts). */
+json_object *hardware_of(const char *serial);
+json_object *device_of(const struct tenant *t, const char *lock);
 
 #endif

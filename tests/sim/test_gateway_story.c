@@ -20,8 +20,6 @@
 #define ACKNOWLEDGED "RemoteCommandAcknowledged"
 #define GW_AUDIT "GatewayDeviceAuditLogEntryReceived"
 #define GW_SYSTEM "GatewayDeviceSystemLogEntryReceived"
-#define V1 "LockingDeviceAuditLogEntryReceived"
-#define V2 "LockingDeviceAuditLogEntryReceivedV2"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 

@@ -17,13 +17,6 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
-#define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
-#define ISSUED "LockingDeviceCertificateIssued"
-#define COMPLETED "LockingDeviceCertificateReKeyingCompleted"
-#define V1 "LockingDeviceAuditLogEntryReceived"
-#define V2 "LockingDeviceAuditLogEntryReceivedV2"
-#define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -34,44 +27,6 @@ static json_object *claim_lock(const struct tenant *t, const char *phone_id, con
 {
     new_lock(t, "Gate", lock_id);
     return claim_new_lock(phone_id, lock_id, hardware, serial);
-}
-
-/* A year of OPEN for user at lock (operating keys valid for the default eight days). */
-static void permit(const struct tenant *t, const char *user, const char *lock)
-{
-    char body[512], id[64];
-
-    snprintf(body, sizeof(body),
-             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
-             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
-             "\"end\":\"2031-06-01T00:00:00Z\"}",
-             user, lock);
-    post_id(t, "/permission", body, id);
-}
-
-/* The phone goes online; returns the sync answer. */
-static json_object *sync_phone(const char *phone_id)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/operating-devices/%s/sync", phone_id);
-    return control("POST", path, NULL, 200);
-}
-
-static json_object *hardware_of(const char *serial)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
-    return control("GET", path, NULL, 200);
-}
-
-static json_object *device_of(const struct tenant *t, const char *lock)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/locking-device/%s", lock);
-    return admin(t, "GET", path, NULL, 200);
 }
 
 /* The re-keying steps a visit reports. */
@@ -157,7 +112,7 @@ static json_object *story_lock(struct tenant *t, char user[64], char phone[64],
     new_system(t);
     make_phone(t, user, phone, NULL);
     claimed = claim_lock(t, phone, hardware, lock, serial);
-    permit(t, user, lock);
+    permit_open(t, user, lock);
     return claimed;
 }
 

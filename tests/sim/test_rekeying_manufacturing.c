@@ -26,13 +26,6 @@
 #include "harness.h"
 #include "scenario.h"
 
-#define ELIGIBLE "LockingDeviceCertificateEligibleForReKeying"
-#define CSR_CREATED "LockingDeviceCertificateSigningRequestCreated"
-#define ISSUED "LockingDeviceCertificateIssued"
-#define COMPLETED "LockingDeviceCertificateReKeyingCompleted"
-#define V1 "LockingDeviceAuditLogEntryReceived"
-#define V2 "LockingDeviceAuditLogEntryReceivedV2"
-#define SYSTEM_ENTRY "LockingDeviceSystemLogEntryReceived"
 #define OP "OPERATIONAL"
 #define MFG "MANUFACTURING"
 #define OP_REKEYED "CERTIFICATE_REKEYED"
@@ -54,18 +47,6 @@ struct want {
     const char *type, *profile;
 };
 
-static void permit(const struct tenant *t, const char *user, const char *lock)
-{
-    char body[512], id[64];
-
-    snprintf(body, sizeof(body),
-             "{\"userId\":\"%s\",\"lockingDeviceId\":\"%s\",\"operationType\":\"OPEN\","
-             "\"permissionType\":\"SINGLE_INTERVAL\",\"start\":\"2030-01-01T00:00:00Z\","
-             "\"end\":\"2031-06-01T00:00:00Z\"}",
-             user, lock);
-    post_id(t, "/permission", body, id);
-}
-
 /* A new system where user's phone claimed a lock made from hardware and may open it. */
 static void story_lock(struct tenant *t, char user[64], char phone[64], const char *hardware,
                        char lock[64], char serial[64])
@@ -74,31 +55,7 @@ static void story_lock(struct tenant *t, char user[64], char phone[64], const ch
     make_phone(t, user, phone, NULL);
     new_lock(t, "Gate", lock);
     json_object_put(claim_new_lock(phone, lock, hardware, serial));
-    permit(t, user, lock);
-}
-
-static json_object *sync_phone(const char *phone_id)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/operating-devices/%s/sync", phone_id);
-    return control("POST", path, NULL, 200);
-}
-
-static json_object *hardware_of(const char *serial)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/hardware/locking-devices/%s", serial);
-    return control("GET", path, NULL, 200);
-}
-
-static json_object *device_of(const struct tenant *t, const char *lock)
-{
-    char path[128];
-
-    snprintf(path, sizeof(path), "/locking-device/%s", lock);
-    return admin(t, "GET", path, NULL, 200);
+    permit_open(t, user, lock);
 }
 
 static size_t event_count(const struct tenant *t)
