@@ -22,6 +22,7 @@
 #include "http/response.h"
 #include "http/sse.h"
 #include "http/static_files.h"
+#include "lib/json_body.h"
 #include "lib/json_spec.h"
 #include "sim/clock.h"
 
@@ -31,7 +32,6 @@
  * broken pipe instead of the answer if the server closed on unread bytes; past this bound
  * the emulator stops reading, answers and closes. */
 #define DISCARD_MAX (64 * 1024 * 1024)
-#define JSON_MAX_DEPTH 32
 /* Headers and read buffer of one connection. libmicrohttpd zeroes the whole pool between
  * requests, so this is paid on every request: 16 KiB holds any real request's headers
  * (larger ones get 431) at a quarter of the cost of 64 KiB. */
@@ -103,32 +103,12 @@ static enum status parse_body(struct request *req, unsigned flags)
 {
     const char *want = flags & ROUTE_BODY_PATCH ? "application/json-patch+json"
                                                 : "application/json";
-    struct json_tokener *tok;
-    enum status st = ST_OK;
 
     if (!(flags & (ROUTE_BODY_JSON | ROUTE_BODY_PATCH)) || req->raw_len == 0)
         return ST_OK;
     if (!content_type_is(req, want))
         return request_fail(req, ST_MEDIA_TYPE, "Content-Type must be %s", want);
-    if (!spec_utf8_valid(req->raw_body, req->raw_len))
-        return request_fail(req, ST_INVALID, "malformed JSON: the body is not well-formed UTF-8");
-    tok = json_tokener_new_ex(JSON_MAX_DEPTH);
-    if (tok == NULL)
-        return ST_NOMEM;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    req->body = json_tokener_parse_ex(tok, req->raw_body, (int)req->raw_len);
-    if (req->body == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-        json_tokener_get_parse_end(tok) != req->raw_len) {
-        enum json_tokener_error err = json_tokener_get_error(tok);
-        st = request_fail(req, ST_INVALID, "malformed JSON: %s",
-                          err == json_tokener_continue || err == json_tokener_success
-                              ? "unexpected end of input or trailing data"
-                              : json_tokener_error_desc(err));
-        json_object_put(req->body);
-        req->body = NULL;
-    }
-    json_tokener_free(tok);
-    return st;
+    return json_body_parse(req->raw_body, req->raw_len, &req->body, &req->problem);
 }
 
 /* Runs the route's handler; one that has nothing to say yet (ST_WAIT) is parked, or run

@@ -1,7 +1,7 @@
 /*
  * fuzz_json_spec.c — spec_decode_json() on any JSON text the server would parse.
  *
- * The input is parsed exactly as src/http/server.c parses a request body (depth 32, strict,
+ * The input is parsed by the server's own body parser (lib/json_body.h: depth 32, strict,
  * UTF-8 validated), then decoded against a table that uses every field type with and without
  * bounds. A success must have stored only values that obey the table; a failure must say
  * why. The nested "obj" member is decoded against the same table, as fixtures do with their
@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "fuzz.h"
+#include "lib/json_body.h"
 #include "lib/json_spec.h"
 #include "lib/timefmt.h"
 
@@ -46,20 +47,10 @@ static const struct spec_field fields[] = {
 
 static json_object *parse_like_server(const uint8_t *data, size_t size)
 {
-    struct json_tokener *tok = json_tokener_new_ex(32);
     json_object *obj;
 
-    if (tok == NULL || size > INT32_MAX)
-        abort();
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, (const char *)data, (int)size);
-    if (obj != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-                        json_tokener_get_parse_end(tok) != size)) {
-        json_object_put(obj);
-        obj = NULL;
-    }
-    json_tokener_free(tok);
-    return obj;
+    /* The server's own parser (lib/json_body.h), not a copy of its settings. */
+    return json_body_parse((const char *)data, size, &obj, NULL) == ST_OK ? obj : NULL;
 }
 
 /* What a successful decode promises about the values it stored. */
