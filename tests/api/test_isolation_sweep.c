@@ -363,43 +363,23 @@ static void probe(const struct own *b, const char *method, const char *fmt, cons
 
 /* ---- every route with an id is probed ---------------------------------------------- */
 
-/* The "METHOD template" of every row of src/admin/routes.c whose path has a {param}, with
- * each {param} written as %s; read from the source so that a new route cannot be missed. */
+/* The "METHOD template" of every Administration operation whose path has a {param}, with
+ * each {param} written as %s; read from GET /_emulator/v1/parity, which the emulator renders
+ * from its route table, so that a new route cannot be missed. */
 static size_t routes_with_ids(char rows[][160], size_t cap)
 {
-    char defs[16][2][128], *text = read_source("src/admin/routes.c");
-    size_t ndefs = 0, n = 0;
+    json_object *parity = control("GET", "/parity", NULL, 200), *ops = member(parity, "operations");
+    size_t n = 0;
 
-    /* #define LD "/locking-device/{locking-device-id}" */
-    for (char *at = strstr(text, "#define "); at && ndefs < 16; at = strstr(at + 1, "#define "))
-        if (sscanf(at, "#define %127s \"%127[^\"]\"", defs[ndefs][0], defs[ndefs][1]) == 2)
-            ndefs++;
-    /* {"GET", "/user/{user-id}", ...} and {"POST", "/testing" LD "/re-key", ...} */
-    for (char *at = strstr(text, "{\""); at && n < cap; at = strstr(at + 1, "{\"")) {
-        char method[16], tpl[256] = "", *s;
-        if (sscanf(at, "{\"%15[A-Z]\",", method) != 1 || (s = strchr(at, ',')) == NULL)
+    for (size_t k = 0; k < json_object_array_length(ops) && n < cap; k++) {
+        json_object *op = json_object_array_get_idx(ops, k);
+        const char *path = jstr(op, "path") + strlen("/administration");
+        size_t w;
+
+        if (strchr(path, '{') == NULL)
             continue;
-        for (s++;;) {
-            s += strspn(s, " \t\r\n");
-            char piece[128];
-            size_t i, len = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
-            if (sscanf(s, "\"%127[^\"]\"", piece) == 1) {
-                strncat(tpl, piece, sizeof(tpl) - strlen(tpl) - 1);
-                s = strchr(s + 1, '"') + 1;
-                continue;
-            }
-            for (i = 0; len > 0 && i < ndefs; i++)
-                if (strlen(defs[i][0]) == len && strncmp(defs[i][0], s, len) == 0)
-                    break;
-            if (len == 0 || i == ndefs)
-                break;
-            strncat(tpl, defs[i][1], sizeof(tpl) - strlen(tpl) - 1);
-            s += len;
-        }
-        if (strchr(tpl, '{') == NULL)
-            continue;
-        size_t w = (size_t)snprintf(rows[n], 160, "%s ", method);
-        for (const char *c = tpl; *c != '\0' && w + 3 < 160; c++) {
+        w = (size_t)snprintf(rows[n], 160, "%s ", jstr(op, "method"));
+        for (const char *c = path; *c != '\0' && w + 3 < 160; c++) {
             if (*c == '{') {
                 memcpy(rows[n] + w, "%s", 2);
                 w += 2;
@@ -410,7 +390,7 @@ static size_t routes_with_ids(char rows[][160], size_t cap)
         }
         rows[n++][w] = '\0';
     }
-    free(text);
+    json_object_put(parity);
     return n;
 }
 
