@@ -53,6 +53,7 @@ function userRows(site, page) {
       p.online === false ? [' ', badge('no network', 'bad')] : null),
     h('td', {}, shortId(p.operatingDeviceId)), h('td', {}, virtualTime(p.activationDatetime)),
     rowActions(
+      button('Details', () => userDetails(site, p), key('user-details', p.userId)),
       p.phone !== 'activated' ? button('Invite phone', () => invite(page, p.userId), key('invite', p.userId)) : null,
       p.phone === 'invited' ? button('Accept invitation', () => accept(page, p.invitationId), key('accept', p.userId)) : null,
       p.phone === 'none' ? button('Legacy phone', () => legacyPhone(page, p.userId), key('legacy', p.userId)) : null,
@@ -251,10 +252,28 @@ function addGateway(page) {
 
 // --- permissions and offline keys ---------------------------------------------------------
 
-function permissionRows(site) {
-  return site.permissions.map((p) => h('tr', {},
+function permissionRows(site, page) {
+  return site.permissions.map((p) => h('tr', { dataset: { permission: p.id } },
     h('td', {}, p.permissionType), h('td', {}, shortId(p.userId)), h('td', {}, lockName(site, p.lockingDeviceId)),
-    h('td', {}, p.operationType), h('td', {}, virtualTime(p.start), ' – ', virtualTime(p.end))));
+    h('td', {}, p.operationType), h('td', {}, virtualTime(p.start), ' – ', virtualTime(p.end)),
+    rowActions(
+      button('Details', () => showResult(`Permission ${p.id.slice(0, 8)}`, json(p)), key('permission-details', p.id)),
+      button('Revoke', () => act('revoke', () => admin(page.systemId, 'DELETE', `/permission/${p.id}`)).then(page.refresh),
+        { ...key('revoke', p.id), class: 'danger', title: 'Keys already downloaded keep opening until they expire' }))));
+}
+
+// A user at a glance: the phone, what the user may open, the offline keys of the phone.
+function userDetails(site, p) {
+  const permissions = site.permissions.filter((x) => x.userId === p.userId);
+  const keys = site.offlineKeys.filter((k) => p.operatingDeviceId && k.operatingDeviceId === p.operatingDeviceId);
+  showResult(`User ${p.userId.slice(0, 8)}`, h('div', { id: 'user-detail' },
+    h('h3', {}, 'Permissions'), table(['type', 'lock', 'operation', 'window'], permissions.map((x) => h('tr', {},
+      h('td', {}, x.permissionType), h('td', {}, lockName(site, x.lockingDeviceId)), h('td', {}, x.operationType),
+      h('td', {}, virtualTime(x.start), ' – ', virtualTime(x.end)))), 'none'),
+    h('h3', {}, 'Offline keys of the phone'), table(['lock', 'valid', 'issued'], keys.map((k) => h('tr', {},
+      h('td', {}, lockName(site, k.lockingDeviceId)), h('td', {}, virtualTime(k.startDatetime), ' – ', virtualTime(k.endDatetime)),
+      h('td', {}, virtualTime(k.issuanceDatetime)))), 'none'),
+    h('h3', {}, 'The user and the phone'), json(p)));
 }
 
 function grant(page, site) {
@@ -295,7 +314,7 @@ export async function renderSite(root, page) {
     section('Gateways', `${site.gateways.length}`, button('Install gateway', () => addGateway(page), { id: 'add-gateway' }),
       table(['serial', 'activation', 'associated locks', 'last wake-up', ''], gatewayRows(site, page), 'no gateways')),
     section('Permissions', `${site.permissions.length}`, button('Grant permission', () => grant(page, site), { id: 'add-permission' }),
-      table(['type', 'user', 'lock', 'operation', 'window'], permissionRows(site), 'no permissions')),
+      table(['type', 'user', 'lock', 'operation', 'window', ''], permissionRows(site, page), 'no permissions')),
     section('Offline keys', `${site.offlineKeys.length}`, null,
       table(['id', 'lock', 'phone', 'valid', 'issued'], offlineKeyRows(site), 'no offline keys')));
 }
