@@ -37,7 +37,8 @@ A command fails when
 
 Expected answers, compared where a page shows one
   - a comment `# {...}` or `# [...]`, on the line after a command or at the end of its last
-    line, is the answer of that command;
+    line, is the answer of that command; comment lines right below it that start `#  ` (two
+    spaces) continue it;
   - `# → [STATUS] [ANSWER]` says the same explicitly, optionally with the HTTP status first
     (`# → 201 {"id": …}`, `# → 204`); a non-JSON ANSWER is text that must appear in the
     output, fragments between `…` (or `...`) in order;
@@ -112,13 +113,13 @@ def expectation(comment):
     if not m:
         return None
     if m.group(3) is not None:
-        return None, m.group(3)
-    return m.group(1), m.group(2)
+        return None, m.group(3), False
+    return m.group(1), m.group(2), not m.group(2).startswith(('{', '['))
 
 
 def commands(block, path):
     """The block's commands, each {'text', 'line', 'expect': [(status, answer)]}."""
-    out, lines, i = [], block['lines'], 0
+    out, lines, i, continues = [], block['lines'], 0, False
     while i < len(lines):
         line = lines[i]
         if not line.strip():
@@ -128,8 +129,13 @@ def commands(block, path):
             exp = expectation(line.lstrip()[1:])
             if exp and out:
                 out[-1]['expect'].append(exp)
+            elif continues and re.match(r'^\s*#\s{2,}\S', line):
+                status, answer, text = out[-1]['expect'][-1]  # an answer's next line
+                out[-1]['expect'][-1] = (status, answer + '\n' + line.lstrip()[1:], text)
+            continues = bool(exp and out) or (continues and re.match(r'^\s*#\s{2,}', line))
             i += 1
             continue
+        continues = False
         start, text = i, line
         while (text.endswith('\\') or not parses(text)) and i + 1 < len(lines):
             i += 1
@@ -158,7 +164,7 @@ def page_commands(path):
         cmds = commands(b, path)
         following = blocks[n + 1] if n + 1 < len(blocks) else None
         if cmds and following and following['adjacent'] and following['info'] in ('', 'json'):
-            cmds[-1]['expect'].append((None, '\n'.join(following['lines'])))
+            cmds[-1]['expect'].append((None, '\n'.join(following['lines']), False))
         result += cmds
     return result
 
@@ -169,12 +175,13 @@ MEMBER = re.compile(r'"([A-Za-z_$][\w.-]*)"\s*:')
 LITERAL = re.compile(r'"([A-Za-z_$][\w.-]*)"\s*:\s*(true|false|null)\b')
 
 
-def compare(answer, output):
-    """What of the expected answer the output lacks, as a list of sentences."""
+def compare(answer, output, text):
+    """What of the expected answer the output lacks, as a list of sentences: by member names
+    and literals for JSON, by fragments in order for text."""
     answer = answer.strip()
     if not answer:
         return []
-    if MEMBER.search(answer):
+    if not text:
         have = set(MEMBER.findall(output))
         lacks = [f'member "{k}"' for k in dict.fromkeys(MEMBER.findall(answer)) if k not in have]
         literals = set(LITERAL.findall(output))
@@ -287,7 +294,7 @@ def run_page(session, cmds, base, path, verbose):
         text = cmd['text'].replace(URL, base)
         where = f'{path}:{cmd["line"]}'
         rc, out, err, statuses = session.run(text)
-        expected_statuses = {s for s, _ in cmd['expect'] if s}
+        expected_statuses = {s for s, _, _ in cmd['expect'] if s}
         problems = []
         if rc is None or session.ended:
             problems.append(f'the shell ended (exit status {rc}: a failing command, an unset '
@@ -300,8 +307,8 @@ def run_page(session, cmds, base, path, verbose):
         for s in expected_statuses:
             if s not in statuses:
                 problems.append(f'expected HTTP {s}, got {", ".join(statuses) or "none"}')
-        for _, answer in cmd['expect']:
-            problems += [f'the answer lacks {x}' for x in compare(answer, out)]
+        for _, answer, text in cmd['expect']:
+            problems += [f'the answer lacks {x}' for x in compare(answer, out, text)]
         if verbose or problems:
             print(f'--- {where}\n$ {cmd["text"]}')
             if out.strip():
