@@ -2,7 +2,8 @@
 """Runs the shell blocks of README.md and docs/*.md as a newcomer pastes them, and fails when
 one does not run or answers otherwise than its page shows (as rustdoc and cram run theirs).
 
-    run_blocks.py [SOURCE_ROOT] [PAGE...]     (KEYLESS_EMULATOR_BIN: the binary to run)
+    run_blocks.py [SOURCE_ROOT] [PAGE...]     (KEYLESS_EMULATOR_BIN: the binary to run;
+                                               DOCS_VERBOSE=1 shows every command's answer)
 
 What runs
   Every ```sh block, in page order. A block whose info string is `sh no-run` is shown but not
@@ -31,8 +32,8 @@ A command fails when
   - it exits non-zero (an unset variable ends the session);
   - any HTTP answer it got is 400 or more, unless the command's expected answer (below) starts
     with that status;
-  - it outlasts 60 s. A `curl -N` (a stream that never ends) runs with `--max-time 3` added,
-    and its exit 28 (the time was up) counts as success.
+  - it outlasts 60 s. A command starting `curl -N` (or `-sN`: a stream that never ends) runs
+    with `--max-time 3` added, and its exit 28 (the time was up) counts as success.
   The first failure ends that page; the other pages still run.
 
 Expected answers, compared where a page shows one
@@ -51,7 +52,6 @@ Expected answers, compared where a page shows one
 import os
 import re
 import select
-import shutil
 import subprocess
 import sys
 import tempfile
