@@ -1,7 +1,7 @@
 # The README's two quick-start commands, and a few conveniences. Everything real is in
 # meson.build; this file only installs what is missing, configures and calls it.
 
-PACKAGES := gcc meson ninja-build pkg-config python3 ca-certificates libmicrohttpd-dev \
+PACKAGES := gcc meson ninja-build pkg-config python3 ca-certificates jq libmicrohttpd-dev \
             libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev zlib1g-dev check clang valgrind chromium $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
