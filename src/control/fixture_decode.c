@@ -36,6 +36,7 @@ static const struct spec_field system_fields[] = {
     {"gatewayDevices", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, gateways_in)},
     {"autopilot", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, autopilot_in)},
     {"history", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, history_in)},
+    {"generate", SPEC_OBJECT, 0, 0, 0, NULL, offsetof(struct fixture_spec, generate_in)},
 };
 static const struct spec_field admin_fields[] = {
     {"userId", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_user, id)},
@@ -105,6 +106,20 @@ static const struct spec_field history_fields[] = {
     {"days", SPEC_INT, SPEC_REQUIRED, 1, MAX_HISTORY_DAYS, NULL,
      offsetof(struct fixture_spec, history_days)},
     {"reKeying", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_spec, rekeying)},
+};
+
+#define FLEET_MAX_LOCKS 20000
+#define FLEET_MAX_USERS 20000
+#define FLEET_MAX_GATEWAYS 5000
+static const struct spec_field generate_fields[] = {
+    {"users", SPEC_INT, 0, 0, FLEET_MAX_USERS, NULL, offsetof(struct fixture_fleet_spec, users)},
+    {"lockingDevices", SPEC_INT, 0, 0, FLEET_MAX_LOCKS, NULL,
+     offsetof(struct fixture_fleet_spec, locks)},
+    {"gatewayDevices", SPEC_INT, 0, 0, FLEET_MAX_GATEWAYS, NULL,
+     offsetof(struct fixture_fleet_spec, gateways)},
+    {"permissionsPerUser", SPEC_INT, 0, 0, 10, NULL,
+     offsetof(struct fixture_fleet_spec, permissions_per_user)},
+    {"reKeyingWaves", SPEC_INT, 0, 1, 12, NULL, offsetof(struct fixture_fleet_spec, waves)},
 };
 
 /* Decodes obj with a spec, reporting each bad field under its JSON Pointer. */
@@ -373,6 +388,26 @@ static void check_references(const struct fixture_spec *s, const char *pointer, 
     check_lock_list(s, s->rekeying, MAX_REKEYING, 1, where, p);
 }
 
+/* What a generated fleet needs besides its numbers: someone to claim the locks and grant
+ * to, locks to grant on, and a site without a history to replay. */
+static void decode_generate(struct fixture_spec *s, const char *pointer, struct problem *p)
+{
+    struct fixture_fleet_spec *f = &s->fleet;
+    char where[FIXTURE_POINTER_LEN];
+
+    *f = (struct fixture_fleet_spec){0, 0, 0, 2, 4};
+    problem_pointer(where, sizeof(where), pointer, "/generate");
+    if (!decode_at(generate_fields, COUNT_OF(generate_fields), s->generate_in, f, NULL, where, p))
+        return;
+    if (f->locks > 0 && f->users == 0)
+        fixture_invalid_at(p, where, "users", "must be at least 1: the users' phones claim the locks");
+    if (f->users > 0 && f->permissions_per_user > 0 && f->locks == 0)
+        fixture_invalid_at(p, where, "lockingDevices",
+                           "must be at least 1 for permissionsPerUser above 0");
+    if (s->history_in != NULL)
+        fixture_invalid_at(p, pointer, "history", "is not allowed with \"generate\"");
+}
+
 static void decode_parts(struct fixture_spec *s, const char *pointer, struct problem *p)
 {
     char where[FIXTURE_POINTER_LEN];
@@ -392,6 +427,8 @@ static void decode_parts(struct fixture_spec *s, const char *pointer, struct pro
     problem_pointer(where, sizeof(where), pointer, "/history");
     if (s->history_in != NULL)
         decode_at(history_fields, COUNT_OF(history_fields), s->history_in, s, NULL, where, p);
+    if (s->generate_in != NULL)
+        decode_generate(s, pointer, p);
 }
 
 enum status fixture_decode_system(json_object *obj, const char *pointer, struct fixture_spec *s,

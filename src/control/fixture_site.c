@@ -51,20 +51,25 @@ struct site {
     struct problem *p;
 };
 
-/* An administrator invites the user's phone, which accepts, as through the two APIs. */
-static enum status make_phone(struct site *s, struct fixture_user *u, int64_t now)
+enum status fixture_site_phone(struct db *db, const char *system_id, const char *user_id,
+                               int64_t now, char phone_id[UUID_STR_LEN], struct problem *p)
 {
-    const struct invitation_request ask = {u->id, {"P1D", DAY}, "NONE", NULL, NULL,
+    const struct invitation_request ask = {user_id, {"P1D", DAY}, "NONE", NULL, NULL,
                                            "INVITATION_CODE"};
     struct invitation_row inv;
     struct operating_device_row device;
-    enum status st = domain_invitation_create(s->db, s->system.id, &ask, now, &inv, s->p);
+    enum status st = domain_invitation_create(db, system_id, &ask, now, &inv, p);
 
     if (st == ST_OK)
-        st = sim_phone_accept(s->db, &inv, now, &device, s->p);
+        st = sim_phone_accept(db, &inv, now, &device, p);
     if (st == ST_OK)
-        snprintf(u->phone_id, sizeof(u->phone_id), "%s", device.id);
+        snprintf(phone_id, UUID_STR_LEN, "%s", device.id);
     return st;
+}
+
+static enum status make_phone(struct site *s, struct fixture_user *u, int64_t now)
+{
+    return fixture_site_phone(s->db, s->system.id, u->id, now, u->phone_id, s->p);
 }
 
 /* A phone from before version 2's invitations, with the id the document gives it. */
@@ -299,7 +304,8 @@ enum status fixture_site_create(struct db *db, struct fixture_spec *fx, const ch
         st = run_history(s, end);
         return st == ST_OK ? settle_clock(s) : st;
     }
-    if (st == ST_OK && fx->autopilot_in != NULL)
+    /* A generated fleet sets its autopilot once it is made (fixture_fleet.c). */
+    if (st == ST_OK && fx->autopilot_in != NULL && fx->generate_in == NULL)
         st = sim_autopilot_set(s->db, &s->system, &fx->autopilot, clock_system_now(&s->system));
     return st;
 }

@@ -37,11 +37,16 @@ struct fixture_gateway {
     int activated;
 };
 
+/* A "generate" member: how big a site to draw (control/fixture_fleet.h). */
+struct fixture_fleet_spec {
+    int64_t users, locks, gateways, permissions_per_user, waves;
+};
+
 /* One system entry; the arrays are the decoder's (malloc'ed). */
 struct fixture_spec {
     struct system_spec spec;
     json_object *admin, *clock, *users_in, *locks_in, *perms_in, *gateways_in, *autopilot_in,
-        *history_in;
+        *history_in, *generate_in;
     struct fixture_user *users; /* users[0] is the admin */
     size_t nusers;
     struct fixture_lock *locks;
@@ -54,11 +59,17 @@ struct fixture_spec {
     int64_t history_days; /* 0: no history */
     json_object *rekeying;
     int clock_time_given;
+    struct fixture_fleet_spec fleet; /* when generate_in */
 };
 
 /* The user (users[0] is the admin) or locking device of the entry with this id, or NULL. */
 struct fixture_user *fixture_find_user(const struct fixture_spec *s, const char *id);
 struct fixture_lock *fixture_find_lock(const struct fixture_spec *s, const char *id);
+
+/* An administrator invites the user's phone, which accepts and is activated, as through
+ * the two APIs; phone_id receives the operating device's id. */
+enum status fixture_site_phone(struct db *db, const char *system_id, const char *user_id,
+                               int64_t now, char phone_id[UUID_STR_LEN], struct problem *p);
 
 /* Creates the system and everything the entry describes inside the caller's transaction.
  * The entry must be valid; what only the database can refuse (a serial number taken, a

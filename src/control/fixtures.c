@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "control/fixture_decode.h"
+#include "control/fixture_fleet.h"
 #include "control/fixture_site.h"
 
 struct load_ctx {
@@ -59,6 +60,36 @@ static enum status decode_document(struct load_ctx *c)
     return st == ST_OK && problem_has_invalid(c->p) ? ST_INVALID : st;
 }
 
+struct undo_ctx {
+    const struct load_ctx *c;
+};
+
+/* A fleet failed half made: the systems this document created go, so nothing is left. */
+static enum status undo_tx(struct db *db, void *ctx)
+{
+    const struct load_ctx *c = ((struct undo_ctx *)ctx)->c;
+    enum status st = ST_OK;
+
+    for (size_t i = 0; st == ST_OK && i < c->out->count; i++)
+        if (!c->out->systems[i].existed)
+            st = store_system_delete(db, c->fx[i].spec.id);
+    return st == ST_NOT_FOUND ? ST_OK : st;
+}
+
+/* Fleets are made after the document's one transaction, in chunks of their own. */
+static enum status generate_fleets(struct db *db, struct load_ctx *c)
+{
+    struct undo_ctx undo = {c};
+    enum status st = ST_OK;
+
+    for (size_t i = 0; st == ST_OK && i < c->out->count; i++)
+        if (c->fx[i].generate_in != NULL && !c->out->systems[i].existed)
+            st = fixture_fleet_generate(db, &c->fx[i], c->p);
+    if (st != ST_OK)
+        db_transact(db, undo_tx, &undo);
+    return st;
+}
+
 enum status fixtures_load(struct db *db, json_object *doc, struct fixture_result *out,
                           struct problem *p)
 {
@@ -87,6 +118,8 @@ enum status fixtures_load(struct db *db, json_object *doc, struct fixture_result
     st = out->systems && c.fx ? decode_document(&c) : ST_NOMEM;
     if (st == ST_OK)
         st = db_transact(db, load_tx, &c);
+    if (st == ST_OK)
+        st = generate_fleets(db, &c);
     for (size_t i = 0; c.fx != NULL && i < out->count; i++)
         fixture_spec_release(&c.fx[i]);
     free(c.fx);

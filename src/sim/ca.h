@@ -6,7 +6,8 @@
  * Keys are ECDSA P-256 (cheap to make, so claiming a lock costs microseconds, not the
  * hundreds of milliseconds of RSA). Validity periods are given in the system's virtual
  * seconds; nothing here reads a clock. The CA's own key and certificate are made on first
- * use and kept in the database.
+ * use and kept in the database. Under --seed, key pairs and signatures are made in the
+ * seeded OpenSSL context (lib/rng_openssl.h) and so are reproducible.
  */
 #ifndef KE_SIM_CA_H
 #define KE_SIM_CA_H
@@ -20,6 +21,10 @@ enum status ca_new_key(char **out_private_pem);
 
 /* A certificate signing request for private_pem with subject CN=common_name. */
 enum status ca_new_csr(const char *private_pem, const char *common_name, char **out_csr_pem);
+
+/* A fresh private key and a CSR for it, both PEM, malloc'ed: ca_new_key() then ca_new_csr()
+ * without parsing the key back. */
+enum status ca_new_key_csr(const char *common_name, char **out_private_pem, char **out_csr_pem);
 
 /* Signs csr_pem with the emulator CA, valid [not_before, not_after]. Loads or makes the CA
  * in db (inside a transaction when it must be made). */

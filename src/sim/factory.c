@@ -33,8 +33,8 @@ static void default_version(char *version, const char *fallback)
         text_copy(version, HARDWARE_FIELD_LEN, fallback);
 }
 
-enum status factory_make_lock(struct db *db, struct hardware_locking_device_row *d,
-                              const struct lock_lifetimes *lifetimes, int64_t now)
+/* Inserts the physical lock d with its serial drawn unless preset. */
+static enum status insert_lock(struct db *db, struct hardware_locking_device_row *d)
 {
     const char *prefix = factory_serial_prefix(d->hardware_model);
     int preset = d->serial_number[0] != '\0';
@@ -51,7 +51,23 @@ enum status factory_make_lock(struct db *db, struct hardware_locking_device_row 
                      rng_below(LOCK_SERIAL_SPACE));
         st = store_hardware_locking_insert(db, d);
     }
+    return st;
+}
+
+enum status factory_make_lock(struct db *db, struct hardware_locking_device_row *d,
+                              const struct lock_lifetimes *lifetimes, int64_t now)
+{
+    enum status st = insert_lock(db, d);
+
     return st == ST_OK ? sim_lock_manufacture(db, d->serial_number, lifetimes, now) : st;
+}
+
+enum status factory_make_lock_for_claim(struct db *db, struct hardware_locking_device_row *d,
+                                        const struct lock_lifetimes *lifetimes)
+{
+    enum status st = insert_lock(db, d);
+
+    return st == ST_OK ? sim_lock_manufacture_for_claim(db, d->serial_number, lifetimes) : st;
 }
 
 enum status factory_make_gateway(struct db *db, struct hardware_gateway_device_row *g)

@@ -19,6 +19,11 @@
 enum status factory_make_lock(struct db *db, struct hardware_locking_device_row *d,
                               const struct lock_lifetimes *lifetimes, int64_t now);
 
+/* factory_make_lock() for a lock its buyer claims in the same transaction: no certificates
+ * until the claim (sim_lock_manufacture_for_claim). */
+enum status factory_make_lock_for_claim(struct db *db, struct hardware_locking_device_row *d,
+                                        const struct lock_lifetimes *lifetimes);
+
 /* Makes a gateway with g's versions (empty ones: FACTORY_VERSION), model BEAT_GW_A1, its
  * serial and claiming code drawn. */
 enum status factory_make_gateway(struct db *db, struct hardware_gateway_device_row *g);

@@ -75,11 +75,12 @@ static enum status provision(struct db *db, struct lock_state *s, int64_t now)
     return st;
 }
 
-enum status sim_lock_manufacture(struct db *db, const char *serial,
-                                 const struct lock_lifetimes *lifetimes, int64_t now)
+/* A new lock's state: lifetimes, no re-keying under way; certificates when certify. */
+static enum status manufacture(struct db *db, const char *serial,
+                               const struct lock_lifetimes *lifetimes, int certify, int64_t now)
 {
     struct lock_state *s = calloc(1, sizeof(*s));
-    enum status st;
+    enum status st = ST_OK;
 
     if (s == NULL)
         return ST_NOMEM;
@@ -90,11 +91,24 @@ enum status sim_lock_manufacture(struct db *db, const char *serial,
     for (int p = 0; p < CERT_PROFILES; p++)
         text_copy(s->rekey[p].stage, sizeof(s->rekey[p].stage), "NONE");
     s->has_pems = 1; /* a fresh lock: no re-keying PEMs yet, its own come next */
-    st = provision(db, s, now);
+    if (certify)
+        st = provision(db, s, now);
     if (st == ST_OK)
         st = store_lock_state_insert(db, s);
     free(s);
     return st;
+}
+
+enum status sim_lock_manufacture(struct db *db, const char *serial,
+                                 const struct lock_lifetimes *lifetimes, int64_t now)
+{
+    return manufacture(db, serial, lifetimes, 1, now);
+}
+
+enum status sim_lock_manufacture_for_claim(struct db *db, const char *serial,
+                                           const struct lock_lifetimes *lifetimes)
+{
+    return manufacture(db, serial, lifetimes, 0, 0);
 }
 
 enum status sim_lock_log(struct db *db, const char *serial, struct pending_entry *e)
@@ -167,6 +181,13 @@ static enum status claim_placeholder(struct db *db, const struct system_row *sys
 enum status sim_lock_claim(struct db *db, const struct system_row *system, const char *user_id,
                            const char *locking_device_id, const char *serial, int64_t now)
 {
+    return sim_lock_claim_certified(db, system, user_id, locking_device_id, serial, now, now);
+}
+
+enum status sim_lock_claim_certified(struct db *db, const struct system_row *system,
+                                     const char *user_id, const char *locking_device_id,
+                                     const char *serial, int64_t now, int64_t certified_at)
+{
     struct lock_state *s = malloc(sizeof(*s)); /* filled by the read below */
     struct locking_device_row device;
     enum status st = s ? store_lock_state_get(db, serial, s) : ST_NOMEM;
@@ -178,7 +199,7 @@ enum status sim_lock_claim(struct db *db, const struct system_row *system, const
     if (st == ST_OK && strcmp(device.claiming_status, "UNCLAIMED") != 0)
         st = ST_CONFLICT;
     if (st == ST_OK)
-        st = provision(db, s, now);
+        st = provision(db, s, certified_at);
     if (st == ST_OK)
         st = claim_placeholder(db, system, locking_device_id, s);
     if (st == ST_OK) {

@@ -55,6 +55,12 @@ int sim_lock_operable(const struct lock_state *s, int64_t now, enum cert_profile
 enum status sim_lock_manufacture(struct db *db, const char *serial,
                                  const struct lock_lifetimes *lifetimes, int64_t now);
 
+/* A new physical lock that is claimed in the same transaction, without the factory's
+ * certificates: the claim makes them (and would replace the factory's anyway), so a
+ * generated fleet pays for one pair per lock, not two. */
+enum status sim_lock_manufacture_for_claim(struct db *db, const char *serial,
+                                           const struct lock_lifetimes *lifetimes);
+
 /* The lock logs an entry (kind LOG_KIND_SYSTEM or LOG_KIND_AUDIT); client fields of e->entry
  * are taken as given. Fills e->entry.sequence_number. */
 enum status sim_lock_log(struct db *db, const char *serial, struct pending_entry *e);
@@ -70,6 +76,13 @@ enum status sim_lock_log_system(struct db *db, const char *serial, const char *e
  * ST_NOT_FOUND for an unknown serial or placeholder; ST_CONFLICT when either is claimed. */
 enum status sim_lock_claim(struct db *db, const struct system_row *system, const char *user_id,
                            const char *locking_device_id, const char *serial, int64_t now);
+
+/* sim_lock_claim() for a lock installed before now: its certificates were issued at
+ * certified_at (<= now) and expire a lifetime after it, so that a generated site's locks fall
+ * due for re-keying at different times. */
+enum status sim_lock_claim_certified(struct db *db, const struct system_row *system,
+                                     const char *user_id, const char *locking_device_id,
+                                     const char *serial, int64_t now, int64_t certified_at);
 
 /* The platform receives every entry `holder` carries (a phone's operating device id, or a
  * gateway's id): log rows plus LockingDeviceSystemLogEntryReceived, ...AuditLogEntryReceived

@@ -75,7 +75,17 @@ enum status sim_phone_claim(struct db *db, const struct system_row *system, cons
                             const char *user_id, const char *locking_device_id,
                             const char *serial, int64_t now, int *uploaded)
 {
-    enum status st = sim_lock_claim(db, system, user_id, locking_device_id, serial, now);
+    return sim_phone_claim_certified(db, system, phone_id, user_id, locking_device_id, serial,
+                                     now, now, uploaded);
+}
+
+enum status sim_phone_claim_certified(struct db *db, const struct system_row *system,
+                                      const char *phone_id, const char *user_id,
+                                      const char *locking_device_id, const char *serial,
+                                      int64_t now, int64_t certified_at, int *uploaded)
+{
+    enum status st = sim_lock_claim_certified(db, system, user_id, locking_device_id, serial, now,
+                                              certified_at);
 
     if (st == ST_OK)
         st = store_pending_hand_over(db, serial, phone_id);

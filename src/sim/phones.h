@@ -67,6 +67,12 @@ enum status sim_phone_claim(struct db *db, const struct system_row *system, cons
                             const char *user_id, const char *locking_device_id,
                             const char *serial, int64_t now, int *uploaded);
 
+/* The same for a lock whose certificates were issued at certified_at (sim_lock_claim_certified). */
+enum status sim_phone_claim_certified(struct db *db, const struct system_row *system,
+                                      const char *phone_id, const char *user_id,
+                                      const char *locking_device_id, const char *serial,
+                                      int64_t now, int64_t certified_at, int *uploaded);
+
 enum status sim_phone_sync(struct db *db, const struct system_row *system,
                            const struct operating_device_row *phone, int64_t now,
                            struct sync_report *report);

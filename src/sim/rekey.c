@@ -29,11 +29,10 @@ static enum status create_csr(struct lock_state *s, enum cert_profile p)
 {
     struct lock_rekeying *k = &s->rekey[p];
     char *key = NULL, *csr = NULL, cn[128];
-    enum status st = ca_new_key(&key);
+    enum status st;
 
     snprintf(cn, sizeof(cn), "%s %s", s->serial_number, sim_profile_name(p));
-    if (st == ST_OK)
-        st = ca_new_csr(key, cn, &csr);
+    st = ca_new_key_csr(cn, &key, &csr);
     if (st == ST_OK && (strlen(key) >= PEM_MAX || strlen(csr) >= PEM_MAX))
         st = ST_INTERNAL;
     if (st == ST_OK) {

@@ -127,6 +127,31 @@ if ninja -C build-release tests/bench_advance >/dev/null 2>&1; then
         tail -n 4 | tr -s ' ' | tr '\n' ';')"
 fi
 
+# --- certificates and a generated fleet ---------------------------------------------------
+# One certificate (tests/bench/bench_ca.c), then a 10,000-lock, 5,000-user, 500-gateway fleet
+# (docs/fixtures.md) loaded at start from a fixture on a new file database: exec to ready file
+# (the load finishes before the server reports ready), and the resident memory then.
+ninja -C build-release tests/bench_ca >/dev/null
+ca=$(build-release/tests/bench_ca | awk '{printf "%s%s %s us", (NR > 1 ? ", " : ""), $2, $3}')
+cat >"$work/fleet.json" <<'JSON'
+{"systems": [{"id": "6f0e7c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b", "name": "Fleet",
+  "apiKey": "fleet-api-key-0123456789",
+  "admin": {"userId": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "accessKey": "ZmxlZXQtYWRtaW4tYWNjZXNzLWtleS0wMDAwMDA="},
+  "generate": {"users": 5000, "lockingDevices": 10000, "gatewayDevices": 500,
+               "permissionsPerUser": 2}}]}
+JSON
+rm -f "$work/ready" "$work/fleet.db"
+fleet_start=$(date +%s.%N)
+"$bin" --db "$work/fleet.db" --port 0 --ready-file "$work/ready" --threads "$threads" --seed 1 \
+    --fixtures "$work/fleet.json" >/dev/null 2>&1 &
+fleet_pid=$!
+while [ ! -s "$work/ready" ]; do sleep 0.01; done
+fleet_load=$(awk -v a="$fleet_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+fleet_rss=$(rss "$fleet_pid" VmRSS)
+fleet_hwm=$(rss "$fleet_pid" VmHWM)
+kill "$fleet_pid"; wait "$fleet_pid" || true
+
 # --- the dashboard in chromium (tests/bench/dashboard.js, the web suite's Node packages) -----
 dashboard=$(KEYLESS_EMULATOR_BIN="$bin" CONTRACT_WORK_DIR="$root/build-release/tests/contract" \
     bash tests/contract/run.sh ../bench/dashboard.js 2>&1 || echo "dashboard: failed")
@@ -148,5 +173,7 @@ keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}
 cold start to ready file (median of 21): $cold_fresh ms with a new database (min $cold_fresh_min, max $cold_fresh_max), $cold_existing ms with an existing one
 RSS idle: $idle_rss, peak under load: $peak_rss
 year of a 100-lock, 50-user site with a gateway and autopilot: $year
+certificate issue (ca_issue): $ca
+generated fleet (10,000 locks, 5,000 users, 500 gateways, file database): loaded in $fleet_load s, RSS $fleet_rss (peak $fleet_hwm)
 $dashboard
 TABLE
