@@ -76,6 +76,12 @@ void db_auth_epoch_bump(void);
 uint64_t db_subscriptions_epoch(void);
 void db_subscriptions_epoch_bump(void);
 
+/* The query plan (EXPLAIN QUERY PLAN's detail lines, one a line) of the statement this
+ * connection prepared last through the store, into out (cap bytes): the unit tests see which
+ * index each list and log query uses without a copy of its SQL. ST_NOT_FOUND when none was
+ * prepared yet, ST_INTERNAL when the plan does not fit. */
+enum status db_explain_last(struct db *db, char *out, size_t cap);
+
 /* True inside db_transact() on this connection (store functions assert it for writes). */
 int db_in_transaction(const struct db *db);
 
