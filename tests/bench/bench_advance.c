@@ -6,6 +6,12 @@
  * autopilot on), advances the system's clock by P700D in one call and prints the wall
  * seconds, jobsRun, eventsEmitted, jobs/s and events/s. Nothing is asserted about time: it
  * exits 0 unless a call failed. Run it with `meson test -C <build> --benchmark --verbose`.
+ *
+ * BENCH_BEFORE_ADVANCE, when set, is a shell command run once the site is built, just before
+ * the advance, with EMULATOR_PID in its environment: under
+ * KEYLESS_EMULATOR_BIN=<a script that execs valgrind --tool=callgrind --instr-atstart=no ...>
+ * it can be "callgrind_control -i on $EMULATOR_PID", so that the instructions counted are the
+ * advance's and the build runs at valgrind's uninstrumented speed.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -185,7 +191,16 @@ static int measure(long users, long locks, long days)
     long status;
     double wall;
     int64_t jobs, events;
+    const char *before = getenv("BENCH_BEFORE_ADVANCE");
 
+    if (before != NULL && before[0] != '\0') {
+        char pid[32];
+
+        snprintf(pid, sizeof(pid), "%ld", (long)emu.pid);
+        setenv("EMULATOR_PID", pid, 1);
+        if (system(before) != 0)
+            return fail("BENCH_BEFORE_ADVANCE", 0, before);
+    }
     clock_gettime(CLOCK_MONOTONIC, &start);
     o = advance(days, &status);
     wall = seconds_since(&start);
