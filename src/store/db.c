@@ -216,6 +216,24 @@ void db_use_template(const struct db_template *t)
     template = t;
 }
 
+static struct template_setting seeds[DB_SEEDS_MAX];
+static size_t nseeds;
+
+enum status db_seed_setting(const char *key, const void *value, size_t len)
+{
+    char *k = strdup(key);
+    void *v = malloc(len > 0 ? len : 1);
+
+    if (k == NULL || v == NULL || nseeds == DB_SEEDS_MAX) {
+        free(k);
+        free(v);
+        return ST_NOMEM;
+    }
+    memcpy(v, value, len);
+    seeds[nseeds++] = (struct template_setting){k, v, len};
+    return ST_OK;
+}
+
 enum status db_open(const char *path)
 {
     static unsigned memory_counter;
@@ -239,7 +257,7 @@ enum status db_open(const char *path)
      * in-memory store exists only once connected. */
     if (template != NULL && !db_is_memory && strncmp(db_path, "file:", 5) != 0 &&
         access(db_path, F_OK) != 0)
-        template_create_file(template, db_path);
+        template_create_file(template, db_path, seeds, nseeds);
     st = connect(&first_conn, 0);
     if (st != ST_OK)
         return st;

@@ -25,6 +25,14 @@ struct db;
 struct db_template;
 void db_use_template(const struct db_template *t);
 
+/* A row of the settings table a new store file starts with, as if its first transaction had
+ * written it: the file is written from the template with it (store/template.h), so a start
+ * on a new file writes nothing more (a first commit creates the WAL and syncs its header and
+ * the directory). Call before db_open(); key and value are copied. An existing file or an
+ * in-memory store ignores it. ST_NOMEM when out of memory or over DB_SEEDS_MAX. */
+#define DB_SEEDS_MAX 8
+enum status db_seed_setting(const char *key, const void *value, size_t len);
+
 /* Opens the database at path (or ":memory:"), applies pending migrations in one
  * transaction, and keeps a first connection for the process. Call once at start. */
 enum status db_open(const char *path);

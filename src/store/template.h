@@ -24,9 +24,18 @@ struct db_template {
 /* The build's template (generated schema_template.c). */
 extern const struct db_template schema_template;
 
-/* Creates the database file at path from t: written beside it, synced, then renamed into
- * place, so a crash leaves either no file or a whole one. ST_CONFLICT if path exists. */
-enum status template_create_file(const struct db_template *t, const char *path);
+/* A row of the settings table a new store file starts with (db_seed_setting()). */
+struct template_setting {
+    const char *key;
+    const void *value;
+    size_t len;
+};
+
+/* Creates the database file at path from t, holding the n settings rows (none: n = 0):
+ * written beside it, synced, then renamed into place, so a crash leaves either no file or a
+ * whole one. ST_CONFLICT if path exists. */
+enum status template_create_file(const struct db_template *t, const char *path,
+                                 const struct template_setting *settings, size_t n);
 
 /* Copies t into the empty database of connection dest (an in-memory store). */
 enum status template_fill(const struct db_template *t, struct sqlite3 *dest);
