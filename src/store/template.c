@@ -8,24 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 /* Bytes 18 and 19 of a database header: the file format versions, 2 for WAL. */
 #define HEADER_WRITE_VERSION 18
 #define HEADER_READ_VERSION 19
 
-static enum status inflate_template(const struct db_template *t, unsigned char **out)
+/* A copy of the image SQLite may own (sqlite3_deserialize) and that may be edited. */
+static enum status copy_template(const struct db_template *t, unsigned char **out)
 {
     unsigned char *bytes = sqlite3_malloc64(t->len);
-    uLongf len = (uLongf)t->len;
 
     if (bytes == NULL)
         return ST_NOMEM;
-    if (uncompress(bytes, &len, t->compressed, (uLong)t->compressed_len) != Z_OK ||
-        len != t->len) {
-        sqlite3_free(bytes);
-        return ST_INTERNAL;
-    }
+    memcpy(bytes, t->image, t->len);
     *out = bytes;
     return ST_OK;
 }
@@ -120,7 +115,7 @@ enum status template_create_file(const struct db_template *t, const char *path,
         return ST_CONFLICT;
     if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
         return ST_INVALID;
-    if ((st = inflate_template(t, &bytes)) != ST_OK ||
+    if ((st = copy_template(t, &bytes)) != ST_OK ||
         (st = add_settings(&bytes, &len, settings, n)) != ST_OK)
         goto out;
     st = ST_INTERNAL;
@@ -143,7 +138,7 @@ enum status template_fill(const struct db_template *t, sqlite3 *dest)
     sqlite3 *src = NULL;
     sqlite3_backup *backup = NULL;
     unsigned char *bytes = NULL;
-    enum status st = inflate_template(t, &bytes);
+    enum status st = copy_template(t, &bytes);
     int rc;
 
     if (st != ST_OK)

@@ -3,7 +3,7 @@
  *
  * Migrating an empty file costs ~50 CREATE statements, a journal-mode switch and five
  * fsyncs: most of a cold start. The build runs the same migrations once (tools/
- * schema_image.c) and embeds the result, zlib-compressed; a new store is written from it
+ * schema_image.c) and embeds the result, as it is; a new store is written from it
  * and then migrated as usual, which finds nothing left to do. The migrations stay the one
  * source of the schema.
  */
@@ -16,9 +16,8 @@ struct sqlite3; /* <sqlite3.h> stays inside the store */
 #include "lib/problem.h"
 
 struct db_template {
-    const unsigned char *compressed;
-    size_t compressed_len;
-    size_t len; /* of the database file */
+    const unsigned char *image; /* the database file's bytes */
+    size_t len;
 };
 
 /* The build's template (generated schema_template.c). */
