@@ -109,8 +109,7 @@ START_TEST(lock_log_entries_survive_the_rebuild_of_their_table)
                       " ORDER BY name");
     ck_assert_str_eq(after, before); /* seq values too: page tokens name them */
     ck_assert_ptr_nonnull(strstr(before, "BATTERY_LOW"));
-    ck_assert_str_eq(indexes, "locking_device_log_by_device|\n"
-                              "locking_device_log_by_time|\n"
+    ck_assert_str_eq(indexes, "locking_device_log_by_time|\n"
                               "sqlite_autoindex_locking_device_log_entries_1|\n");
     /* The one uniqueness left is the one uploads rely on: an entry uploaded twice. */
     ck_assert_int_ne(sqlite3_exec(h,
