@@ -115,7 +115,8 @@ static enum status start(const struct options *opts, struct fixture_result *resu
     if (opts->test_disk_full_file != NULL &&
         faulty_disk_install(opts->test_disk_full_file) != ST_OK)
         return ST_INTERNAL;
-    if (db_open(opts->db_path) != ST_OK || paging_init(db_thread()) != ST_OK)
+    if (paging_seed() != ST_OK || db_open(opts->db_path) != ST_OK ||
+        paging_init(db_thread()) != ST_OK)
         return ST_INTERNAL;
     if (load_fixtures(opts, results) != ST_OK)
         return ST_INVALID;

@@ -17,13 +17,26 @@ static enum status put_key(struct db *db, void *ctx)
     return store_setting_put_once(db, SETTING_KEY, ctx, PAGE_TOKEN_KEY_LEN);
 }
 
+/* The key a store without one gets: drawn once, by paging_seed() or else paging_init(). */
+static unsigned char fresh[PAGE_TOKEN_KEY_LEN];
+static int drawn;
+
+enum status paging_seed(void)
+{
+    rng_bytes(fresh, sizeof(fresh));
+    drawn = 1;
+    return db_seed_setting(SETTING_KEY, fresh, sizeof(fresh));
+}
+
 enum status paging_init(struct db *db)
 {
-    unsigned char fresh[PAGE_TOKEN_KEY_LEN], *stored = NULL;
+    unsigned char *stored = NULL;
     size_t len = 0;
     enum status st;
 
-    rng_bytes(fresh, sizeof(fresh));
+    if (!drawn)
+        rng_bytes(fresh, sizeof(fresh));
+    drawn = 1;
     st = db_transact(db, put_key, fresh);
     if (st == ST_OK)
         st = store_setting_get(db, SETTING_KEY, &stored, &len);

@@ -23,6 +23,10 @@ struct page {
     char scope[320];
 };
 
+/* Makes a token key for the store to start with should db_open() create a new file
+ * (db_seed_setting()); paging_init() then finds it there. Call before db_open(). */
+enum status paging_seed(void);
+
 /* Loads the token key from the database, or makes and stores it. Call once at start. */
 enum status paging_init(struct db *db);
 

@@ -74,15 +74,20 @@ enum status store_association_list(struct db *db, const char *system_id,
                                    const struct association_filter *filter, int64_t after_seq,
                                    struct association_row *rows, size_t cap, size_t *n)
 {
-    /* A NULL filter parameter matches every row, so one statement serves both shapes. */
-    static const char sql[] = "SELECT " COLUMNS " FROM gateway_device_associations"
-                              " WHERE system_id = ?1 AND seq > ?2"
-                              " AND (?3 IS NULL OR gateway_device_id = ?3)"
-                              " ORDER BY seq LIMIT ?4";
+    /* One statement per shape (the store plans each once, whatever gets bound); a gateway
+     * has at most six associations, found by its UNIQUE (gateway, lock) index and sorted
+     * (the unary + keeps the planner off the system's index, which would read them all). */
+    static const char all_sql[] = "SELECT " COLUMNS " FROM gateway_device_associations"
+                                  " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?4";
+    static const char gateway_sql[] = "SELECT " COLUMNS " FROM gateway_device_associations"
+                                      " WHERE gateway_device_id = ?3 AND +system_id = ?1"
+                                      " AND +seq > ?2 ORDER BY seq LIMIT ?4";
+    int by_gateway =
+        filter->gateway_device_id != NULL && filter->gateway_device_id[0] != '\0';
     sqlite3_stmt *s;
     enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if ((st = db_prepare(db, by_gateway ? gateway_sql : all_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);

@@ -39,6 +39,7 @@ struct db {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE_SIZE];
     size_t cached;
+    const char *last_sql; /* the statement db_prepare() returned last, for db_explain_last() */
     struct db *next; /* registry of every connection, for db_close_all() */
 };
 
@@ -215,6 +216,24 @@ void db_use_template(const struct db_template *t)
     template = t;
 }
 
+static struct template_setting seeds[DB_SEEDS_MAX];
+static size_t nseeds;
+
+enum status db_seed_setting(const char *key, const void *value, size_t len)
+{
+    char *k = strdup(key);
+    void *v = malloc(len > 0 ? len : 1);
+
+    if (k == NULL || v == NULL || nseeds == DB_SEEDS_MAX) {
+        free(k);
+        free(v);
+        return ST_NOMEM;
+    }
+    memcpy(v, value, len);
+    seeds[nseeds++] = (struct template_setting){k, v, len};
+    return ST_OK;
+}
+
 enum status db_open(const char *path)
 {
     static unsigned memory_counter;
@@ -238,7 +257,7 @@ enum status db_open(const char *path)
      * in-memory store exists only once connected. */
     if (template != NULL && !db_is_memory && strncmp(db_path, "file:", 5) != 0 &&
         access(db_path, F_OK) != 0)
-        template_create_file(template, db_path);
+        template_create_file(template, db_path, seeds, nseeds);
     st = connect(&first_conn, 0);
     if (st != ST_OK)
         return st;
@@ -508,6 +527,7 @@ enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
     *out = NULL;
     while (db->cache[slot].sql != NULL && db->cache[slot].sql != sql)
         slot = (slot + 1) & (STMT_CACHE_SIZE - 1);
+    db->last_sql = sql;
     if (db->cache[slot].sql == sql) {
         sqlite3_reset(db->cache[slot].stmt);
         sqlite3_clear_bindings(db->cache[slot].stmt);
@@ -529,6 +549,35 @@ enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out)
     db->cached++;
     *out = stmt;
     return ST_OK;
+}
+
+enum status db_explain_last(struct db *db, char *out, size_t cap)
+{
+    sqlite3_stmt *stmt = NULL;
+    char *sql;
+    size_t len = 0;
+    int rc;
+
+    if (cap == 0 || db->last_sql == NULL)
+        return ST_NOT_FOUND;
+    out[0] = '\0';
+    if ((sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", db->last_sql)) == NULL)
+        return ST_NOMEM;
+    rc = sqlite3_prepare_v2(db->handle, sql, -1, &stmt, NULL);
+    sqlite3_free(sql);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(stmt, 3);
+        int w = snprintf(out + len, cap - len, "%s\n", detail ? detail : "");
+
+        if (w < 0 || (size_t)w >= cap - len) {
+            sqlite3_finalize(stmt);
+            return ST_INTERNAL;
+        }
+        len += (size_t)w;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? ST_OK : db_status(rc);
 }
 
 sqlite3 *db_handle(struct db *db)

@@ -25,6 +25,14 @@ struct db;
 struct db_template;
 void db_use_template(const struct db_template *t);
 
+/* A row of the settings table a new store file starts with, as if its first transaction had
+ * written it: the file is written from the template with it (store/template.h), so a start
+ * on a new file writes nothing more (a first commit creates the WAL and syncs its header and
+ * the directory). Call before db_open(); key and value are copied. An existing file or an
+ * in-memory store ignores it. ST_NOMEM when out of memory or over DB_SEEDS_MAX. */
+#define DB_SEEDS_MAX 8
+enum status db_seed_setting(const char *key, const void *value, size_t len);
+
 /* Opens the database at path (or ":memory:"), applies pending migrations in one
  * transaction, and keeps a first connection for the process. Call once at start. */
 enum status db_open(const char *path);
@@ -75,6 +83,12 @@ void db_auth_epoch_bump(void);
  * while it stands still. Replacing the database wholesale must bump it. */
 uint64_t db_subscriptions_epoch(void);
 void db_subscriptions_epoch_bump(void);
+
+/* The query plan (EXPLAIN QUERY PLAN's detail lines, one a line) of the statement this
+ * connection prepared last through the store, into out (cap bytes): the unit tests see which
+ * index each list and log query uses without a copy of its SQL. ST_NOT_FOUND when none was
+ * prepared yet, ST_INTERNAL when the plan does not fit. */
+enum status db_explain_last(struct db *db, char *out, size_t cap);
 
 /* True inside db_transact() on this connection (store functions assert it for writes). */
 int db_in_transaction(const struct db *db);

@@ -136,9 +136,12 @@ static void read_earliest(sqlite3_stmt *s, void *rows, size_t i)
 
 enum status store_job_earliest_real(struct db *db, int64_t *due_at, char *system_id)
 {
-    static const char sql[] = "SELECT j.due_at, j.system_id FROM jobs j"
-                              " JOIN systems s ON s.id = j.system_id"
-                              " WHERE s.clock_mode = 'real' ORDER BY j.due_at LIMIT 1";
+    /* Each real-time system's first job by jobs_by_due, then the earliest of those: a join
+     * sorted every job of every such system to find one. */
+    static const char sql[] =
+        "SELECT due_at, id FROM (SELECT (SELECT j.due_at FROM jobs j WHERE j.system_id = s.id"
+        " ORDER BY j.due_at LIMIT 1) AS due_at, s.id AS id FROM systems s"
+        " WHERE s.clock_mode = 'real') WHERE due_at IS NOT NULL ORDER BY due_at LIMIT 1";
     struct job_row row;
     sqlite3_stmt *s;
     enum status st;

@@ -215,11 +215,22 @@ enum status store_lock_state_brief_of_device(struct db *db, const char *locking_
 enum status store_lock_states_carried_by(struct db *db, const char *operating_device_id,
                                          struct lock_state *rows, size_t cap, size_t *n)
 {
+    /* Every online sync asks, and a phone almost never carries a CSR. The OR of two indexes
+     * on a WITHOUT ROWID table costs SQLite two temporary b-trees (the rows' keys, then the
+     * ORDER BY), 11% of a clock advance's instructions when every answer was empty; two
+     * seeks of the partial indexes say first whether there is anything to read. */
+    static const char any_sql[] =
+        "SELECT EXISTS (SELECT 1 FROM lock_states WHERE rekey_carrier = ?1)"
+        " OR EXISTS (SELECT 1 FROM lock_states WHERE mfg_rekey_carrier = ?1)";
     static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?1 OR s.mfg_rekey_carrier = ?1"
                               " ORDER BY s.serial_number LIMIT ?2";
     sqlite3_stmt *s;
-    enum status st;
+    int any = 0;
+    enum status st = db_get_by(db, any_sql, operating_device_id, db_row_int, &any);
 
+    *n = 0;
+    if (st != ST_OK || !any)
+        return st;
     if ((st = db_prepare(db, sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, operating_device_id, -1, SQLITE_STATIC);

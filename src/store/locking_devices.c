@@ -96,16 +96,26 @@ enum status store_locking_device_list(struct db *db, const char *system_id,
                                       int64_t after_seq, struct locking_device_row *rows,
                                       size_t cap, size_t *n)
 {
-    /* NULL parameters match every row, so one statement serves every filter combination. */
-    static const char sql[] = "SELECT " COLUMNS " FROM locking_devices"
-                              " WHERE system_id = ?1 AND seq > ?2"
-                              " AND (?3 IS NULL OR claiming_status = ?3)"
-                              " AND (?4 IS NULL OR serial_number = ?4)"
-                              " ORDER BY seq LIMIT ?5";
+    /* One statement per filter combination: the store plans each statement once, whatever
+     * gets bound (SQLITE_DBCONFIG_ENABLE_QPSG), so a "?3 IS NULL OR ..." term could never
+     * pick an index. A serial number names at most a lock or two, whatever the status. */
+    static const char all_sql[] = "SELECT " COLUMNS " FROM locking_devices"
+                                  " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?5";
+    static const char status_sql[] = "SELECT " COLUMNS " FROM locking_devices"
+                                     " WHERE system_id = ?1 AND claiming_status = ?3"
+                                     " AND seq > ?2 ORDER BY seq LIMIT ?5";
+    static const char serial_sql[] = "SELECT " COLUMNS " FROM locking_devices"
+                                     " WHERE system_id = ?1 AND serial_number = ?4"
+                                     " AND (?3 IS NULL OR claiming_status = ?3)"
+                                     " AND seq > ?2 ORDER BY seq LIMIT ?5";
+    int by_status = filter->claiming_status != NULL && filter->claiming_status[0] != '\0';
     sqlite3_stmt *s;
     enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if ((st = db_prepare(db, filter->serial_number != NULL ? serial_sql
+                             : by_status                  ? status_sql
+                                                          : all_sql,
+                         &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);

@@ -61,15 +61,17 @@ enum status store_operating_device_list(struct db *db, const char *system_id, co
                                         int64_t after_seq, struct operating_device_row *rows,
                                         size_t cap, size_t *n)
 {
-    /* A NULL user matches every row, so one statement serves both shapes of the list. */
-    static const char sql[] = "SELECT " COLUMNS " FROM operating_devices"
-                              " WHERE system_id = ?1 AND seq > ?2"
-                              " AND (?3 IS NULL OR user_id = ?3)"
-                              " ORDER BY seq LIMIT ?4";
+    /* One statement per shape (the store plans each once, whatever gets bound): a user has
+     * at most one device, found by the UNIQUE index on user_id. */
+    static const char all_sql[] = "SELECT " COLUMNS " FROM operating_devices"
+                                  " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?4";
+    static const char user_sql[] = "SELECT " COLUMNS " FROM operating_devices"
+                                   " WHERE user_id = ?3 AND system_id = ?1 AND seq > ?2"
+                                   " ORDER BY seq LIMIT ?4";
     sqlite3_stmt *s;
     enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if ((st = db_prepare(db, user_id != NULL ? user_sql : all_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);

@@ -68,14 +68,16 @@ enum status store_remote_command_list(struct db *db, const char *system_id, cons
                                       int64_t after_seq, struct remote_command_row *rows,
                                       size_t cap, size_t *n)
 {
-    static const char sql[] = "SELECT " COLUMNS " FROM remote_commands"
-                              " WHERE system_id = ?1 AND seq > ?2"
-                              " AND (?3 IS NULL OR gateway_device_id = ?3)"
-                              " ORDER BY seq LIMIT ?4";
+    /* One statement per shape (the store plans each once, whatever gets bound). */
+    static const char all_sql[] = "SELECT " COLUMNS " FROM remote_commands"
+                                  " WHERE system_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?4";
+    static const char gateway_sql[] = "SELECT " COLUMNS " FROM remote_commands"
+                                      " WHERE gateway_device_id = ?3 AND system_id = ?1"
+                                      " AND seq > ?2 ORDER BY seq LIMIT ?4";
     sqlite3_stmt *s;
     enum status st;
 
-    if ((st = db_prepare(db, sql, &s)) != ST_OK)
+    if ((st = db_prepare(db, gateway_id != NULL ? gateway_sql : all_sql, &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_seq);

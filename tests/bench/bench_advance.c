@@ -6,6 +6,15 @@
  * autopilot on), advances the system's clock by P700D in one call and prints the wall
  * seconds, jobsRun, eventsEmitted, jobs/s and events/s. Nothing is asserted about time: it
  * exits 0 unless a call failed. Run it with `meson test -C <build> --benchmark --verbose`.
+ *
+ * BENCH_BEFORE_ADVANCE, when set, is a shell command run once the site is built, just before
+ * the advance, with EMULATOR_PID in its environment: under
+ * KEYLESS_EMULATOR_BIN=<a script that execs valgrind --tool=callgrind --instr-atstart=no ...>
+ * it can be "callgrind_control -i on $EMULATOR_PID", so that the instructions counted are the
+ * advance's and the build runs at valgrind's uninstrumented speed. BENCH_AFTER_ADVANCE is
+ * run the same way after it, with EMULATOR_URL, BENCH_API_KEY, BENCH_ADMIN_ID and
+ * BENCH_ACCESS_KEY too (the token has expired by then: log in again), e.g.
+ * tests/bench/list_pages.py, which times list and log pages of the site just lived.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -178,6 +187,25 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* Runs the shell command the environment variable name holds, if any, with the emulator's
+ * pid, URL and the tenant's credentials in its environment. */
+static int hook(const char *name)
+{
+    const char *command = getenv(name);
+    char pid[32];
+
+    if (command == NULL || command[0] == '\0')
+        return 0;
+    snprintf(pid, sizeof(pid), "%ld", (long)emu.pid);
+    setenv("EMULATOR_PID", pid, 1);
+    setenv("EMULATOR_URL", emu.url, 1);
+    setenv("BENCH_API_KEY", t.api_key, 1);
+    setenv("BENCH_ADMIN_ID", t.admin_id, 1);
+    setenv("BENCH_ACCESS_KEY", t.access_key, 1);
+    fflush(stdout);
+    return system(command) == 0 ? 0 : fail(name, 0, command);
+}
+
 static int measure(long users, long locks, long days)
 {
     struct timespec start;
@@ -186,6 +214,8 @@ static int measure(long users, long locks, long days)
     double wall;
     int64_t jobs, events;
 
+    if (hook("BENCH_BEFORE_ADVANCE") != 0)
+        return -1;
     clock_gettime(CLOCK_MONOTONIC, &start);
     o = advance(days, &status);
     wall = seconds_since(&start);
@@ -208,7 +238,9 @@ static int measure(long users, long locks, long days)
     fflush(stdout);
     status = jobs > 0 && events > 0 && !(truncated && json_object_get_boolean(truncated));
     json_object_put(o);
-    return status ? 0 : fail("the advance ran nothing or was truncated", 200, NULL);
+    if (!status)
+        return fail("the advance ran nothing or was truncated", 200, NULL);
+    return hook("BENCH_AFTER_ADVANCE");
 }
 
 int main(void)

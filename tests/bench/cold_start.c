@@ -7,7 +7,11 @@
  * on the monotonic clock. Each run gets a fresh database unless `existing` is given, in
  * which case one database (migrated by a first, unmeasured run) is reused.
  *
- *   cold_start BIN [RUNS] [fresh|existing]   prints "median min max" in milliseconds
+ *   cold_start BIN [RUNS] [fresh|existing] [reference]   prints "median min max" in ms
+ *
+ * With `reference`, BIN is tests/bench/reference_server (arguments DB READY THREADS, two
+ * threads as on the project machine), spawned and watched exactly the same way, so that the
+ * two servers' figures make a ratio.
  *
  * Exits 0 unless a start failed; nothing about time is asserted.
  */
@@ -68,10 +72,14 @@ static void remove_database(const char *dir)
 }
 
 /* One start: the milliseconds from spawn to the ready file, or a negative number. */
+static int reference;
+
 static double one_start(const char *bin, const char *dir)
 {
     char db[PATH_MAX], ready[PATH_MAX];
-    char *argv[] = {(char *)bin, "--db", db, "--port", "0", "--ready-file", ready, NULL};
+    char *emulator_argv[] = {(char *)bin, "--db", db, "--port", "0", "--ready-file", ready, NULL};
+    char *reference_argv[] = {(char *)bin, db, ready, "2", NULL};
+    char **argv = reference ? reference_argv : emulator_argv;
     posix_spawn_file_actions_t actions;
     double t0, elapsed = -1;
     pid_t pid;
@@ -114,8 +122,10 @@ int main(int argc, char **argv)
     int existing = argc > 3 && strcmp(argv[3], "existing") == 0;
     int rc = 1;
 
+    reference = argc > 4 && strcmp(argv[4], "reference") == 0;
     if (argc < 2 || runs < 1 || runs > RUNS_MAX) {
-        fprintf(stderr, "usage: cold_start BIN [RUNS 1..%d] [fresh|existing]\n", RUNS_MAX);
+        fprintf(stderr, "usage: cold_start BIN [RUNS 1..%d] [fresh|existing] [reference]\n",
+                RUNS_MAX);
         return 2;
     }
     if (mkdtemp(dir) == NULL) {

@@ -111,6 +111,8 @@ kill "$emulator" "$reference"; wait "$emulator" "$reference" || true
 cc -O2 -std=c11 -o "$work/cold_start" tests/bench/cold_start.c
 read -r cold_fresh cold_fresh_min cold_fresh_max < <("$work/cold_start" "$bin" 21 fresh)
 read -r cold_existing _ _ < <("$work/cold_start" "$bin" 21 existing)
+# The bare server, spawned and watched the same way right after, for the ratio.
+read -r cold_bare _ _ < <("$work/cold_start" "$root/build-release/tests/reference_server" 21 fresh reference)
 
 # --- a simulated year --------------------------------------------------------------------
 # Three runs, the median reported: on a shared virtual machine one run can take a third
@@ -170,7 +172,7 @@ keyless-emulator benchmark ($(nproc) cores, wrk -t2 -c$connections -d${duration}
 | bare GET (primary key, json-c) | $ref_get | 1.00 |
 | bare POST (insert) | $ref_post | 1.00 |
 
-cold start to ready file (median of 21): $cold_fresh ms with a new database (min $cold_fresh_min, max $cold_fresh_max), $cold_existing ms with an existing one
+cold start to ready file (median of 21): $cold_fresh ms with a new database (min $cold_fresh_min, max $cold_fresh_max), $cold_existing ms with an existing one; the bare server $cold_bare ms with a new database, ratio $(ratio "$cold_fresh" "$cold_bare")
 RSS idle: $idle_rss, peak under load: $peak_rss
 year of a 100-lock, 50-user site with a gateway and autopilot: $year
 certificate issue (ca_issue): $ca

@@ -100,7 +100,7 @@ START_TEST(an_existing_file_is_never_replaced)
 
     fputs("not sqlite", f);
     fclose(f);
-    ck_assert_int_eq(template_create_file(&schema_template, path), ST_CONFLICT);
+    ck_assert_int_eq(template_create_file(&schema_template, path, NULL, 0), ST_CONFLICT);
     f = fopen(path, "r");
     ck_assert_ptr_nonnull(fgets(content, sizeof(content), f));
     fclose(f);
@@ -117,13 +117,34 @@ START_TEST(a_side_file_left_by_a_crash_is_overwritten)
 
     fputs("half a database", f);
     fclose(f);
-    ck_assert_int_eq(template_create_file(&schema_template, path), ST_OK);
+    ck_assert_int_eq(template_create_file(&schema_template, path, NULL, 0), ST_OK);
     ck_assert_int_eq(access(side, F_OK), -1);
     described = open_and_describe(path, 1);
     ck_assert_ptr_nonnull(strstr(described, "ok|"));
     free(described);
     free(path);
     free(side);
+}
+END_TEST
+
+/* A setting seeded before the store is made is in the new file, which is otherwise the
+ * template's (nothing needs writing at the first start), and in WAL mode. */
+START_TEST(a_seeded_setting_is_in_the_new_file)
+{
+    char *path = path_in_dir("seeded.db"), *described;
+    char text[256] = {0};
+    const struct template_setting seed = {"page_token_key", "0123456789abcdef", 16};
+    sqlite3 *h;
+
+    ck_assert_int_eq(template_create_file(&schema_template, path, &seed, 1), ST_OK);
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    rows_text_append(h, "SELECT key, CAST(value AS TEXT) FROM settings", text, sizeof(text));
+    sqlite3_close(h);
+    ck_assert_str_eq(text, "page_token_key|0123456789abcdef|\n");
+    described = open_and_describe(path, 1);
+    ck_assert_ptr_nonnull(strstr(described, "wal|\nok|"));
+    free(described);
+    free(path);
 }
 END_TEST
 
@@ -137,6 +158,7 @@ Suite *template_suite(void)
     tcase_add_test(tc, memory_from_the_template_is_the_migrated_memory);
     tcase_add_test(tc, an_existing_file_is_never_replaced);
     tcase_add_test(tc, a_side_file_left_by_a_crash_is_overwritten);
+    tcase_add_test(tc, a_seeded_setting_is_in_the_new_file);
     suite_add_tcase(s, tc);
     return s;
 }
