@@ -4,7 +4,9 @@
 Run by tests/bench/bench_advance as BENCH_AFTER_ADVANCE=tests/bench/list_pages.py, which puts
 EMULATOR_URL, BENCH_API_KEY, BENCH_ADMIN_ID and BENCH_ACCESS_KEY in the environment; so the
 same pages are timed on whatever site the bench built and lived (BENCH_USERS, BENCH_LOCKS).
-One keep-alive connection, REPEAT calls of each page, the median printed in milliseconds.
+One keep-alive connection, REPEAT calls of each page, the median printed in milliseconds;
+then one snapshot of the whole state and its restore (POST /_emulator/v1/snapshots, …/restore),
+each timed once.
 """
 import http.client
 import json
@@ -62,6 +64,15 @@ def main():
             items = call("GET", path)["items"]
             times.append((time.perf_counter() - start) * 1e3)
         print(f"  {name:48s} p50 {statistics.median(times):7.2f} ms ({len(items)} items)")
+    for name, path, body in [("snapshot", "/_emulator/v1/snapshots", json.dumps({"name": "list-pages"})),
+                             ("restore", "/_emulator/v1/snapshots/list-pages/restore", None)]:
+        start = time.perf_counter()
+        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"} if body else {})
+        r = conn.getresponse()
+        data = r.read()
+        if r.status not in (200, 201):
+            sys.exit(f"list_pages: POST {path}: {r.status} {data[:300]!r}")
+        print(f"  {name:48s}      {(time.perf_counter() - start) * 1e3:7.1f} ms")
     return 0
 
 
