@@ -84,7 +84,7 @@ static void expect_read(int fd, const char *needle, long timeout_ms, const char 
 {
     memset(&w->answer, 0, sizeof(w->answer));
     ck_assert_msg(raw_read_until(fd, &w->answer, needle, timeout_ms),
-                  "%s: no '%s' within %ld ms; got: %.300s", what, needle, timeout_ms,
+                  "%s: no '%s' within %ld ms; got: %.300s", what, needle != NULL ? needle : "the end", timeout_ms,
                   w->answer.data);
 }
 
