@@ -31,9 +31,8 @@ static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
 
-    return domain_association_add(db, c->req->system.id, c->gateway_device_id,
-                                  c->locking_device_id, request_now(c->req), &c->association,
-                                  &c->req->problem);
+    return domain_association_add(db, c->req->system.id, c->gateway_device_id, c->locking_device_id,
+                                  request_now(c->req), &c->association, &c->req->problem);
 }
 
 enum status associations_create(struct request *req, struct response *res)

@@ -40,7 +40,7 @@ enum status gateway_devices_claim(struct request *req, struct response *res)
 }
 
 static enum status fetch_gateways(struct db *db, const void *system_id, const int64_t after[2],
-                                        void *rows, size_t cap, size_t *n)
+                                  void *rows, size_t cap, size_t *n)
 {
     return store_gateway_device_list(db, system_id, after[0], rows, cap, n);
 }
@@ -50,9 +50,10 @@ enum status gateway_devices_list(struct request *req, struct response *res)
     struct page pg;
     enum status st = paging_begin(req, &pg, "gateway-device|%s", req->system.id);
 
-    return st != ST_OK ? st
-                       : paging_list(req, res, &pg, sizeof(struct gateway_device_row), fetch_gateways,
-                                     req->system.id, gateway_device_render, paging_keys_seq);
+    return st != ST_OK
+               ? st
+               : paging_list(req, res, &pg, sizeof(struct gateway_device_row), fetch_gateways,
+                             req->system.id, gateway_device_render, paging_keys_seq);
 }
 
 enum status gateway_devices_get(struct request *req, struct response *res)

@@ -58,7 +58,8 @@ static enum status decode_create(struct request *req, struct create_ctx *c)
         st = problem_invalid(&req->problem, "validityDuration", "must be at most %d characters",
                              INVITATION_DURATION_LEN - 1);
     if (c->in.mechanism != NULL) {
-        if (check_companion(req, c->in.mechanism, "phoneNumber", "SMS", c->in.phone_number) != ST_OK)
+        if (check_companion(req, c->in.mechanism, "phoneNumber", "SMS", c->in.phone_number) !=
+            ST_OK)
             st = ST_INVALID;
         if (check_companion(req, c->in.mechanism, "email", "EMAIL", c->in.email) != ST_OK)
             st = ST_INVALID;
@@ -70,8 +71,8 @@ static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
 
-    return domain_invitation_create(db, c->req->system.id, &c->in, request_now(c->req),
-                                    &c->inv, &c->req->problem);
+    return domain_invitation_create(db, c->req->system.id, &c->in, request_now(c->req), &c->inv,
+                                    &c->req->problem);
 }
 
 static json_object *render_created(const struct invitation_row *inv)

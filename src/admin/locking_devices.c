@@ -116,8 +116,8 @@ static enum status patch_tx(struct db *db, void *ctx)
                            ? spec_utf8_length(json_object_get_string(name))
                            : 0;
         if (chars < 1 || chars > NAME_MAX_CHARS || spec_has_nul(name))
-            st = problem_invalid(&req->problem, "/name",
-                                 "must be a string of 1 to %d characters", NAME_MAX_CHARS);
+            st = problem_invalid(&req->problem, "/name", "must be a string of 1 to %d characters",
+                                 NAME_MAX_CHARS);
         else
             c->name = json_object_get_string(name);
     }
@@ -142,8 +142,7 @@ static enum status delete_tx(struct db *db, void *ctx)
 {
     struct request *req = ctx;
 
-    return store_locking_device_delete(db, req->system.id,
-                                       request_param(req, "locking-device-id"));
+    return store_locking_device_delete(db, req->system.id, request_param(req, "locking-device-id"));
 }
 
 enum status locking_devices_delete(struct request *req, struct response *res)

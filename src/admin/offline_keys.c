@@ -325,7 +325,7 @@ enum status offline_keys_create(struct request *req, struct response *res)
 }
 
 static enum status fetch_offline_keys(struct db *db, const void *system_id, const int64_t after[2],
-                                            void *rows, size_t cap, size_t *n)
+                                      void *rows, size_t cap, size_t *n)
 {
     return store_offline_key_list(db, system_id, after[0], rows, cap, n);
 }
@@ -335,7 +335,8 @@ enum status offline_keys_list(struct request *req, struct response *res)
     struct page pg;
     enum status st = paging_begin(req, &pg, "offline-key|%s", req->system.id);
 
-    return st != ST_OK ? st
-                       : paging_list(req, res, &pg, sizeof(struct offline_key_row), fetch_offline_keys,
-                                     req->system.id, render_metadata, paging_keys_seq);
+    return st != ST_OK
+               ? st
+               : paging_list(req, res, &pg, sizeof(struct offline_key_row), fetch_offline_keys,
+                             req->system.id, render_metadata, paging_keys_seq);
 }

@@ -195,9 +195,8 @@ static enum status replace_tx(struct db *db, void *ctx)
 {
     struct write_ctx *c = ctx;
 
-    return domain_permission_replace(db, c->req->system.id,
-                                     request_param(c->req, "permission-id"), &c->in,
-                                     request_now(c->req), &c->row, &c->req->problem);
+    return domain_permission_replace(db, c->req->system.id, request_param(c->req, "permission-id"),
+                                     &c->in, request_now(c->req), &c->row, &c->req->problem);
 }
 
 /* ---- handlers ----------------------------------------------------------------------- */
@@ -220,7 +219,7 @@ enum status permissions_create(struct request *req, struct response *res)
 }
 
 static enum status fetch_permissions(struct db *db, const void *system_id, const int64_t after[2],
-                                           void *rows, size_t cap, size_t *n)
+                                     void *rows, size_t cap, size_t *n)
 {
     return store_permission_list(db, system_id, after[0], rows, cap, n);
 }
@@ -230,9 +229,10 @@ enum status permissions_list(struct request *req, struct response *res)
     struct page pg;
     enum status st = paging_begin(req, &pg, "permission|%s", req->system.id);
 
-    return st != ST_OK ? st
-                       : paging_list(req, res, &pg, sizeof(struct permission_row), fetch_permissions,
-                                     req->system.id, render_permission, paging_keys_seq);
+    return st != ST_OK
+               ? st
+               : paging_list(req, res, &pg, sizeof(struct permission_row), fetch_permissions,
+                             req->system.id, render_permission, paging_keys_seq);
 }
 
 enum status permissions_get(struct request *req, struct response *res)

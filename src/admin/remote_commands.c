@@ -51,9 +51,9 @@ static enum status create_tx(struct db *db, void *ctx)
 {
     struct create_ctx *c = ctx;
 
-    return domain_remote_command_issue(db, c->req->system.id, c->gateway_id, c->lock_id,
-                                       c->action, c->req->caller.id, request_now(c->req),
-                                       &c->command, &c->req->problem);
+    return domain_remote_command_issue(db, c->req->system.id, c->gateway_id, c->lock_id, c->action,
+                                       c->req->caller.id, request_now(c->req), &c->command,
+                                       &c->req->problem);
 }
 
 enum status remote_commands_create(struct request *req, struct response *res)

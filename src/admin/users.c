@@ -45,7 +45,7 @@ static enum status create_tx(struct db *db, void *ctx)
     struct create_ctx *c = ctx;
 
     return domain_user_add(db, c->req->system.id, c->role, request_now(c->req), &c->user,
-                     c->access_key);
+                           c->access_key);
 }
 
 enum status users_create(struct request *req, struct response *res)
@@ -84,8 +84,7 @@ static enum status delete_tx(struct db *db, void *ctx)
 {
     struct request *req = ctx;
 
-    return domain_user_delete(db, req->system.id, request_param(req, "user-id"),
-                              request_now(req));
+    return domain_user_delete(db, req->system.id, request_param(req, "user-id"), request_now(req));
 }
 
 enum status users_delete(struct request *req, struct response *res)

@@ -21,10 +21,9 @@ enum status admin_token_create(struct request *req, struct response *res)
         return st;
     st = store_user_first_admin(req->db, req->system.id, &admin);
     if (st == ST_NOT_FOUND)
-        return request_fail(req, ST_CONFLICT, "system %s has no ADMIN user left",
-                            req->system.id);
-    if (st == ST_OK && (st = store_api_key_of_system(req->db, req->system.id, &key)) ==
-                           ST_NOT_FOUND)
+        return request_fail(req, ST_CONFLICT, "system %s has no ADMIN user left", req->system.id);
+    if (st == ST_OK &&
+        (st = store_api_key_of_system(req->db, req->system.id, &key)) == ST_NOT_FOUND)
         return request_fail(req, ST_CONFLICT, "system %s has no API key left", req->system.id);
     now = clock_system_now(&req->system);
     if (st == ST_OK)

@@ -64,8 +64,8 @@ enum status api_keys_create(struct request *req, struct response *res)
     return st != ST_OK ? st : respond_json(res, 201, render_key(&in.row));
 }
 
-static enum status fetch_keys(struct db *db, const void *query, const int64_t after[2],
-                              void *rows, size_t cap, size_t *n)
+static enum status fetch_keys(struct db *db, const void *query, const int64_t after[2], void *rows,
+                              size_t cap, size_t *n)
 {
     (void)query;
     return store_api_key_list(db, after[0], rows, cap, n);

@@ -54,8 +54,8 @@ enum status autopilot_get(struct request *req, struct response *res)
     struct autopilot_row setting = {0, 4.0, 1.0}; /* a system that never set one: off */
     enum status st = store_system_get(req->db, request_param(req, "system-id"), &req->system);
 
-    if (st == ST_OK && (st = store_autopilot_get(req->db, req->system.id, &setting)) ==
-                           ST_NOT_FOUND)
+    if (st == ST_OK &&
+        (st = store_autopilot_get(req->db, req->system.id, &setting)) == ST_NOT_FOUND)
         st = ST_OK;
     return st != ST_OK ? st : respond_json(res, 200, render(&setting));
 }

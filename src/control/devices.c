@@ -28,11 +28,9 @@ static enum status load_gateway(struct request *req, struct gateway_device_row *
 static enum status power_on_tx(struct db *db, void *ctx)
 {
     struct gateway_ctx *c = ctx;
-    enum status st = sim_gateway_power_on(db, &c->req->system, c->gateway.id,
-                                          request_now(c->req));
+    enum status st = sim_gateway_power_on(db, &c->req->system, c->gateway.id, request_now(c->req));
 
-    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id,
-                                                  &c->gateway)
+    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id, &c->gateway)
                        : st;
 }
 
@@ -51,8 +49,7 @@ static enum status power_off_tx(struct db *db, void *ctx)
     struct gateway_ctx *c = ctx;
     enum status st = sim_gateway_power_off(db, &c->req->system, c->gateway.id);
 
-    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id,
-                                                  &c->gateway)
+    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id, &c->gateway)
                        : st;
 }
 
@@ -166,8 +163,7 @@ static enum status decode_state(struct request *req, struct state_ctx *c)
 {
     static const struct spec_field fields[] = {
         {"battery", SPEC_ENUM, 0, 0, 0, batteries, offsetof(struct state_ctx, battery)},
-        {"inGatewayRange", SPEC_BOOL, 0, 0, 0, NULL,
-         offsetof(struct state_ctx, in_gateway_range)},
+        {"inGatewayRange", SPEC_BOOL, 0, 0, 0, NULL, offsetof(struct state_ctx, in_gateway_range)},
     };
     static const char reason[] = "give battery, inGatewayRange or both";
     enum status st = request_decode_body(req, fields, COUNT_OF(fields), c, NULL);

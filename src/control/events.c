@@ -80,8 +80,8 @@ static enum status parse_types(struct request *req, const char *text, char out[T
 static enum status position_of(struct request *req, const char *system_id, const char *id,
                                const char *name, int64_t *seq)
 {
-    enum status st = spec_is_uuid(id) ? store_outbox_seq_of(req->db, system_id, id, seq)
-                                      : ST_NOT_FOUND;
+    enum status st =
+        spec_is_uuid(id) ? store_outbox_seq_of(req->db, system_id, id, seq) : ST_NOT_FOUND;
 
     if (st == ST_NOT_FOUND)
         return problem_invalid(&req->problem, name,

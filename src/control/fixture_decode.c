@@ -85,10 +85,8 @@ static const struct spec_field permission_fields[] = {
      offsetof(struct fixture_permission, grant.start)},
     {"end", SPEC_DATETIME, SPEC_REQUIRED, 0, 0, NULL,
      offsetof(struct fixture_permission, grant.end)},
-    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL,
-     offsetof(struct fixture_permission, grant.weekdays)},
-    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL,
-     offsetof(struct fixture_permission, grant.intervals)},
+    {"weekdays", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, grant.weekdays)},
+    {"intervals", SPEC_ARRAY, 0, 0, 0, NULL, offsetof(struct fixture_permission, grant.intervals)},
 };
 static const struct spec_field gateway_fields[] = {
     {"id", SPEC_UUID, SPEC_REQUIRED, 0, 0, NULL, offsetof(struct fixture_gateway, id)},
@@ -378,7 +376,8 @@ static void check_references(const struct fixture_spec *s, const char *pointer, 
         if (q->user_id != NULL && fixture_find_user(s, q->user_id) == NULL)
             fixture_invalid_at(p, where, "userId", "must name a user of this system");
         if (q->locking_device_id != NULL && fixture_find_lock(s, q->locking_device_id) == NULL)
-            fixture_invalid_at(p, where, "lockingDeviceId", "must name a locking device of this system");
+            fixture_invalid_at(p, where, "lockingDeviceId",
+                               "must name a locking device of this system");
     }
     for (size_t i = 0; i < s->ngateways; i++) {
         problem_pointer(where, sizeof(where), pointer, "/gatewayDevices/%zu/associations", i);
@@ -400,7 +399,8 @@ static void decode_generate(struct fixture_spec *s, const char *pointer, struct 
     if (!decode_at(generate_fields, COUNT_OF(generate_fields), s->generate_in, f, NULL, where, p))
         return;
     if (f->locks > 0 && f->users == 0)
-        fixture_invalid_at(p, where, "users", "must be at least 1: the users' phones claim the locks");
+        fixture_invalid_at(p, where, "users",
+                           "must be at least 1: the users' phones claim the locks");
     if (f->users > 0 && f->permissions_per_user > 0 && f->locks == 0)
         fixture_invalid_at(p, where, "lockingDevices",
                            "must be at least 1 for permissionsPerUser above 0");

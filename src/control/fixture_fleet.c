@@ -20,17 +20,17 @@
 #include "store/systems.h"
 
 #define DAY 86400LL
-#define WAVE_JITTER (7 * DAY)         /* locks of one wave were installed within a week */
-#define PERMISSION_PAST (30 * DAY)    /* generated permissions began a month ago */
-#define PERMISSION_SPAN (400 * DAY)   /* and last a little over a year */
+#define WAVE_JITTER (7 * DAY)       /* locks of one wave were installed within a week */
+#define PERMISSION_PAST (30 * DAY)  /* generated permissions began a month ago */
+#define PERMISSION_SPAN (400 * DAY) /* and last a little over a year */
 #define MODELS 5
 
 static const char *const models[MODELS] = {"PADLOCK", "KEY_DEPOSIT", "CONTROLLER", "SWING_HANDLE",
                                            "SWING_HANDLE_CONNECTED"};
 static const char *const model_names[MODELS] = {"Padlock", "Key Box", "Door Controller",
                                                 "Cabinet Handle", "Rack Handle"};
-static const char *const places[] = {"Substation", "Pump Station", "Mast",    "Relay Hut",
-                                     "Water Tower", "Depot",       "Switch Room", "Fence Gate"};
+static const char *const places[] = {"Substation",  "Pump Station", "Mast",        "Relay Hut",
+                                     "Water Tower", "Depot",        "Switch Room", "Fence Gate"};
 static const char *const permission_types[] = {"SINGLE_INTERVAL", "MULTIPLE_INTERVALS",
                                                "RECURRING"};
 
@@ -63,9 +63,9 @@ static enum status make_user(struct db *db, struct fleet *f, size_t i)
 
     if (st == ST_OK)
         snprintf(f->users[i].id, sizeof(f->users[i].id), "%s", row.id);
-    return st == ST_OK ? fixture_site_phone(db, f->system.id, row.id, f->now, f->users[i].phone_id,
-                                            f->p)
-                       : st;
+    return st == ST_OK
+               ? fixture_site_phone(db, f->system.id, row.id, f->now, f->users[i].phone_id, f->p)
+               : st;
 }
 
 /* When the lock's certificates were issued: its wave's age plus up to a week, so that the
@@ -99,8 +99,7 @@ static enum status make_lock(struct db *db, struct fleet *f, size_t i)
     if (st == ST_OK)
         st = factory_make_lock_for_claim(db, &hw, &life);
     return st == ST_OK ? sim_phone_claim_certified(db, &f->system, u->phone_id, u->id, row.id,
-                                                   hw.serial_number, f->now, certified_at(f),
-                                                   NULL)
+                                                   hw.serial_number, f->now, certified_at(f), NULL)
                        : st;
 }
 
@@ -110,9 +109,15 @@ static enum status make_permission(struct db *db, struct fleet *f, size_t i, siz
     size_t n = i * (size_t)f->spec->permissions_per_user + k;
     const char *type = permission_types[n % COUNT_OF(permission_types)];
     int64_t start = f->now - f->now % DAY - PERMISSION_PAST;
-    struct permission_request q = {f->users[i].id, f->locks[rng_below((uint64_t)f->spec->locks)],
-                                   "OPEN", type, {"P8D", 8 * DAY}, start, start + PERMISSION_SPAN,
-                                   NULL, NULL};
+    struct permission_request q = {f->users[i].id,
+                                   f->locks[rng_below((uint64_t)f->spec->locks)],
+                                   "OPEN",
+                                   type,
+                                   {"P8D", 8 * DAY},
+                                   start,
+                                   start + PERMISSION_SPAN,
+                                   NULL,
+                                   NULL};
     struct permission_row row = {0};
 
     if (strcmp(type, "MULTIPLE_INTERVALS") == 0) {
@@ -179,7 +184,8 @@ static enum status run_items(struct db *db, struct fleet *f, int64_t count, flee
     enum status st = ST_OK;
 
     for (size_t i = 0; st == ST_OK && i < (size_t)count; i += FLEET_CHUNK) {
-        struct chunk c = {f, item, i, i + FLEET_CHUNK < (size_t)count ? i + FLEET_CHUNK : (size_t)count};
+        struct chunk c = {f, item, i,
+                          i + FLEET_CHUNK < (size_t)count ? i + FLEET_CHUNK : (size_t)count};
         st = db_transact(db, chunk_tx, &c);
     }
     return st;
@@ -248,8 +254,7 @@ static enum status build(struct db *db, struct fleet *f, const struct fixture_sp
     return st;
 }
 
-enum status fixture_fleet_generate(struct db *db, const struct fixture_spec *fx,
-                                   struct problem *p)
+enum status fixture_fleet_generate(struct db *db, const struct fixture_spec *fx, struct problem *p)
 {
     struct fleet f = {.spec = &fx->fleet, .p = p};
     enum status st = store_system_get(db, fx->spec.id, &f.system);

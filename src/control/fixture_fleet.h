@@ -25,7 +25,6 @@
 
 /* Generates the fleet of fx (fx->fleet.given) into its system, which load_tx has created,
  * then sets the document's autopilot. Not inside a transaction: it runs its own. */
-enum status fixture_fleet_generate(struct db *db, const struct fixture_spec *fx,
-                                   struct problem *p);
+enum status fixture_fleet_generate(struct db *db, const struct fixture_spec *fx, struct problem *p);
 
 #endif

@@ -54,8 +54,8 @@ struct site {
 enum status fixture_site_phone(struct db *db, const char *system_id, const char *user_id,
                                int64_t now, char phone_id[UUID_STR_LEN], struct problem *p)
 {
-    const struct invitation_request ask = {user_id, {"P1D", DAY}, "NONE", NULL, NULL,
-                                           "INVITATION_CODE"};
+    const struct invitation_request ask = {user_id, {"P1D", DAY}, "NONE",
+                                           NULL,    NULL,         "INVITATION_CODE"};
     struct invitation_row inv;
     struct operating_device_row device;
     enum status st = domain_invitation_create(db, system_id, &ask, now, &inv, p);

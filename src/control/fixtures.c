@@ -52,7 +52,8 @@ static enum status decode_document(struct load_ctx *c)
     for (size_t i = 0; st == ST_OK && i < c->out->count; i++) {
         char pointer[32];
         snprintf(pointer, sizeof(pointer), "/systems/%zu", i);
-        st = fixture_decode_system(json_object_array_get_idx(c->systems, i), pointer, &c->fx[i], c->p);
+        st = fixture_decode_system(json_object_array_get_idx(c->systems, i), pointer, &c->fx[i],
+                                   c->p);
         for (size_t j = 0; st == ST_OK && c->fx[i].spec.id != NULL && j < i; j++)
             if (c->fx[j].spec.id != NULL && strcmp(c->fx[j].spec.id, c->fx[i].spec.id) == 0)
                 fixture_invalid_at(c->p, pointer, "id", "repeats the id of an earlier system");

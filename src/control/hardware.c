@@ -184,8 +184,8 @@ static void copy_versions(const struct hardware_in *in, char *hardware, char *fi
 
 enum status hardware_locking_device_create(struct request *req, struct response *res)
 {
-    struct locking_create c = {.lifetimes = {LOCK_OP_LIFETIME, LOCK_MFG_LIFETIME,
-                                             LOCK_ELIGIBILITY_WINDOW}};
+    struct locking_create c = {
+        .lifetimes = {LOCK_OP_LIFETIME, LOCK_MFG_LIFETIME, LOCK_ELIGIBILITY_WINDOW}};
     struct hardware_in in = {.operational.seconds = LOCK_OP_LIFETIME,
                              .manufacturing.seconds = LOCK_MFG_LIFETIME,
                              .window.seconds = LOCK_ELIGIBILITY_WINDOW};
@@ -212,7 +212,8 @@ enum status hardware_locking_device_create(struct request *req, struct response 
     if (st == ST_CONFLICT)
         return request_fail(req, st, "no free serial number after many draws");
     o = st == ST_OK ? render_locking(&c.row) : NULL;
-    if (st == ST_OK && (o == NULL || (st = render_lock_state(req->db, o, c.row.serial_number)) != ST_OK))
+    if (st == ST_OK &&
+        (o == NULL || (st = render_lock_state(req->db, o, c.row.serial_number)) != ST_OK))
         json_object_put(o);
     return st != ST_OK ? st : respond_json(res, 201, o);
 }

@@ -39,9 +39,9 @@ enum status health_get(struct request *req, struct response *res)
         json_object_object_add(o, "degradedSince", json_object_new_string(since_text));
     }
     json_object_object_add(o, "version", json_object_new_string(KE_VERSION));
-    json_object_object_add(o, "uptimeSeconds",
-                           json_object_new_double((double)(clock_monotonic_ns() - started_ns) /
-                                                  1e9));
+    json_object_object_add(
+        o, "uptimeSeconds",
+        json_object_new_double((double)(clock_monotonic_ns() - started_ns) / 1e9));
     json_object_object_add(o, "outboxEvents", json_object_new_int64(outbox));
     json_object_object_add(o, "production", json_object_new_boolean(req->options->production));
     return respond_json(res, 200, o);

@@ -57,6 +57,6 @@ enum status jobs_list(struct request *req, struct response *res)
     if (st == ST_OK)
         st = paging_begin(req, &pg, "jobs|%s", system_id);
     return st != ST_OK ? st
-                       : paging_list(req, res, &pg, sizeof(struct job_row), fetch_jobs,
-                                     system_id, render_job, job_keys);
+                       : paging_list(req, res, &pg, sizeof(struct job_row), fetch_jobs, system_id,
+                                     render_job, job_keys);
 }

@@ -112,9 +112,8 @@ static enum status claim_tx(struct db *db, void *ctx)
     if (st != ST_OK)
         return st;
     c->network_checked = 1;
-    return sim_phone_claim(db, &c->req->system, c->phone.id, c->phone.user_id,
-                           c->locking_device_id, c->serial_number, request_now(c->req),
-                           &c->uploaded);
+    return sim_phone_claim(db, &c->req->system, c->phone.id, c->phone.user_id, c->locking_device_id,
+                           c->serial_number, request_now(c->req), &c->uploaded);
 }
 
 enum status phones_claim(struct request *req, struct response *res)
@@ -192,8 +191,8 @@ struct visit_ctx {
 static enum status visit_tx(struct db *db, void *ctx)
 {
     struct visit_ctx *c = ctx;
-    enum status st = sim_phone_visit(db, &c->req->system, &c->phone, &c->visit,
-                                     request_now(c->req), &c->report);
+    enum status st =
+        sim_phone_visit(db, &c->req->system, &c->phone, &c->visit, request_now(c->req), &c->report);
 
     if (st == ST_INVALID)
         return problem_invalid(&c->req->problem, "operation", "%s", c->report.reason);
@@ -240,9 +239,8 @@ static json_object *render_rekey(const struct rekey_report *r)
         return NULL;
     json_object_object_add(o, "operational",
                            render_steps(json_object_new_object(), &r->profile[CERT_OPERATIONAL]));
-    json_object_object_add(
-        o, "manufacturing",
-        render_steps(json_object_new_object(), &r->profile[CERT_MANUFACTURING]));
+    json_object_object_add(o, "manufacturing",
+                           render_steps(json_object_new_object(), &r->profile[CERT_MANUFACTURING]));
     return o;
 }
 

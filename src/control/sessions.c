@@ -21,9 +21,8 @@ enum status control_session_create(struct request *req, struct response *res)
     if (!auth_control_token_is(req->options, token))
         return request_fail(req, ST_UNAUTHENTICATED, "that is not the control token");
     /* The cookie carries the token itself: the emulator keeps no session state to lose. */
-    if ((size_t)snprintf(res->set_cookie, sizeof(res->set_cookie), "%s=%s; %s",
-                         AUTH_CONTROL_COOKIE, token, COOKIE_ATTRIBUTES) >=
-        sizeof(res->set_cookie))
+    if ((size_t)snprintf(res->set_cookie, sizeof(res->set_cookie), "%s=%s; %s", AUTH_CONTROL_COOKIE,
+                         token, COOKIE_ATTRIBUTES) >= sizeof(res->set_cookie))
         return request_fail(req, ST_INTERNAL, "the control token is too long for a cookie");
     return respond_empty(res);
 }
@@ -31,7 +30,7 @@ enum status control_session_create(struct request *req, struct response *res)
 enum status control_session_delete(struct request *req, struct response *res)
 {
     (void)req;
-    snprintf(res->set_cookie, sizeof(res->set_cookie), "%s=; Max-Age=0; %s",
-             AUTH_CONTROL_COOKIE, COOKIE_ATTRIBUTES);
+    snprintf(res->set_cookie, sizeof(res->set_cookie), "%s=; Max-Age=0; %s", AUTH_CONTROL_COOKIE,
+             COOKIE_ATTRIBUTES);
     return respond_empty(res);
 }

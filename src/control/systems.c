@@ -12,8 +12,7 @@
 
 static const char *const clock_modes[] = {"real", "frozen", NULL};
 
-enum status systems_add(struct db *db, const struct system_spec *spec,
-                        struct system_created *out)
+enum status systems_add(struct db *db, const struct system_spec *spec, struct system_created *out)
 {
     struct system_row *s = &out->system;
     struct api_key_row *k = &out->api_key;
@@ -101,8 +100,8 @@ struct clock_in {
     int64_t time;
 };
 
-enum status systems_decode_clock(json_object *clock, const char *where,
-                                 struct system_spec *spec, struct problem *p)
+enum status systems_decode_clock(json_object *clock, const char *where, struct system_spec *spec,
+                                 struct problem *p)
 {
     static const struct spec_field fields[] = {
         {"mode", SPEC_ENUM, SPEC_REQUIRED, 0, 0, clock_modes, offsetof(struct clock_in, mode)},
@@ -153,7 +152,8 @@ enum status systems_create(struct request *req, struct response *res)
         goto out;
     st = request_decode_body(req, fields, COUNT_OF(fields), c, NULL);
     /* The clock is checked even when other fields failed, so that every fault is named. */
-    if (c->clock != NULL && systems_decode_clock(c->clock, "clock", &c->spec, &req->problem) != ST_OK)
+    if (c->clock != NULL &&
+        systems_decode_clock(c->clock, "clock", &c->spec, &req->problem) != ST_OK)
         st = ST_INVALID;
     if (st == ST_OK)
         st = db_transact(req->db, create_tx, c);

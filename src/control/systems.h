@@ -32,16 +32,15 @@ struct system_created {
 
 /* Creates the system inside the caller's transaction. ST_CONFLICT when the id or API key
  * is taken. */
-enum status systems_add(struct db *db, const struct system_spec *spec,
-                        struct system_created *out);
+enum status systems_add(struct db *db, const struct system_spec *spec, struct system_created *out);
 
 /* {id, name, apiKey, admin: {userId, accessKey}} as creation answers it. */
 json_object *systems_render_created(const struct system_created *c);
 
 /* Decodes a {mode, time} clock object into spec (shared with fixtures). Reports under
  * `where` (e.g. "clock"). */
-enum status systems_decode_clock(json_object *clock, const char *where,
-                                 struct system_spec *spec, struct problem *p);
+enum status systems_decode_clock(json_object *clock, const char *where, struct system_spec *spec,
+                                 struct problem *p);
 
 enum status systems_list(struct request *req, struct response *res);
 enum status systems_create(struct request *req, struct response *res);

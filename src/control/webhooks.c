@@ -145,8 +145,8 @@ enum status webhooks_subscribe(struct request *req, struct response *res)
     return st != ST_OK ? st : respond_json(res, 201, render_subscription(row));
 }
 
-static enum status fetch_subscriptions(struct db *db, const void *system_id,
-                                       const int64_t after[2], void *rows, size_t cap, size_t *n)
+static enum status fetch_subscriptions(struct db *db, const void *system_id, const int64_t after[2],
+                                       void *rows, size_t cap, size_t *n)
 {
     return store_webhook_subscription_list(db, system_id, after[0], rows, cap, n);
 }

@@ -33,8 +33,7 @@ enum status domain_operating_device_activate(struct db *db, struct operating_dev
 
 enum status domain_operating_device_add_legacy(struct db *db, const char *system_id,
                                                const char *user_id, int64_t now,
-                                               struct operating_device_row *out,
-                                               struct problem *p)
+                                               struct operating_device_row *out, struct problem *p)
 {
     struct user_row user;
     struct operating_device_row existing;

@@ -22,8 +22,7 @@ enum status domain_operating_device_activate(struct db *db, struct operating_dev
  * (a user has one) or the id is taken; detail in p (may be NULL). */
 enum status domain_operating_device_add_legacy(struct db *db, const char *system_id,
                                                const char *user_id, int64_t now,
-                                               struct operating_device_row *out,
-                                               struct problem *p);
+                                               struct operating_device_row *out, struct problem *p);
 
 /* Deletes one device and emits OperatingDeviceDeleted. ST_NOT_FOUND when it is not in the
  * system; ST_CONFLICT for a legacy device, which goes only with its user (detail in p, which

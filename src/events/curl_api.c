@@ -11,12 +11,12 @@ static struct curl_api api;
 static const struct curl_api *loaded;
 
 /* dlsym() returns an object pointer; POSIX guarantees it converts to a function pointer. */
-#define BIND(member, symbol)                                                                   \
-    do {                                                                                       \
-        void *f = dlsym(lib, symbol);                                                          \
-        if (f == NULL)                                                                         \
-            goto missing;                                                                      \
-        *(void **)&api.member = f;                                                             \
+#define BIND(member, symbol)                                                                       \
+    do {                                                                                           \
+        void *f = dlsym(lib, symbol);                                                              \
+        if (f == NULL)                                                                             \
+            goto missing;                                                                          \
+        *(void **)&api.member = f;                                                                 \
     } while (0)
 
 static void load(void)
@@ -24,8 +24,9 @@ static void load(void)
     void *lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 
     if (lib == NULL) {
-        fprintf(stderr, "keyless-emulator: cannot load %s (webhooks and the trigger command need"
-                        " it): %s\n",
+        fprintf(stderr,
+                "keyless-emulator: cannot load %s (webhooks and the trigger command need"
+                " it): %s\n",
                 LIBCURL_SONAME, dlerror());
         return;
     }

@@ -21,8 +21,8 @@ struct curl_api {
     CURLMcode (*multi_add_handle)(CURLM *multi, CURL *easy);
     CURLMcode (*multi_remove_handle)(CURLM *multi, CURL *easy);
     CURLMcode (*multi_perform)(CURLM *multi, int *running);
-    CURLMcode (*multi_poll)(CURLM *multi, struct curl_waitfd fds[], unsigned nfds,
-                            int timeout_ms, int *numfds);
+    CURLMcode (*multi_poll)(CURLM *multi, struct curl_waitfd fds[], unsigned nfds, int timeout_ms,
+                            int *numfds);
     CURLMcode (*multi_wakeup)(CURLM *multi);
     CURLMsg *(*multi_info_read)(CURLM *multi, int *left);
     CURL *(*easy_init)(void);

@@ -39,8 +39,8 @@ static void announce_pass(void)
         pass_listener();
 }
 static const struct curl_api *curl; /* loaded with the first pending delivery */
-static CURLM *multi;                  /* other threads only wake it, under lock */
-static pthread_cond_t wake;           /* until then pokes signal this */
+static CURLM *multi;                /* other threads only wake it, under lock */
+static pthread_cond_t wake;         /* until then pokes signal this */
 static int running, poked;
 static struct transfer slots[MAX_INFLIGHT]; /* the dispatcher thread's own */
 
@@ -396,8 +396,8 @@ void dispatcher_on_pass(void (*listener)(void))
     pass_listener = listener;
 }
 
-enum status dispatcher_settled(struct db *db, const char *system_id,
-                               struct webhook_summary *out, int *settled)
+enum status dispatcher_settled(struct db *db, const char *system_id, struct webhook_summary *out,
+                               int *settled)
 {
     struct system_row system;
     enum status st = store_system_get(db, system_id, &system);

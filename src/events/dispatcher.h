@@ -46,7 +46,7 @@ void dispatcher_on_pass(void (*listener)(void));
  * and every head delivered, dead, or due later). out gets the counts either way.
  * ST_NOT_FOUND for an unknown system. A caller that waits pokes the dispatcher once and
  * looks again after each pass. */
-enum status dispatcher_settled(struct db *db, const char *system_id,
-                               struct webhook_summary *out, int *settled);
+enum status dispatcher_settled(struct db *db, const char *system_id, struct webhook_summary *out,
+                               int *settled);
 
 #endif

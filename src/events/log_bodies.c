@@ -25,7 +25,8 @@ json_object *log_body_gateway_system(const struct gateway_log_row *e)
     json_object_object_add(o, "eventName", json_object_new_string(e->event_name));
     details = e->details[0] != '\0' ? json_tokener_parse(e->details) : NULL;
     if (json_object_is_type(details, json_type_object)) {
-        json_object_object_foreach(details, key, value) {
+        json_object_object_foreach(details, key, value)
+        {
             /* The stored columns win over a detail of the same name. */
             if (!json_object_object_get_ex(o, key, NULL))
                 json_object_object_add(o, key, json_object_get(value));
@@ -44,7 +45,6 @@ json_object *log_body_gateway_audit(const struct gateway_log_row *e)
     json_object_object_add(o, "conversationName", json_object_new_string(e->conversation_name));
     json_object_object_add(o, "lockingDeviceId", json_object_new_string(e->locking_device_id));
     if (e->remote_command_id[0] != '\0')
-        json_object_object_add(o, "remoteCommandId",
-                               json_object_new_string(e->remote_command_id));
+        json_object_object_add(o, "remoteCommandId", json_object_new_string(e->remote_command_id));
     return o;
 }

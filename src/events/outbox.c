@@ -153,15 +153,15 @@ static char *build_body(const char *id, const char *system_id, const char *event
     json_object_object_add(body, "eventId", json_object_new_string(id));
     json_object_object_add(body, "eventSystemId", json_object_new_string(system_id));
     json_object_object_add(body, "eventType", json_object_new_string(event_type));
-    json_object_object_foreach(fields, key, val) json_object_object_add(body, key,
-                                                                        json_object_get(val));
+    json_object_object_foreach(fields, key, val)
+        json_object_object_add(body, key, json_object_get(val));
     out = strdup(json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN));
     json_object_put(body);
     return out;
 }
 
-enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
-                        const char *event_type, json_object *fields)
+enum status outbox_emit(struct db *db, const char *system_id, int64_t now, const char *event_type,
+                        json_object *fields)
 {
     struct outbox_row row = {0};
     char *body = NULL;

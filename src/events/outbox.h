@@ -16,8 +16,8 @@
 
 /* Emits event_type for system_id at virtual time now. fields is a JSON object whose
  * members follow the three common ones; it is consumed (put) whatever the outcome. */
-enum status outbox_emit(struct db *db, const char *system_id, int64_t now,
-                        const char *event_type, json_object *fields);
+enum status outbox_emit(struct db *db, const char *system_id, int64_t now, const char *event_type,
+                        json_object *fields);
 
 /* Wakes who waits for what this thread emitted since it last announced: long polls of
  * the event log if it emitted events, the webhook dispatcher if it wrote deliveries. Call

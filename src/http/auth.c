@@ -80,8 +80,8 @@ static enum status check_bearer(struct request *req)
 
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0')
         return request_fail(req, ST_UNAUTHENTICATED, "missing bearer token");
-    st = credentials_bearer(req->db, auth + 7, &b, req->problem.detail,
-                            sizeof(req->problem.detail));
+    st =
+        credentials_bearer(req->db, auth + 7, &b, req->problem.detail, sizeof(req->problem.detail));
     if (st == ST_NOT_FOUND)
         return request_fail(req, ST_UNAUTHENTICATED, "the token's user no longer exists");
     if (st != ST_OK)
@@ -195,8 +195,8 @@ int auth_control_token_is(const struct options *opts, const char *given)
 static enum status check_control(struct request *req)
 {
     const char *auth = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    const char *cookie = MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND,
-                                                     AUTH_CONTROL_COOKIE);
+    const char *cookie =
+        MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND, AUTH_CONTROL_COOKIE);
     int bearer = auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0;
 
     if (req->options->control_token != NULL &&

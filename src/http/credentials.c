@@ -72,8 +72,8 @@ enum status credentials_api_key(struct db *db, const char *key, struct api_key_r
     return ST_OK;
 }
 
-static enum status read_bearer(struct db *db, const char *token, struct bearer *out,
-                               char *detail, size_t detail_len)
+static enum status read_bearer(struct db *db, const char *token, struct bearer *out, char *detail,
+                               size_t detail_len)
 {
     enum status st = token_verify(db, token, &out->claims, detail, detail_len);
 
@@ -84,8 +84,8 @@ static enum status read_bearer(struct db *db, const char *token, struct bearer *
     return st;
 }
 
-enum status credentials_bearer(struct db *db, const char *token, struct bearer *out,
-                               char *detail, size_t detail_len)
+enum status credentials_bearer(struct db *db, const char *token, struct bearer *out, char *detail,
+                               size_t detail_len)
 {
     uint64_t epoch = db_auth_epoch() + 1;
     struct cache *c = this_thread();

@@ -28,7 +28,7 @@ struct bearer {
     struct system_row system;
     struct user_row user;
 };
-enum status credentials_bearer(struct db *db, const char *token, struct bearer *out,
-                               char *detail, size_t detail_len);
+enum status credentials_bearer(struct db *db, const char *token, struct bearer *out, char *detail,
+                               size_t detail_len);
 
 #endif

@@ -9,8 +9,9 @@
  * one for paths no route matches; statuses 100..599 each have their own counter. Only
  * metrics_write() walks the arrays (a scrape), and only it formats text.
  *
- * The scheduler and the dispatcher, below the HTTP layer, count in lib/counters.h. Counters are process-wide and start at
- * zero; they survive POST /reset and snapshot restores, like any Prometheus counter.
+ * The scheduler and the dispatcher, below the HTTP layer, count in lib/counters.h. Counters are
+ * process-wide and start at zero; they survive POST /reset and snapshot restores, like any
+ * Prometheus counter.
  */
 #ifndef KE_HTTP_METRICS_H
 #define KE_HTTP_METRICS_H

@@ -62,9 +62,11 @@ static void drop_unknown_members(struct request *req, const struct spec_field *f
     const char *unknown[32];
     size_t n = 0;
 
-    json_object_object_foreach(req->body, key, val) {
+    json_object_object_foreach(req->body, key, val)
+    {
         (void)val;
-        if (spec_field_named(fields, nfields, key) == NULL && n < sizeof(unknown) / sizeof(*unknown))
+        if (spec_field_named(fields, nfields, key) == NULL &&
+            n < sizeof(unknown) / sizeof(*unknown))
             unknown[n++] = key;
     }
     for (size_t i = 0; i < n; i++) {

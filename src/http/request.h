@@ -38,7 +38,7 @@ struct request {
     char *raw_body;
     size_t raw_len;
     int body_too_large;
-    size_t discarded; /* bytes of an oversize body read and dropped */
+    size_t discarded;  /* bytes of an oversize body read and dropped */
     json_object *body; /* parsed JSON body, or NULL */
 
     /* Set by authentication on AUTH_ADMIN routes: the caller and its system. */
@@ -68,7 +68,7 @@ struct response {
     json_object *body; /* owned; NULL sends no body */
     char location[256];
     char set_cookie[512]; /* a Set-Cookie value to send, or "" */
-    void *stream; /* an event stream to send instead of a body (http/sse.h); owned */
+    void *stream;         /* an event stream to send instead of a body (http/sse.h); owned */
 };
 
 /* The {name} path segment. */
@@ -108,6 +108,5 @@ enum status respond_empty(struct response *res);
 /* Fails the request with st and a detail sentence (printf-style); returns st. */
 enum status request_fail(struct request *req, enum status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
 
 #endif

@@ -12,11 +12,21 @@
 unsigned response_http_status(enum status st)
 {
     static const unsigned codes[] = {
-        [ST_OK] = 200,           [ST_INVALID] = 400,       [ST_UNAUTHENTICATED] = 401,
-        [ST_FORBIDDEN] = 403,    [ST_NOT_FOUND] = 404,     [ST_METHOD] = 405,
-        [ST_NOT_ACCEPTABLE] = 406, [ST_CONFLICT] = 409,    [ST_GONE] = 410,
-        [ST_TOO_LARGE] = 413,    [ST_MEDIA_TYPE] = 415,    [ST_RATE_LIMITED] = 429,
-        [ST_NOMEM] = 500,        [ST_INTERNAL] = 500,      [ST_BUSY] = 503,
+        [ST_OK] = 200,
+        [ST_INVALID] = 400,
+        [ST_UNAUTHENTICATED] = 401,
+        [ST_FORBIDDEN] = 403,
+        [ST_NOT_FOUND] = 404,
+        [ST_METHOD] = 405,
+        [ST_NOT_ACCEPTABLE] = 406,
+        [ST_CONFLICT] = 409,
+        [ST_GONE] = 410,
+        [ST_TOO_LARGE] = 413,
+        [ST_MEDIA_TYPE] = 415,
+        [ST_RATE_LIMITED] = 429,
+        [ST_NOMEM] = 500,
+        [ST_INTERNAL] = 500,
+        [ST_BUSY] = 503,
         [ST_STORAGE_FULL] = 507,
     };
     if ((unsigned)st >= COUNT_OF(codes) || codes[st] == 0)
@@ -30,13 +40,27 @@ const char *response_reason(unsigned code)
         unsigned code;
         const char *reason;
     } reasons[] = {
-        {200, "OK"}, {201, "Created"}, {204, "No Content"}, {400, "Bad Request"},
-        {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"},
-        {409, "Conflict"}, {410, "Gone"}, {413, "Content Too Large"},
-        {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
-        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
-        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"},
+        {200, "OK"},
+        {201, "Created"},
+        {204, "No Content"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {406, "Not Acceptable"},
+        {408, "Request Timeout"},
+        {409, "Conflict"},
+        {410, "Gone"},
+        {413, "Content Too Large"},
+        {415, "Unsupported Media Type"},
+        {422, "Unprocessable Content"},
+        {429, "Too Many Requests"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
         {507, "Insufficient Storage"},
     };
     for (size_t i = 0; i < COUNT_OF(reasons); i++)
@@ -168,12 +192,12 @@ static int queue_response(struct request *req, unsigned code, const char *type,
     return ret;
 }
 
-static int queue(struct request *req, unsigned code, const char *type, const char *body,
-                 size_t len, const struct response *res)
+static int queue(struct request *req, unsigned code, const char *type, const char *body, size_t len,
+                 const struct response *res)
 {
-    return queue_response(
-        req, code, type,
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY), res, NULL);
+    return queue_response(req, code, type,
+                          MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY),
+                          res, NULL);
 }
 
 /* Sends body (consumed) as JSON of the given type. */
@@ -185,8 +209,8 @@ static int send_json(struct request *req, unsigned code, const char *type, json_
 
     if (body == NULL)
         return queue(req, 500, "text/plain", "out of memory\n", 14, NULL);
-    text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+    text = json_object_to_json_string_ext(body,
+                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     ret = queue(req, code, type, text, strlen(text), res);
     json_object_put(body);
     return ret;
@@ -210,8 +234,7 @@ int response_send(struct request *req, enum status st, struct response *res,
                      json_object_get_string(res->body),
                      (size_t)json_object_get_string_len(res->body), res);
     if (st == ST_OK)
-        return send_json(req, (unsigned)res->status, success_type, json_object_get(res->body),
-                         res);
+        return send_json(req, (unsigned)res->status, success_type, json_object_get(res->body), res);
     if (st == ST_NOMEM || st == ST_INTERNAL || st == ST_STORAGE_FULL)
         accesslog_note(req, "error", "failed: %s (%s)", status_name(st),
                        req->problem.detail[0] ? req->problem.detail : default_detail(st));
@@ -222,8 +245,7 @@ int response_send(struct request *req, enum status st, struct response *res,
 int response_send_injected(struct request *req, int status, const char *fault_id)
 {
     snprintf(req->problem.detail, sizeof(req->problem.detail),
-             "fault %s injected this %d answer; the request was not processed", fault_id,
-             status);
+             "fault %s injected this %d answer; the request was not processed", fault_id, status);
     return send_json(req, (unsigned)status, "application/problem+json",
                      problem_body(req, ST_INTERNAL, (unsigned)status), NULL);
 }
@@ -244,17 +266,16 @@ int response_send_text(struct request *req, unsigned status, const char *type, c
     return queue(req, status, type, body, strlen(body), NULL);
 }
 
-int response_send_static(struct request *req, unsigned status, const char *type,
-                         const void *body, size_t len, const char *const *headers)
+int response_send_static(struct request *req, unsigned status, const char *type, const void *body,
+                         size_t len, const char *const *headers)
 {
     return queue_response(
         req, status, type,
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT), NULL,
-        headers);
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT), NULL, headers);
 }
 
-int response_queue_raw(struct request *req, unsigned status, const char *type,
-                       void *mhd_response, const char *const *headers)
+int response_queue_raw(struct request *req, unsigned status, const char *type, void *mhd_response,
+                       const char *const *headers)
 {
     return queue_response(req, status, type, mhd_response, NULL, headers);
 }

@@ -30,13 +30,13 @@ int response_send_text(struct request *req, unsigned status, const char *type, c
 /* Queues len bytes of body, which outlive the server (embedded files: not copied), with a
  * content type (NULL: none) and extra headers given as name, value, ..., NULL (may be NULL).
  * Returns an MHD_Result. */
-int response_send_static(struct request *req, unsigned status, const char *type,
-                         const void *body, size_t len, const char *const *headers);
+int response_send_static(struct request *req, unsigned status, const char *type, const void *body,
+                         size_t len, const char *const *headers);
 
 /* Queues a libmicrohttpd response that the caller made (an event stream) with the headers
  * every answer carries plus headers (as for response_send_static); consumes it. */
-int response_queue_raw(struct request *req, unsigned status, const char *type,
-                       void *mhd_response, const char *const *headers);
+int response_queue_raw(struct request *req, unsigned status, const char *type, void *mhd_response,
+                       const char *const *headers);
 
 /* Queues the problem+json answer of an injected fault: status (400..599), with a detail
  * naming the fault and saying the request was not processed. Returns an MHD_Result. */

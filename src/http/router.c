@@ -65,8 +65,8 @@ static void allow_add(char *allow, size_t cap, const char *method)
     memcpy(allow + len, method, mlen + 1);
 }
 
-enum status router_match(const struct route *table, size_t n, const char *method,
-                         const char *path, struct route_match *m)
+enum status router_match(const struct route *table, size_t n, const char *method, const char *path,
+                         struct route_match *m)
 {
     const char *wanted = strcmp(method, "HEAD") == 0 ? "GET" : method;
     struct route_match probe;

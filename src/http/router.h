@@ -57,8 +57,8 @@ struct route_match {
 /* Finds the route for method and path. HEAD matches GET routes.
  * Returns ST_OK (m->route set), ST_NOT_FOUND when no template fits the path, or ST_METHOD
  * when some do but not with this method (m->allow lists the ones that do). */
-enum status router_match(const struct route *table, size_t n, const char *method,
-                         const char *path, struct route_match *m);
+enum status router_match(const struct route *table, size_t n, const char *method, const char *path,
+                         struct route_match *m);
 
 /* The value of the {name} segment, or NULL. */
 const char *route_param(const struct route_match *m, const char *name);

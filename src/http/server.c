@@ -74,8 +74,8 @@ static const struct surface *surface_of(const char *url, const char **rest)
 /* Echoes a client's X-Request-Id when it is short and plain; otherwise makes one. */
 static void assign_request_id(struct request *req)
 {
-    const char *given = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
-                                                    "X-Request-Id");
+    const char *given =
+        MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, "X-Request-Id");
     size_t n = given ? strlen(given) : 0;
     int plain = n > 0 && n < REQUEST_ID_LEN;
 
@@ -91,8 +91,8 @@ static void assign_request_id(struct request *req)
 /* True when the request's Content-Type (parameters ignored) is type. */
 static int content_type_is(const struct request *req, const char *type)
 {
-    const char *ct = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *ct =
+        MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     size_t n = strlen(type);
 
     return ct != NULL && strncasecmp(ct, type, n) == 0 &&
@@ -101,8 +101,8 @@ static int content_type_is(const struct request *req, const char *type)
 
 static enum status parse_body(struct request *req, unsigned flags)
 {
-    const char *want = flags & ROUTE_BODY_PATCH ? "application/json-patch+json"
-                                                : "application/json";
+    const char *want =
+        flags & ROUTE_BODY_PATCH ? "application/json-patch+json" : "application/json";
 
     if (!(flags & (ROUTE_BODY_JSON | ROUTE_BODY_PATCH)) || req->raw_len == 0)
         return ST_OK;
@@ -183,14 +183,14 @@ static enum MHD_Result answer(struct request *req)
         return MHD_NO; /* libmicrohttpd closes the connection without an answer */
     if (fault.status > 0)
         return (enum MHD_Result)response_send_injected(req, fault.status, fault.id);
-    enum MHD_Result ret = (enum MHD_Result)response_send(
-        req, st, &res, sf ? sf->success_type : "application/json");
+    enum MHD_Result ret =
+        (enum MHD_Result)response_send(req, st, &res, sf ? sf->success_type : "application/json");
     json_object_put(res.body);
     return ret;
 }
 
-static struct request *request_new(struct server *srv, struct MHD_Connection *conn,
-                                   const char *url, const char *method)
+static struct request *request_new(struct server *srv, struct MHD_Connection *conn, const char *url,
+                                   const char *method)
 {
     struct request *req = calloc(1, sizeof(*req));
     const char *length;
@@ -232,16 +232,15 @@ static int append_body(struct request *req, const char *data, size_t size)
 
 static int expects_continue(const struct request *req)
 {
-    const char *expect = MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_EXPECT);
+    const char *expect =
+        MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
 
     return expect != NULL && strcasecmp(expect, "100-continue") == 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct request *req = *con_cls;
 
@@ -365,12 +364,12 @@ enum status server_start(const struct options *opts, struct server **out, char *
     /* Waiters look again whenever events commit or the dispatcher finishes a pass. */
     outbox_on_ring(parking_wake_events);
     dispatcher_on_pass(parking_wake_deliveries);
-    srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+    srv->daemon = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, on_request, srv,
+                                   MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+                                   (unsigned)opts->threads, MHD_OPTION_NOTIFY_COMPLETED,
+                                   on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+                                   MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         fprintf(stderr, "keyless-emulator: cannot listen on %s:%u\n", opts->host, opts->port);
         parking_stop();
@@ -378,8 +377,7 @@ enum status server_start(const struct options *opts, struct server **out, char *
         return ST_INTERNAL;
     }
     info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    snprintf(base_url, base_url_len, addr.ss_family == AF_INET6 ? "http://[%s]:%u"
-                                                                : "http://%s:%u",
+    snprintf(base_url, base_url_len, addr.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u",
              opts->host, info ? info->port : opts->port);
     *out = srv;
     return ST_OK;

@@ -46,8 +46,7 @@ static enum status append(struct sse_writer *w, const char *text, size_t n)
     return ST_OK;
 }
 
-static enum status append_field(struct sse_writer *w, const char *name, const char *value,
-                                size_t n)
+static enum status append_field(struct sse_writer *w, const char *name, const char *value, size_t n)
 {
     enum status st = append(w, name, strlen(name));
 
@@ -56,8 +55,7 @@ static enum status append_field(struct sse_writer *w, const char *name, const ch
     return st == ST_OK ? append(w, "\n", 1) : st;
 }
 
-enum status sse_write(struct sse_writer *w, const char *id, const char *event,
-                      const char *data)
+enum status sse_write(struct sse_writer *w, const char *id, const char *event, const char *data)
 {
     enum status st = ST_OK;
 
@@ -186,8 +184,10 @@ enum status respond_stream(struct response *res, const struct sse_source *src)
 int sse_send(struct request *req, void *stream)
 {
     static const char *const headers[] = {
-        MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache",
-        "X-Accel-Buffering", "no", /* proxies that buffer answers would hold events back */
+        MHD_HTTP_HEADER_CACHE_CONTROL,
+        "no-cache",
+        "X-Accel-Buffering",
+        "no", /* proxies that buffer answers would hold events back */
         NULL,
     };
     struct stream *s = stream;

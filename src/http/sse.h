@@ -21,8 +21,7 @@
 struct sse_writer;
 
 /* Appends one event: `id:` (unless id is NULL), `event:`, and data as `data:` lines. */
-enum status sse_write(struct sse_writer *w, const char *id, const char *event,
-                      const char *data);
+enum status sse_write(struct sse_writer *w, const char *id, const char *event, const char *data);
 
 /* The bytes written and not yet sent: a source stops at a bound instead of writing a
  * whole backlog into memory; it is called again once they are sent. */

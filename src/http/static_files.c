@@ -10,9 +10,9 @@
 
 /* The page's own origin for everything; inline styles and scripts are refused as well, so
  * that text which slipped into the page unescaped could still not run. */
-#define CONTENT_SECURITY_POLICY                                                               \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "         \
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "            \
+#define CONTENT_SECURITY_POLICY                                                                    \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "                 \
     "frame-ancestors 'none'"
 
 static const char *header_of(const struct request *req, const char *name)
@@ -30,8 +30,7 @@ static int accepts_gzip(const char *accept)
 
     for (const char *p = accept; p != NULL && *p != '\0'; p += strspn(p, ",")) {
         size_t len = strcspn(p, ",");
-        snprintf(item, sizeof(item), "%.*s", (int)(len < sizeof(item) ? len : sizeof(item) - 1),
-                 p);
+        snprintf(item, sizeof(item), "%.*s", (int)(len < sizeof(item) ? len : sizeof(item) - 1), p);
         p += len;
         char *name = item + strspn(item, " \t"), *q = strstr(name, "q=");
         size_t name_len = strcspn(name, " \t;");
@@ -62,8 +61,9 @@ static int matches_tag(const char *if_none_match, const char *tag)
 enum status static_files_serve(struct request *req, int *mhd_result)
 {
     /* The page has one address, "/": its file name is not a second one. */
-    const char *name = req->path[1] == '\0' ? "index.html"
-                       : strcmp(req->path, "/index.html") == 0 ? "" : req->path + 1;
+    const char *name = req->path[1] == '\0'                    ? "index.html"
+                       : strcmp(req->path, "/index.html") == 0 ? ""
+                                                               : req->path + 1;
     const struct embedded_file *f = embedded_find(web_files, web_files_count, name);
     const char *headers[16];
     size_t h = 0;
@@ -79,8 +79,7 @@ enum status static_files_serve(struct request *req, int *mhd_result)
     }
     gzip = f->gzip != NULL && accepts_gzip(header_of(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
     /* Each encoding is its own representation, so each has its own strong tag. */
-    snprintf(tag, sizeof(tag), "%.*s%s\"", (int)strlen(f->etag) - 1, f->etag,
-             gzip ? "-gzip" : "");
+    snprintf(tag, sizeof(tag), "%.*s%s\"", (int)strlen(f->etag) - 1, f->etag, gzip ? "-gzip" : "");
     headers[h++] = MHD_HTTP_HEADER_ETAG, headers[h++] = tag;
     headers[h++] = MHD_HTTP_HEADER_CACHE_CONTROL, headers[h++] = "no-cache";
     headers[h++] = "Content-Security-Policy", headers[h++] = CONTENT_SECURITY_POLICY;

@@ -234,8 +234,8 @@ static int canonical(const char *token)
     }
 }
 
-enum status token_verify(struct db *db, const char *token, struct token_claims *out,
-                         char *detail, size_t detail_len)
+enum status token_verify(struct db *db, const char *token, struct token_claims *out, char *detail,
+                         size_t detail_len)
 {
     char hash[SHA256_HEX_LEN];
     jwt_t *jwt = NULL;
@@ -255,7 +255,8 @@ enum status token_verify(struct db *db, const char *token, struct token_claims *
         return ST_UNAUTHENTICATED;
     }
     if (jwt_decode(&jwt, token, (const unsigned char *)key.public_pem,
-                   (int)strlen(key.public_pem)) != 0 || jwt == NULL) {
+                   (int)strlen(key.public_pem)) != 0 ||
+        jwt == NULL) {
         snprintf(detail, detail_len, "token is malformed or its signature is invalid");
         return ST_UNAUTHENTICATED;
     }

@@ -34,8 +34,8 @@ enum status token_issue(struct db *db, const struct user_row *user, int64_t now,
 
 /* Checks signature, algorithm (RS256 only), key id and claim shapes. Does not check expiry.
  * ST_UNAUTHENTICATED with a reason in detail (at least 128 bytes) when the token is bad. */
-enum status token_verify(struct db *db, const char *token, struct token_claims *out,
-                         char *detail, size_t detail_len);
+enum status token_verify(struct db *db, const char *token, struct token_claims *out, char *detail,
+                         size_t detail_len);
 
 /* The JWKS document of the signing key: {"keys": [...]}. Caller puts. */
 enum status token_jwks(struct db *db, json_object **out);

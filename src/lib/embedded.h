@@ -9,12 +9,12 @@
 #include <stddef.h>
 
 struct embedded_file {
-    const char *name;           /* path relative to its folder: "app.js", "views/site.js" */
-    const char *type;           /* its media type, for Content-Type */
-    const char *etag;           /* a strong validator made from its bytes, quotes included */
-    const unsigned char *data;  /* exact bytes; a NUL follows them, not counted in size */
+    const char *name;          /* path relative to its folder: "app.js", "views/site.js" */
+    const char *type;          /* its media type, for Content-Type */
+    const char *etag;          /* a strong validator made from its bytes, quotes included */
+    const unsigned char *data; /* exact bytes; a NUL follows them, not counted in size */
     size_t size;
-    const unsigned char *gzip;  /* the gzip form, or NULL when it would not be smaller */
+    const unsigned char *gzip; /* the gzip form, or NULL when it would not be smaller */
     size_t gzip_size;
 };
 

@@ -91,8 +91,7 @@ int json_patch_get(json_object *doc, const char *path, json_object **value)
     return 0;
 }
 
-static enum status run_operation(json_object *doc, json_object *op, size_t i,
-                                 struct problem *p)
+static enum status run_operation(json_object *doc, json_object *op, size_t i, struct problem *p)
 {
     json_object *jop, *jpath, *jvalue, *current = NULL;
     const char *path;
@@ -114,8 +113,8 @@ static enum status run_operation(json_object *doc, json_object *op, size_t i,
     return ST_OK;
 }
 
-enum status json_patch_apply(json_object *doc, json_object *patch,
-                             const char *const *replaceable, struct problem *p)
+enum status json_patch_apply(json_object *doc, json_object *patch, const char *const *replaceable,
+                             struct problem *p)
 {
     enum status st = ST_OK;
     size_t n;

@@ -18,8 +18,8 @@
  * Returns ST_OK; ST_INVALID when the patch is malformed, uses another op, or replaces
  * another path (every bad operation listed as "[i].op", "[i].path", "[i].value");
  * ST_CONFLICT when a `test` fails (doc may then be partly changed: discard it). */
-enum status json_patch_apply(json_object *doc, json_object *patch,
-                             const char *const *replaceable, struct problem *p);
+enum status json_patch_apply(json_object *doc, json_object *patch, const char *const *replaceable,
+                             struct problem *p);
 
 /* json_pointer_get(), except that an array element holding null is found (*value NULL):
  * json-c 0.16 reports it missing, which would fail a `test` of a null it holds. */

@@ -169,8 +169,7 @@ static int bounded(const struct spec_field *f, int64_t v)
     return v >= f->min && v <= f->max;
 }
 
-static enum status store_number(const struct spec_field *f, double v, void *out,
-                                struct problem *p)
+static enum status store_number(const struct spec_field *f, double v, void *out, struct problem *p)
 {
     if (!(v == v) || ((f->min != 0 || f->max != 0) && (v < (double)f->min || v > (double)f->max)))
         return problem_invalid(p, f->name, "must be a number between %" PRId64 " and %" PRId64,
@@ -233,8 +232,8 @@ static enum status decode_text(const struct spec_field *f, const char *v, void *
         if (timefmt_parse_duration(v, &num) != ST_OK)
             return problem_invalid(p, f->name, "must be an ISO 8601 duration such as PT24H");
         if (!bounded(f, num))
-            return problem_invalid(p, f->name, "must be between %" PRId64 " and %" PRId64
-                                   " seconds", f->min, f->max);
+            return problem_invalid(
+                p, f->name, "must be between %" PRId64 " and %" PRId64 " seconds", f->min, f->max);
         ((struct spec_duration *)target)->text = v;
         ((struct spec_duration *)target)->seconds = num;
         return ST_OK;
@@ -245,8 +244,8 @@ static enum status decode_text(const struct spec_field *f, const char *v, void *
             isspace((unsigned char)v[0]))
             return problem_invalid(p, f->name, "must be an integer");
         if (!bounded(f, num))
-            return problem_invalid(p, f->name, "must be between %" PRId64 " and %" PRId64,
-                                   f->min, f->max);
+            return problem_invalid(p, f->name, "must be between %" PRId64 " and %" PRId64, f->min,
+                                   f->max);
         *(int64_t *)target = num;
         return ST_OK;
     case SPEC_BOOL: /* reached from string sources only; JSON booleans are typed */
@@ -341,7 +340,8 @@ enum status spec_decode_json(const struct spec_field *fields, size_t nfields, js
 
     if (!json_object_is_type(obj, json_type_object))
         return problem_set(p, ST_INVALID, "request body must be a JSON object");
-    json_object_object_foreach(obj, key, val) {
+    json_object_object_foreach(obj, key, val)
+    {
         (void)val;
         if (find_field(fields, nfields, key) == NULL)
             st = problem_invalid(p, key, "unknown field '%s'", key);

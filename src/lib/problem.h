@@ -15,22 +15,22 @@
 
 enum status {
     ST_OK = 0,
-    ST_INVALID,          /* the request is malformed or fails validation (400) */
-    ST_UNAUTHENTICATED,  /* missing or bad credentials (401) */
-    ST_FORBIDDEN,        /* authenticated but not allowed (403) */
-    ST_NOT_FOUND,        /* unknown id, or an id of another system (404) */
-    ST_METHOD,           /* known path, other method (405) */
-    ST_NOT_ACCEPTABLE,   /* Accept is not the vendor media type (406) */
-    ST_CONFLICT,         /* the resource's state forbids this (409) */
-    ST_GONE,             /* the resource existed but is no longer usable (410) */
-    ST_TOO_LARGE,        /* request body over the cap (413) */
-    ST_MEDIA_TYPE,       /* Content-Type not accepted (415) */
-    ST_RATE_LIMITED,     /* token bucket empty (429) */
-    ST_NOMEM,            /* out of memory (500) */
-    ST_INTERNAL,         /* a bug or an unexpected library failure (500) */
-    ST_BUSY,             /* the database stayed busy (503) */
-    ST_STORAGE_FULL,     /* the disk is full: nothing was written (507) */
-    ST_WAIT,             /* not a failure: the handler has nothing to say yet (http/parking.h) */
+    ST_INVALID,         /* the request is malformed or fails validation (400) */
+    ST_UNAUTHENTICATED, /* missing or bad credentials (401) */
+    ST_FORBIDDEN,       /* authenticated but not allowed (403) */
+    ST_NOT_FOUND,       /* unknown id, or an id of another system (404) */
+    ST_METHOD,          /* known path, other method (405) */
+    ST_NOT_ACCEPTABLE,  /* Accept is not the vendor media type (406) */
+    ST_CONFLICT,        /* the resource's state forbids this (409) */
+    ST_GONE,            /* the resource existed but is no longer usable (410) */
+    ST_TOO_LARGE,       /* request body over the cap (413) */
+    ST_MEDIA_TYPE,      /* Content-Type not accepted (415) */
+    ST_RATE_LIMITED,    /* token bucket empty (429) */
+    ST_NOMEM,           /* out of memory (500) */
+    ST_INTERNAL,        /* a bug or an unexpected library failure (500) */
+    ST_BUSY,            /* the database stayed busy (503) */
+    ST_STORAGE_FULL,    /* the disk is full: nothing was written (507) */
+    ST_WAIT,            /* not a failure: the handler has nothing to say yet (http/parking.h) */
 };
 
 /* What a failed request tells its client. Owned by the request; released by problem_clear(). */

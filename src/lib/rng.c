@@ -34,8 +34,7 @@ void rng_init(const char *seed)
             abort();
         if (ctx == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
             !EVP_DigestUpdate(ctx, "keyless-emulator/rng/v1:", 24) ||
-            !EVP_DigestUpdate(ctx, seed, strlen(seed)) ||
-            !EVP_DigestFinal_ex(ctx, seed_key, NULL))
+            !EVP_DigestUpdate(ctx, seed, strlen(seed)) || !EVP_DigestFinal_ex(ctx, seed_key, NULL))
             abort(); /* only out of memory gets here */
         EVP_MD_CTX_free(ctx);
     }
@@ -134,8 +133,8 @@ void rng_uuid_v7(int64_t unix_seconds, uint64_t order, char out[UUID_STR_LEN])
     rng_bytes(b, sizeof(b));
     for (int i = 0; i < 6; i++)
         b[i] = (unsigned char)(ms >> (8 * (5 - i)));
-    b[6] = (unsigned char)(0x70 | (place >> 38));        /* version, counter bits 41..38 */
-    b[7] = (unsigned char)(place >> 30);                 /* bits 37..30 */
+    b[6] = (unsigned char)(0x70 | (place >> 38));          /* version, counter bits 41..38 */
+    b[7] = (unsigned char)(place >> 30);                   /* bits 37..30 */
     b[8] = (unsigned char)(0x80 | ((place >> 24) & 0x3f)); /* variant, bits 29..24 */
     b[9] = (unsigned char)(place >> 16);
     b[10] = (unsigned char)(place >> 8);

@@ -142,8 +142,7 @@ static void make_seeded_ctx(void)
     if (ctx == NULL || !OSSL_PROVIDER_add_builtin(ctx, PROVIDER_NAME, provider_init) ||
         OSSL_PROVIDER_load(ctx, "default") == NULL ||
         OSSL_PROVIDER_load(ctx, PROVIDER_NAME) == NULL ||
-        !RAND_set_DRBG_type(ctx, RAND_NAME, NULL, NULL, NULL) ||
-        RAND_get0_primary(ctx) == NULL) {
+        !RAND_set_DRBG_type(ctx, RAND_NAME, NULL, NULL, NULL) || RAND_get0_primary(ctx) == NULL) {
         fprintf(stderr, "keyless-emulator: cannot make OpenSSL's seeded context\n");
         abort();
     }

@@ -35,8 +35,7 @@ int time_window_parse_interval(const char *t, int *start_minute, int *end_minute
 
 /* Calls match(item, ctx) for each string of a JSON array text; 1 when one matched, 1 when
  * the text is empty (no restriction), 0 otherwise. */
-static int any_matches(const char *json, int (*match)(const char *, const void *),
-                       const void *ctx)
+static int any_matches(const char *json, int (*match)(const char *, const void *), const void *ctx)
 {
     json_object *arr;
     int hit = 0;
@@ -64,8 +63,7 @@ static int interval_matches(const char *text, const void *ctx)
     const struct tm *tm = ctx;
     int minute = tm->tm_hour * 60 + tm->tm_min, start, end;
 
-    return time_window_parse_interval(text, &start, &end) == 0 && minute >= start &&
-           minute < end;
+    return time_window_parse_interval(text, &start, &end) == 0 && minute >= start && minute < end;
 }
 
 int time_window_allows(const char *weekdays_json, const char *intervals_json, int64_t now)

@@ -50,15 +50,15 @@ static enum status plan_phone(struct db *db, const struct system_row *system,
 {
     struct permission_row *perms = malloc(BATCH * sizeof(*perms));
     size_t n = 0;
-    enum status st = perms ? store_permission_list_for_user(db, system->id, phone->user_id, 0,
-                                                            perms, BATCH, &n)
-                           : ST_NOMEM;
+    enum status st =
+        perms ? store_permission_list_for_user(db, system->id, phone->user_id, 0, perms, BATCH, &n)
+              : ST_NOMEM;
     int visits = st == ST_OK && n > 0 && phone->activated_at != 0 ? poisson(opens) : 0;
 
     for (int i = 0; st == ST_OK && i < visits; i++) {
         const struct permission_row *p = &perms[rng_below(n)];
-        st = store_job_schedule(db, system->id, daytime(day_start), JOB_AUTOPILOT_VISIT,
-                                phone->id, p->locking_device_id);
+        st = store_job_schedule(db, system->id, daytime(day_start), JOB_AUTOPILOT_VISIT, phone->id,
+                                p->locking_device_id);
     }
     free(perms);
     return st;
@@ -84,8 +84,8 @@ static enum status plan_visits(struct db *db, const struct system_row *system, d
     return st;
 }
 
-static enum status plan_batteries(struct db *db, const struct system_row *system,
-                                  double per_month, int64_t day_start)
+static enum status plan_batteries(struct db *db, const struct system_row *system, double per_month,
+                                  int64_t day_start)
 {
     struct locking_device_filter claimed = {"CLAIMED", NULL};
     struct locking_device_row *rows = malloc(BATCH * sizeof(*rows));
@@ -99,8 +99,8 @@ static enum status plan_batteries(struct db *db, const struct system_row *system
         for (size_t i = 0; st == ST_OK && i < n; i++) {
             after = rows[i].seq;
             if (uniform() < per_month / 30.0)
-                st = store_job_schedule(db, system->id, daytime(day_start),
-                                        JOB_AUTOPILOT_BATTERY, rows[i].id, NULL);
+                st = store_job_schedule(db, system->id, daytime(day_start), JOB_AUTOPILOT_BATTERY,
+                                        rows[i].id, NULL);
         }
     } while (st == ST_OK && n == BATCH);
     free(rows);
@@ -133,8 +133,8 @@ enum status sim_job_autopilot_visit(struct db *db, const struct system_row *syst
     struct visit_report *report = malloc(sizeof(*report));
     struct visit_request visit = {job->payload, rng_below(2) ? "unlock" : "lock",
                                   (int)rng_below(100) < ONLINE_PERCENT, NULL};
-    enum status st = report ? store_operating_device_get(db, system->id, job->subject_id, &phone)
-                            : ST_NOMEM;
+    enum status st =
+        report ? store_operating_device_get(db, system->id, job->subject_id, &phone) : ST_NOMEM;
 
     if (st == ST_OK)
         st = sim_phone_visit(db, system, &phone, &visit, clock_system_now(system), report);

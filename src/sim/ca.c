@@ -17,8 +17,8 @@
 #define SETTING_KEY "ca_private_key_pem"
 #define SETTING_CERT "ca_certificate_pem"
 #define CA_NAME "keyless-emulator CA"
-#define CA_NOT_BEFORE 946684800LL   /* 2000-01-01: the CA outlives any simulated time */
-#define CA_NOT_AFTER 4102444800LL   /* 2100-01-01 */
+#define CA_NOT_BEFORE 946684800LL /* 2000-01-01: the CA outlives any simulated time */
+#define CA_NOT_AFTER 4102444800LL /* 2100-01-01 */
 
 static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *ca_key;
@@ -78,9 +78,9 @@ static int key_numbers(EVP_PKEY *key, unsigned char pub[P256_POINT_LEN],
 {
     size_t len = 0;
     BIGNUM *d = NULL;
-    int ok = EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pub, P256_POINT_LEN,
-                                             &len) &&
-             len == P256_POINT_LEN;
+    int ok =
+        EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pub, P256_POINT_LEN, &len) &&
+        len == P256_POINT_LEN;
 
     if (ok && priv != NULL)
         ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) &&
@@ -90,10 +90,10 @@ static int key_numbers(EVP_PKEY *key, unsigned char pub[P256_POINT_LEN],
 }
 
 /* PKCS#8 PrivateKeyInfo of a P-256 key holding its public point, as OpenSSL writes it. */
-static const unsigned char pkcs8_head[] = {
-    0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce,
-    0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04,
-    0x6d, 0x30, 0x6b, 0x02, 0x01, 0x01, 0x04, 0x20};
+static const unsigned char pkcs8_head[] = {0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06,
+                                           0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+                                           0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+                                           0x04, 0x6d, 0x30, 0x6b, 0x02, 0x01, 0x01, 0x04, 0x20};
 static const unsigned char pkcs8_middle[] = {0xa1, 0x44, 0x03, 0x42, 0x00};
 #define PKCS8_LEN (sizeof(pkcs8_head) + P256_SCALAR_LEN + sizeof(pkcs8_middle) + P256_POINT_LEN)
 #define PEM_LINE_BYTES 48 /* 64 base64 characters */
@@ -157,10 +157,10 @@ enum status ca_new_key(char **out_private_pem)
 
 static int set_subject(X509_NAME *name, const char *common_name)
 {
-    return X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"keyless-emulator",
-                                      -1, -1, 0) &&
-           X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                      (const unsigned char *)common_name, -1, -1, 0);
+    return X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                                      (const unsigned char *)"keyless-emulator", -1, -1, 0) &&
+           X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name,
+                                      -1, -1, 0);
 }
 
 /* A CSR of key for CN=common_name, as PEM. */
@@ -204,8 +204,8 @@ enum status ca_new_key_csr(const char *common_name, char **out_private_pem, char
 }
 
 /* Builds and signs a certificate for pubkey with the given issuer key and name. */
-static X509 *make_cert(EVP_PKEY *pubkey, X509_NAME *subject, X509_NAME *issuer,
-                       EVP_PKEY *signer, int64_t not_before, int64_t not_after)
+static X509 *make_cert(EVP_PKEY *pubkey, X509_NAME *subject, X509_NAME *issuer, EVP_PKEY *signer,
+                       int64_t not_before, int64_t not_after)
 {
     /* Made in the signer's context, so that X509_sign() draws its nonce there. */
     X509 *cert = X509_new_ex(rng_openssl_libctx(), NULL);
@@ -254,8 +254,8 @@ static enum status store_ca(struct db *db, void *ctx)
     struct ca_material *m = ctx;
     enum status st = store_setting_put_once(db, SETTING_KEY, m->key_pem, strlen(m->key_pem));
 
-    return st != ST_OK ? st : store_setting_put_once(db, SETTING_CERT, m->cert_pem,
-                                                     strlen(m->cert_pem));
+    return st != ST_OK ? st
+                       : store_setting_put_once(db, SETTING_CERT, m->cert_pem, strlen(m->cert_pem));
 }
 
 /* Makes a self-signed CA and stores it; a concurrent first use keeps whichever won. */
@@ -327,8 +327,8 @@ static enum status ensure_ca(struct db *db)
     return st;
 }
 
-enum status ca_sign_csr(struct db *db, const char *csr_pem, int64_t not_before,
-                        int64_t not_after, char **out_cert_pem)
+enum status ca_sign_csr(struct db *db, const char *csr_pem, int64_t not_before, int64_t not_after,
+                        char **out_cert_pem)
 {
     BIO *bio = BIO_new_mem_buf(csr_pem, -1);
     X509_REQ *req = bio ? PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL) : NULL;
@@ -353,8 +353,8 @@ enum status ca_sign_csr(struct db *db, const char *csr_pem, int64_t not_before,
 
 /* The factory's shortcut: the key pair is made here, so no CSR goes between it and the CA,
  * and nothing is parsed back from PEM: PEM is only what is handed out. */
-enum status ca_issue(struct db *db, const char *common_name, int64_t not_before,
-                     int64_t not_after, char **out_private_pem, char **out_cert_pem)
+enum status ca_issue(struct db *db, const char *common_name, int64_t not_before, int64_t not_after,
+                     char **out_private_pem, char **out_cert_pem)
 {
     EVP_PKEY *key = generate_key();
     X509_NAME *subject = X509_NAME_new();

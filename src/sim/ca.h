@@ -28,13 +28,13 @@ enum status ca_new_key_csr(const char *common_name, char **out_private_pem, char
 
 /* Signs csr_pem with the emulator CA, valid [not_before, not_after]. Loads or makes the CA
  * in db (inside a transaction when it must be made). */
-enum status ca_sign_csr(struct db *db, const char *csr_pem, int64_t not_before,
-                        int64_t not_after, char **out_cert_pem);
+enum status ca_sign_csr(struct db *db, const char *csr_pem, int64_t not_before, int64_t not_after,
+                        char **out_cert_pem);
 
 /* Convenience: key → CSR → certificate in one step (factory provisioning). Both outputs
  * malloc'ed. */
-enum status ca_issue(struct db *db, const char *common_name, int64_t not_before,
-                     int64_t not_after, char **out_private_pem, char **out_cert_pem);
+enum status ca_issue(struct db *db, const char *common_name, int64_t not_before, int64_t not_after,
+                     char **out_private_pem, char **out_cert_pem);
 
 /* The notAfter of a certificate, in seconds since the epoch. */
 enum status ca_cert_not_after(const char *cert_pem, int64_t *out);

@@ -7,16 +7,19 @@
 #include "lib/rng.h"
 #include "lib/text.h"
 
-#define DRAW_ATTEMPTS 32                          /* a taken serial or code is drawn again */
-#define LOCK_SERIAL_SPACE 1000000u                /* six digits, as in BPLAD123456 */
+#define DRAW_ATTEMPTS 32                         /* a taken serial or code is drawn again */
+#define LOCK_SERIAL_SPACE 1000000u               /* six digits, as in BPLAD123456 */
 #define GATEWAY_SERIAL_SPACE ((uint64_t)1 << 36) /* nine hex digits, as in BGWA1DD2E00004 */
 
 /* Only BPLAD is the vendor's (the reference's example); the others follow its pattern. */
 static const struct {
     const char *model, *prefix;
 } prefixes[] = {
-    {"PADLOCK", "BPLAD"},      {"KEY_DEPOSIT", "BKDAD"},           {"CONTROLLER", "BCTAD"},
-    {"SWING_HANDLE", "BSHAD"}, {"SWING_HANDLE_CONNECTED", "BSCAD"},
+    {"PADLOCK", "BPLAD"},
+    {"KEY_DEPOSIT", "BKDAD"},
+    {"CONTROLLER", "BCTAD"},
+    {"SWING_HANDLE", "BSHAD"},
+    {"SWING_HANDLE_CONNECTED", "BSCAD"},
 };
 
 const char *factory_serial_prefix(const char *model)

@@ -19,8 +19,8 @@
 
 /* Stores one of the gateway's own entries and emits its event (the gateway is online). */
 static enum status upload_own_entry(struct db *db, const struct system_row *system,
-                                    const struct gateway_device_row *g,
-                                    struct gateway_log_row *e, int64_t now)
+                                    const struct gateway_device_row *g, struct gateway_log_row *e,
+                                    int64_t now)
 {
     int audit = strcmp(e->kind, LOG_KIND_AUDIT) == 0, inserted = 0;
     json_object *event;
@@ -37,8 +37,8 @@ static enum status upload_own_entry(struct db *db, const struct system_row *syst
     if (event == NULL)
         return ST_NOMEM;
     json_object_object_add(event, "gatewayDeviceId", json_object_new_string(g->id));
-    json_object_object_add(event, "logEntry", audit ? log_body_gateway_audit(e)
-                                                    : log_body_gateway_system(e));
+    json_object_object_add(event, "logEntry",
+                           audit ? log_body_gateway_audit(e) : log_body_gateway_system(e));
     return outbox_emit(db, system->id, now,
                        audit ? "GatewayDeviceAuditLogEntryReceived"
                              : "GatewayDeviceSystemLogEntryReceived",
@@ -55,10 +55,8 @@ static enum status log_boot(struct db *db, const struct system_row *system,
         return ST_NOMEM;
     json_object_object_add(details, "bootReason", json_object_new_string(reason));
     json_object_object_add(details, "hardwareModel", json_object_new_string(g->hardware_model));
-    json_object_object_add(details, "hardwareVersion",
-                           json_object_new_string(g->hardware_version));
-    json_object_object_add(details, "firmwareVersion",
-                           json_object_new_string(g->firmware_version));
+    json_object_object_add(details, "hardwareVersion", json_object_new_string(g->hardware_version));
+    json_object_object_add(details, "firmwareVersion", json_object_new_string(g->firmware_version));
     json_object_object_add(details, "door1State", json_object_new_string("CLOSED"));
     json_object_object_add(details, "door2State", json_object_new_string("CLOSED"));
     snprintf(e.kind, sizeof(e.kind), LOG_KIND_SYSTEM);
@@ -72,8 +70,8 @@ static enum status log_boot(struct db *db, const struct system_row *system,
 static enum status schedule_heartbeat(struct db *db, const char *system_id, const char *id,
                                       int64_t now)
 {
-    return store_job_schedule(db, system_id, now + GATEWAY_HEARTBEAT_PERIOD,
-                              JOB_GATEWAY_HEARTBEAT, id, NULL);
+    return store_job_schedule(db, system_id, now + GATEWAY_HEARTBEAT_PERIOD, JOB_GATEWAY_HEARTBEAT,
+                              id, NULL);
 }
 
 enum status sim_gateway_power_on(struct db *db, const struct system_row *system,
@@ -145,8 +143,8 @@ static enum status run_command(struct db *db, const struct system_row *system,
         snprintf(e.entry.remote_command_id, sizeof(e.entry.remote_command_id), "%s", c->id);
         e.entry.occurred_at = now;
         /* The command's key opens only within its validity, and only a lock in service. */
-        e.entry.granted = now >= c->valid_from && now < c->valid_until &&
-                          sim_lock_operable(lock, now, NULL);
+        e.entry.granted =
+            now >= c->valid_from && now < c->valid_until && sim_lock_operable(lock, now, NULL);
         st = sim_lock_log(db, lock->serial_number, &e);
     }
     if (st == ST_OK) {
@@ -168,9 +166,9 @@ static enum status collect_logs(struct db *db, const struct system_row *system,
     struct association_filter filter = {g->id};
     struct lock_state *lock = malloc(sizeof(*lock));
     size_t n = 0;
-    enum status st = lock ? store_association_list(db, system->id, &filter, 0, links,
-                                                   ASSOCIATIONS_MAX, &n)
-                          : ST_NOMEM;
+    enum status st =
+        lock ? store_association_list(db, system->id, &filter, 0, links, ASSOCIATIONS_MAX, &n)
+             : ST_NOMEM;
 
     /* A lock the radio does not reach keeps its entries for a phone. */
     for (size_t i = 0; st == ST_OK && i < n; i++)
@@ -197,9 +195,8 @@ static int lock_reachable(struct db *db, const struct remote_command_row *c)
     return reachable;
 }
 
-enum status sim_gateway_wake(struct db *db, const struct system_row *system,
-                             const char *gateway_id, const char *reason, int64_t now,
-                             struct wake_report *r)
+enum status sim_gateway_wake(struct db *db, const struct system_row *system, const char *gateway_id,
+                             const char *reason, int64_t now, struct wake_report *r)
 {
     struct remote_command_row commands[COMMANDS_PER_WAKE];
     struct gateway_device_row g;
@@ -259,8 +256,8 @@ static enum status wake_job(struct db *db, const struct system_row *system,
                             const struct job_row *job, const char *reason)
 {
     struct wake_report r;
-    enum status st = sim_gateway_wake(db, system, job->subject_id, reason,
-                                      clock_system_now(system), &r);
+    enum status st =
+        sim_gateway_wake(db, system, job->subject_id, reason, clock_system_now(system), &r);
 
     return st == ST_NOT_FOUND || st == ST_CONFLICT ? ST_OK : st;
 }

@@ -41,9 +41,8 @@ enum status sim_gateway_power_off(struct db *db, const struct system_row *system
 /* ST_CONFLICT while the gateway is not activated or has no power (report->refusal says
  * which). Commands for associated locks it cannot reach (flat battery, out of range) stay
  * unread, and those locks keep their entries. reason: "LOCK", "HEARTBEAT", "MANUAL". */
-enum status sim_gateway_wake(struct db *db, const struct system_row *system,
-                             const char *gateway_id, const char *reason, int64_t now,
-                             struct wake_report *report);
+enum status sim_gateway_wake(struct db *db, const struct system_row *system, const char *gateway_id,
+                             const char *reason, int64_t now, struct wake_report *report);
 
 /* From now on, every command the platform issues makes its lock wake the gateway
  * GATEWAY_LOCK_WAKE_DELAY later (a job). Call once at start, before serving. */

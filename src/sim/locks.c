@@ -18,8 +18,8 @@
 
 /* Issues a fresh key pair and certificate valid [now, now + lifetime]. */
 static enum status issue_certificate(struct db *db, const char *serial, const char *profile,
-                                     int64_t now, int64_t lifetime, char *key_pem,
-                                     char *cert_pem, int64_t *not_after)
+                                     int64_t now, int64_t lifetime, char *key_pem, char *cert_pem,
+                                     int64_t *not_after)
 {
     char cn[128], *key = NULL, *cert = NULL;
     enum status st;
@@ -135,8 +135,8 @@ static enum status schedule_eligibility(struct db *db, const char *system_id,
                                         int64_t now)
 {
     int64_t due = s->cert[p].not_after - s->lifetimes.eligibility_window;
-    const char *kind = p == CERT_OPERATIONAL ? JOB_ELIGIBLE_OPERATIONAL
-                                             : JOB_ELIGIBLE_MANUFACTURING;
+    const char *kind =
+        p == CERT_OPERATIONAL ? JOB_ELIGIBLE_OPERATIONAL : JOB_ELIGIBLE_MANUFACTURING;
 
     /* One kind per profile: both may fall due at the same instant. */
     return store_job_schedule(db, system_id, due > now ? due : now, kind, s->locking_device_id,
@@ -388,8 +388,8 @@ int sim_lock_in_system(const struct lock_state *lock, const struct system_row *s
 
 enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
                                  const char *phone_id, const struct lock_state *lock,
-                                 const struct pending_entry *unstored, int64_t mark,
-                                 int64_t now, int *uploaded)
+                                 const struct pending_entry *unstored, int64_t mark, int64_t now,
+                                 int *uploaded)
 {
     struct pending_entry *rows, held;
     int64_t after = 0;

@@ -105,8 +105,8 @@ int sim_lock_in_system(const struct lock_state *lock, const struct system_row *s
  * the system (sim_lock_in_system). *uploaded (may be NULL) receives the count. */
 enum status sim_upload_from_lock(struct db *db, const struct system_row *system,
                                  const char *phone_id, const struct lock_state *lock,
-                                 const struct pending_entry *unstored, int64_t mark,
-                                 int64_t now, int *uploaded);
+                                 const struct pending_entry *unstored, int64_t mark, int64_t now,
+                                 int *uploaded);
 
 /* Job: a certificate entered its re-keying window (payload: the profile). A re-keyed
  * certificate reschedules its own job, so an outdated one finds nothing to do. */

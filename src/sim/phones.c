@@ -41,8 +41,7 @@ const char *sim_operation_type(const char *operation)
 enum status sim_phone_provision(struct db *db, const char *operating_device_id, int64_t now)
 {
     char *key = NULL, *cert = NULL;
-    enum status st = ca_issue(db, operating_device_id, now, now + PHONE_CERT_LIFETIME, &key,
-                              &cert);
+    enum status st = ca_issue(db, operating_device_id, now, now + PHONE_CERT_LIFETIME, &key, &cert);
 
     if (st == ST_OK)
         st = store_phone_certificate_put(db, operating_device_id, key, cert,
@@ -63,8 +62,8 @@ enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, in
 }
 
 enum status sim_phone_add_legacy(struct db *db, const struct system_row *system,
-                                 const char *user_id, int64_t now,
-                                 struct operating_device_row *out, struct problem *p)
+                                 const char *user_id, int64_t now, struct operating_device_row *out,
+                                 struct problem *p)
 {
     enum status st = domain_operating_device_add_legacy(db, system->id, user_id, now, out, p);
 
@@ -72,11 +71,11 @@ enum status sim_phone_add_legacy(struct db *db, const struct system_row *system,
 }
 
 enum status sim_phone_claim(struct db *db, const struct system_row *system, const char *phone_id,
-                            const char *user_id, const char *locking_device_id,
-                            const char *serial, int64_t now, int *uploaded)
+                            const char *user_id, const char *locking_device_id, const char *serial,
+                            int64_t now, int *uploaded)
 {
-    return sim_phone_claim_certified(db, system, phone_id, user_id, locking_device_id, serial,
-                                     now, now, uploaded);
+    return sim_phone_claim_certified(db, system, phone_id, user_id, locking_device_id, serial, now,
+                                     now, uploaded);
 }
 
 enum status sim_phone_claim_certified(struct db *db, const struct system_row *system,
@@ -84,8 +83,8 @@ enum status sim_phone_claim_certified(struct db *db, const struct system_row *sy
                                       const char *locking_device_id, const char *serial,
                                       int64_t now, int64_t certified_at, int *uploaded)
 {
-    enum status st = sim_lock_claim_certified(db, system, user_id, locking_device_id, serial, now,
-                                              certified_at);
+    enum status st =
+        sim_lock_claim_certified(db, system, user_id, locking_device_id, serial, now, certified_at);
 
     if (st == ST_OK)
         st = store_pending_hand_over(db, serial, phone_id);
@@ -148,7 +147,8 @@ static enum status check_offline_key(struct db *db, const struct system_row *sys
 
     *granted = 0;
     if (st == ST_NOT_FOUND) {
-        snprintf(reason, len, "offline key: %s", offline_key_verdict_name(OFFLINE_KEY_BAD_SIGNATURE));
+        snprintf(reason, len, "offline key: %s",
+                 offline_key_verdict_name(OFFLINE_KEY_BAD_SIGNATURE));
         return ST_OK;
     }
     if (st == ST_OK)
@@ -190,9 +190,8 @@ static enum status log_audit(struct db *db, const struct lock_state *lock,
 /* The session itself, once the lock accepted it. */
 static enum status run_session(struct db *db, const struct system_row *system,
                                const struct operating_device_row *phone,
-                               const int rekeying_offered[CERT_PROFILES],
-                               struct lock_state *lock, const struct visit_request *v,
-                               int64_t now, struct visit_report *r)
+                               const int rekeying_offered[CERT_PROFILES], struct lock_state *lock,
+                               const struct visit_request *v, int64_t now, struct visit_report *r)
 {
     const char *type = sim_operation_type(v->operation);
     int direct = v->online && sim_lock_in_system(lock, system); /* the platform gets it now */
@@ -215,8 +214,8 @@ static enum status run_session(struct db *db, const struct system_row *system,
     /* Online, the sync has just uploaded what the phone carried: the lock's entries go on
      * to the platform at once. Offline, the phone keeps them until its next sync. */
     if (st == ST_OK && v->online)
-        st = sim_upload_from_lock(db, system, phone->id, lock, direct ? &r->audit : NULL, mark,
-                                  now, &r->entries_handed_over);
+        st = sim_upload_from_lock(db, system, phone->id, lock, direct ? &r->audit : NULL, mark, now,
+                                  &r->entries_handed_over);
     else if (st == ST_OK)
         st = store_pending_hand_over(db, lock->serial_number, phone->id);
     return st;
@@ -261,8 +260,7 @@ static const char *session_refusal(const struct lock_state *lock, int64_t now, c
 
 enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct operating_device_row *phone,
-                            const struct visit_request *asked, int64_t now,
-                            struct visit_report *r)
+                            const struct visit_request *asked, int64_t now, struct visit_report *r)
 {
     struct lock_state *lock = malloc(sizeof(*lock));
     struct visit_request visit = *asked;
@@ -279,8 +277,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
         st = ST_INVALID;
     }
     if (st == ST_OK)
-        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   offered);
+        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id, offered);
     if (st == ST_OK && phone->activated_at == 0) {
         text_copy(r->reason, sizeof(r->reason), "the phone is not activated");
         st = ST_CONFLICT;
@@ -296,8 +293,7 @@ enum status sim_phone_visit(struct db *db, const struct system_row *system,
     if (st == ST_OK && v->online && r->sync.certificates_issued > 0)
         st = store_lock_state_brief_of_device(db, v->locking_device_id, lock);
     if (st == ST_OK && v->online && r->sync.entries_uploaded > 0)
-        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id,
-                                                   offered);
+        st = store_locking_device_rekeying_offered(db, system->id, v->locking_device_id, offered);
     if (st == ST_OK && session_refusal(lock, now, r->reason, sizeof(r->reason)) != NULL) {
         r->refused = 1;
     } else if (st == ST_OK) {

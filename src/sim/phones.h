@@ -32,9 +32,9 @@ struct visit_request {
 };
 
 struct visit_report {
-    int online;      /* the visit ran online: asked so, and the phone has network */
-    int refused;     /* the lock refused the session (certificate expired, battery empty):
-                      * the lock logs nothing */
+    int online;  /* the visit ran online: asked so, and the phone has network */
+    int refused; /* the lock refused the session (certificate expired, battery empty):
+                  * the lock logs nothing */
     int granted;
     char reason[160];
     struct pending_entry audit; /* the audit entry the lock logged */
@@ -57,15 +57,15 @@ enum status sim_phone_accept(struct db *db, const struct invitation_row *inv, in
  * refusals, detail in p), holding its operational certificate: it visits, syncs and claims
  * like any other, but the platform deletes it only with its user. */
 enum status sim_phone_add_legacy(struct db *db, const struct system_row *system,
-                                 const char *user_id, int64_t now,
-                                 struct operating_device_row *out, struct problem *p);
+                                 const char *user_id, int64_t now, struct operating_device_row *out,
+                                 struct problem *p);
 
 /* The phone of user_id, online, claims the factory-fresh lock serial into the placeholder
  * locking_device_id (sim_lock_claim: its refusals) and passes the lock's BOOT entry straight
  * on to the platform. *uploaded (may be NULL) receives the entries uploaded. */
 enum status sim_phone_claim(struct db *db, const struct system_row *system, const char *phone_id,
-                            const char *user_id, const char *locking_device_id,
-                            const char *serial, int64_t now, int *uploaded);
+                            const char *user_id, const char *locking_device_id, const char *serial,
+                            int64_t now, int *uploaded);
 
 /* The same for a lock whose certificates were issued at certified_at (sim_lock_claim_certified). */
 enum status sim_phone_claim_certified(struct db *db, const struct system_row *system,
@@ -87,8 +87,9 @@ enum status sim_phone_set_network(struct db *db, const char *phone_id, int onlin
 
 /* A visit asked online runs offline when the phone has no network (report->online says how
  * it ran). The lock refuses the session, logging nothing, when its battery is empty or its
- * operational certificate has expired. ST_INVALID for an unknown operation (detail in report->reason); ST_NOT_FOUND for a lock
- * not in the system; ST_CONFLICT when the phone is not activated or the lock not claimed. */
+ * operational certificate has expired. ST_INVALID for an unknown operation (detail in
+ * report->reason); ST_NOT_FOUND for a lock not in the system; ST_CONFLICT when the phone is not
+ * activated or the lock not claimed. */
 enum status sim_phone_visit(struct db *db, const struct system_row *system,
                             const struct operating_device_row *phone,
                             const struct visit_request *visit, int64_t now,

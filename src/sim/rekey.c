@@ -52,8 +52,8 @@ static enum status issue(struct db *db, const struct system_row *system, struct 
 {
     struct lock_rekeying *k = &s->rekey[p];
     char *cert = NULL;
-    enum status st = emit_profile_event(db, system, s, p,
-                                        "LockingDeviceCertificateSigningRequestCreated", now);
+    enum status st =
+        emit_profile_event(db, system, s, p, "LockingDeviceCertificateSigningRequestCreated", now);
 
     if (st == ST_OK)
         st = ca_sign_csr(db, k->csr_pem, now, now + sim_lock_lifetime(s, p), &cert);
@@ -70,8 +70,7 @@ static enum status issue(struct db *db, const struct system_row *system, struct 
 }
 
 /* The lock switches profile p to the new key pair and certificate and logs that it did. */
-static enum status install(struct db *db, struct lock_state *s, enum cert_profile p,
-                           int64_t now)
+static enum status install(struct db *db, struct lock_state *s, enum cert_profile p, int64_t now)
 {
     struct lock_rekeying *k = &s->rekey[p];
     enum status st = ca_cert_not_after(k->cert_pem, &s->cert[p].not_after);
@@ -98,9 +97,9 @@ static int rekey_moves(const struct lock_rekeying *k, int offered, int online)
 
 /* One profile's steps in one visit (s read in full). */
 static enum status visit_profile(struct db *db, const struct system_row *system,
-                                 const char *operating_device_id, int offered,
-                                 struct lock_state *s, enum cert_profile p, int online,
-                                 int64_t now, struct rekey_steps *r)
+                                 const char *operating_device_id, int offered, struct lock_state *s,
+                                 enum cert_profile p, int online, int64_t now,
+                                 struct rekey_steps *r)
 {
     struct lock_rekeying *k = &s->rekey[p];
     enum status st = ST_OK;
@@ -128,8 +127,7 @@ static enum status visit_profile(struct db *db, const struct system_row *system,
 
 enum status sim_rekey_visit(struct db *db, const struct system_row *system,
                             const char *operating_device_id, const int offered[CERT_PROFILES],
-                            struct lock_state *s, int online, int64_t now,
-                            struct rekey_report *r)
+                            struct lock_state *s, int online, int64_t now, struct rekey_report *r)
 {
     int moves[CERT_PROFILES], any = 0;
     enum status st = ST_OK;
@@ -144,8 +142,8 @@ enum status sim_rekey_visit(struct db *db, const struct system_row *system,
         st = store_lock_state_get(db, s->serial_number, s);
     for (int p = 0; st == ST_OK && p < CERT_PROFILES; p++)
         if (moves[p])
-            st = visit_profile(db, system, operating_device_id, offered[p], s,
-                               (enum cert_profile)p, online, now, &r->profile[p]);
+            st = visit_profile(db, system, operating_device_id, offered[p], s, (enum cert_profile)p,
+                               online, now, &r->profile[p]);
     for (int p = 0; p < CERT_PROFILES; p++)
         text_copy(r->profile[p].stage, sizeof(r->profile[p].stage), s->rekey[p].stage);
     if (!any || st != ST_OK)
@@ -159,9 +157,9 @@ enum status sim_rekey_sync(struct db *db, const struct system_row *system,
     struct lock_state *rows = malloc(CARRIED_MAX * sizeof(*rows));
     size_t n = 0;
     int count = 0;
-    enum status st = rows ? store_lock_states_carried_by(db, operating_device_id, rows,
-                                                          CARRIED_MAX, &n)
-                          : ST_NOMEM;
+    enum status st =
+        rows ? store_lock_states_carried_by(db, operating_device_id, rows, CARRIED_MAX, &n)
+             : ST_NOMEM;
 
     for (size_t i = 0; st == ST_OK && i < n; i++) {
         if (strcmp(rows[i].system_id, system->id) != 0)

@@ -96,8 +96,8 @@ static enum status run_batch(struct db *db, void *ctx)
     return st;
 }
 
-enum status scheduler_advance(struct db *db, const char *system_id, int64_t target,
-                              int64_t budget, struct advance_result *out)
+enum status scheduler_advance(struct db *db, const char *system_id, int64_t target, int64_t budget,
+                              struct advance_result *out)
 {
     struct batch b = {system_id, target, budget, out, 0};
     struct system_row system;
@@ -170,8 +170,7 @@ static void *scheduler_main(void *arg)
         int64_t wait_ms = serve_real_clocks(db);
         pthread_mutex_lock(&lock);
         clock_deadline_after_ms(wait_ms, &deadline);
-        while (running && !poked &&
-               pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
+        while (running && !poked && pthread_cond_timedwait(&wake, &lock, &deadline) == 0)
             ;
         poked = 0;
     }

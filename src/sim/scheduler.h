@@ -40,8 +40,8 @@ struct job_kind {
 
 /* Advances system_id to target (which must not be before its now: ST_INVALID), running at
  * most budget jobs. */
-enum status scheduler_advance(struct db *db, const char *system_id, int64_t target,
-                              int64_t budget, struct advance_result *out);
+enum status scheduler_advance(struct db *db, const char *system_id, int64_t target, int64_t budget,
+                              struct advance_result *out);
 
 /* The due instant of the system's next job; ST_NOT_FOUND when nothing is scheduled. */
 enum status scheduler_next_due(struct db *db, const char *system_id, int64_t *due_at);

@@ -47,7 +47,8 @@ enum status store_api_key_get(struct db *db, const char *key, struct api_key_row
 enum status store_api_key_list(struct db *db, int64_t after_seq, struct api_key_row *rows,
                                size_t cap, size_t *n)
 {
-    static const char sql[] = "SELECT " COLUMNS " FROM api_keys WHERE seq > ?2 ORDER BY seq LIMIT ?3";
+    static const char sql[] =
+        "SELECT " COLUMNS " FROM api_keys WHERE seq > ?2 ORDER BY seq LIMIT ?3";
 
     return db_list_page(db, sql, NULL, after_seq, read_key, rows, cap, n);
 }
@@ -65,8 +66,7 @@ enum status store_api_key_delete(struct db *db, const char *key)
     return db_exec_one(db, s);
 }
 
-enum status store_api_key_of_system(struct db *db, const char *system_id,
-                                    struct api_key_row *out)
+enum status store_api_key_of_system(struct db *db, const char *system_id, struct api_key_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM api_keys WHERE system_id = ?"
                               " ORDER BY seq LIMIT 1";

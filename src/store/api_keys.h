@@ -23,8 +23,7 @@ enum status store_api_key_get(struct db *db, const char *key, struct api_key_row
 enum status store_api_key_list(struct db *db, int64_t after_seq, struct api_key_row *rows,
                                size_t cap, size_t *n);
 /* The first key made for the system; ST_NOT_FOUND when it has none left. */
-enum status store_api_key_of_system(struct db *db, const char *system_id,
-                                    struct api_key_row *out);
+enum status store_api_key_of_system(struct db *db, const char *system_id, struct api_key_row *out);
 enum status store_api_key_delete(struct db *db, const char *key);
 
 #endif

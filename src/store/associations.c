@@ -82,8 +82,7 @@ enum status store_association_list(struct db *db, const char *system_id,
     static const char gateway_sql[] = "SELECT " COLUMNS " FROM gateway_device_associations"
                                       " WHERE gateway_device_id = ?3 AND +system_id = ?1"
                                       " AND +seq > ?2 ORDER BY seq LIMIT ?4";
-    int by_gateway =
-        filter->gateway_device_id != NULL && filter->gateway_device_id[0] != '\0';
+    int by_gateway = filter->gateway_device_id != NULL && filter->gateway_device_id[0] != '\0';
     sqlite3_stmt *s;
     enum status st;
 

@@ -40,7 +40,7 @@ struct db {
     } cache[STMT_CACHE_SIZE];
     size_t cached;
     const char *last_sql; /* the statement db_prepare() returned last, for db_explain_last() */
-    struct db *next; /* registry of every connection, for db_close_all() */
+    struct db *next;      /* registry of every connection, for db_close_all() */
 };
 
 static char db_path[512];
@@ -131,8 +131,7 @@ static const char *connection_pragmas(int is_writer)
 
 static enum status connect(struct db **out, int is_writer)
 {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
-                SQLITE_OPEN_NOMUTEX;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     struct db *db = calloc(1, sizeof(*db));
     enum status st = ST_INTERNAL;
 
@@ -172,8 +171,8 @@ out:
 static enum status applied_version(sqlite3 *h, int *version)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(h, "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                                -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(h, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
+                                &stmt, NULL);
 
     if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
         *version = sqlite3_column_int(stmt, 0);

@@ -49,8 +49,7 @@ enum status store_gateway_device_get(struct db *db, const char *system_id, const
     return db_get_scoped(db, sql, system_id, id, read_gateway, out);
 }
 
-enum status store_gateway_device_find(struct db *db, const char *id,
-                                      struct gateway_device_row *out)
+enum status store_gateway_device_find(struct db *db, const char *id, struct gateway_device_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM gateway_devices WHERE id = ?1";
 

@@ -26,8 +26,9 @@ enum status store_gateway_next_sequence(struct db *db, const char *serial, int64
 
 enum status store_gateway_power_set(struct db *db, const char *serial, int powered)
 {
-    static const char sql[] = "INSERT INTO gateway_states (serial_number, powered) VALUES (?, ?)"
-                              " ON CONFLICT (serial_number) DO UPDATE SET powered = excluded.powered";
+    static const char sql[] =
+        "INSERT INTO gateway_states (serial_number, powered) VALUES (?, ?)"
+        " ON CONFLICT (serial_number) DO UPDATE SET powered = excluded.powered";
     sqlite3_stmt *s;
     enum status st;
 

@@ -46,8 +46,8 @@ enum status store_job_schedule(struct db *db, const char *system_id, int64_t due
     return st;
 }
 
-enum status store_job_due(struct db *db, const char *system_id, int64_t until,
-                          struct job_row *rows, size_t cap, size_t *n)
+enum status store_job_due(struct db *db, const char *system_id, int64_t until, struct job_row *rows,
+                          size_t cap, size_t *n)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM jobs WHERE system_id = ? AND due_at <= ?"
                               " ORDER BY due_at, seq LIMIT ?";
@@ -81,8 +81,7 @@ enum status store_job_list(struct db *db, const char *system_id, int64_t after_d
     return db_read_rows(s, read_job, rows, cap, n);
 }
 
-enum status store_job_next(struct db *db, const char *system_id, int64_t until,
-                           struct job_row *out)
+enum status store_job_next(struct db *db, const char *system_id, int64_t until, struct job_row *out)
 {
     size_t n = 0;
     enum status st = store_job_due(db, system_id, until, out, 1, &n);

@@ -33,8 +33,8 @@ enum status store_job_next(struct db *db, const char *system_id, int64_t until,
                            struct job_row *out);
 
 /* The system's jobs due at or before `until`, in (due_at, seq) order, at most cap. */
-enum status store_job_due(struct db *db, const char *system_id, int64_t until,
-                          struct job_row *rows, size_t cap, size_t *n);
+enum status store_job_due(struct db *db, const char *system_id, int64_t until, struct job_row *rows,
+                          size_t cap, size_t *n);
 
 /* What this thread did to the table since it last called store_job_due() or this: the
  * earliest due_at it scheduled (INT64_MAX: nothing) and whether it cancelled jobs. Whoever

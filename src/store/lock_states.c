@@ -9,30 +9,30 @@
 /* A lock's small state (lock_states) and, apart from it since migration 011, its PEM texts
  * (lock_keys): a visit reads the first on every session, the second only when re-keying.
  * Each profile re-keys on its own (migration 018 added the manufacturing columns). */
-#define BRIEF_COLUMNS                                                                         \
-    "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                  \
-    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier,"          \
+#define BRIEF_COLUMNS                                                                              \
+    "serial_number, op_not_after, mfg_not_after, op_lifetime, mfg_lifetime,"                       \
+    " eligibility_window, system_id, locking_device_id, rekey_stage, rekey_carrier,"               \
     " mfg_rekey_stage, mfg_rekey_carrier"
-#define KEY_COLUMNS                                                                           \
-    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"       \
+#define KEY_COLUMNS                                                                                \
+    "op_key_pem, op_cert_pem, mfg_key_pem, mfg_cert_pem, rekey_key_pem, rekey_csr_pem,"            \
     " rekey_cert_pem, mfg_rekey_key_pem, mfg_rekey_csr_pem, mfg_rekey_cert_pem"
 /* What the control API sets on a physical lock (schema/017): read with the brief columns,
  * written only by store_lock_condition_set(). */
 #define CONDITION_COLUMNS "battery, in_gateway_range"
-#define FULL_SELECT                                                                           \
-    "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime," \
-    " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier," \
-    " s.mfg_rekey_stage, s.mfg_rekey_carrier,"                                                \
-    " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"           \
-    " k.rekey_csr_pem, k.rekey_cert_pem, k.mfg_rekey_key_pem, k.mfg_rekey_csr_pem,"           \
-    " k.mfg_rekey_cert_pem, s.battery, s.in_gateway_range"                                    \
+#define FULL_SELECT                                                                                \
+    "SELECT s.serial_number, s.op_not_after, s.mfg_not_after, s.op_lifetime, s.mfg_lifetime,"      \
+    " s.eligibility_window, s.system_id, s.locking_device_id, s.rekey_stage, s.rekey_carrier,"     \
+    " s.mfg_rekey_stage, s.mfg_rekey_carrier,"                                                     \
+    " k.op_key_pem, k.op_cert_pem, k.mfg_key_pem, k.mfg_cert_pem, k.rekey_key_pem,"                \
+    " k.rekey_csr_pem, k.rekey_cert_pem, k.mfg_rekey_key_pem, k.mfg_rekey_csr_pem,"                \
+    " k.mfg_rekey_cert_pem, s.battery, s.in_gateway_range"                                         \
     " FROM lock_states s JOIN lock_keys k ON k.serial_number = s.serial_number"
 #define BRIEF_COUNT 12
 
 #define HAND_OVER_BATCH 32
 
-#define PENDING_COLUMNS                                                                       \
-    "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type," \
+#define PENDING_COLUMNS                                                                            \
+    "seq, serial_number, holder, kind, event_name, occurred_at, sequence_number, client_type,"     \
     " operating_device_id, user_id, gateway_device_id, remote_command_id, granted"
 
 /* BRIEF_COLUMNS as columns 0..BRIEF_COUNT-1. */
@@ -196,8 +196,8 @@ enum status store_lock_state_get(struct db *db, const char *serial, struct lock_
 
 enum status store_lock_state_brief(struct db *db, const char *serial, struct lock_state *out)
 {
-    static const char sql[] = "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS
-                              " FROM lock_states WHERE serial_number = ?";
+    static const char sql[] =
+        "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS " FROM lock_states WHERE serial_number = ?";
 
     return db_get_by(db, sql, serial, read_brief, out);
 }
@@ -205,9 +205,8 @@ enum status store_lock_state_brief(struct db *db, const char *serial, struct loc
 enum status store_lock_state_brief_of_device(struct db *db, const char *locking_device_id,
                                              struct lock_state *out)
 {
-    static const char sql[] =
-        "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS
-        " FROM lock_states WHERE locking_device_id = ?";
+    static const char sql[] = "SELECT " BRIEF_COLUMNS ", " CONDITION_COLUMNS
+                              " FROM lock_states WHERE locking_device_id = ?";
 
     return db_get_by(db, sql, locking_device_id, read_brief, out);
 }
@@ -223,7 +222,7 @@ enum status store_lock_states_carried_by(struct db *db, const char *operating_de
         "SELECT EXISTS (SELECT 1 FROM lock_states WHERE rekey_carrier = ?1)"
         " OR EXISTS (SELECT 1 FROM lock_states WHERE mfg_rekey_carrier = ?1)";
     static const char sql[] = FULL_SELECT " WHERE s.rekey_carrier = ?1 OR s.mfg_rekey_carrier = ?1"
-                              " ORDER BY s.serial_number LIMIT ?2";
+                                          " ORDER BY s.serial_number LIMIT ?2";
     sqlite3_stmt *s;
     int any = 0;
     enum status st = db_get_by(db, any_sql, operating_device_id, db_row_int, &any);

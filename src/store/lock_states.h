@@ -40,8 +40,8 @@ struct lock_state {
     char system_id[UUID_STR_LEN];         /* "" until claimed */
     char locking_device_id[UUID_STR_LEN]; /* "" until claimed */
     struct lock_rekeying rekey[CERT_PROFILES];
-    int has_pems; /* 0 after a brief read: the ten PEM fields are "" and must not be written */
-    char battery[8];      /* LOCK_BATTERY_OK, _LOW or _EMPTY; read, never written by update */
+    int has_pems;    /* 0 after a brief read: the ten PEM fields are "" and must not be written */
+    char battery[8]; /* LOCK_BATTERY_OK, _LOW or _EMPTY; read, never written by update */
     int in_gateway_range; /* 0: its gateway's radio does not reach it */
 };
 

@@ -3,9 +3,9 @@
 
 #include <assert.h>
 
-#define COLUMNS                                                                               \
-    "seq, id, system_id, name, claiming_status, serial_number, hardware_model,"               \
-    " hardware_version, firmware_version, op_cert_expiration, op_cert_eligible,"              \
+#define COLUMNS                                                                                    \
+    "seq, id, system_id, name, claiming_status, serial_number, hardware_model,"                    \
+    " hardware_version, firmware_version, op_cert_expiration, op_cert_eligible,"                   \
     " op_cert_revoked, mfg_cert_expiration, mfg_cert_eligible, mfg_cert_revoked, created_at"
 
 static void read_cert(sqlite3_stmt *s, int first, struct cert_state *c)
@@ -83,8 +83,7 @@ enum status store_locking_device_rekeying_offered(struct db *db, const char *sys
     return db_get_scoped(db, sql, system_id, id, read_offered, offered);
 }
 
-enum status store_locking_device_find(struct db *db, const char *id,
-                                      struct locking_device_row *out)
+enum status store_locking_device_find(struct db *db, const char *id, struct locking_device_row *out)
 {
     static const char sql[] = "SELECT " COLUMNS " FROM locking_devices WHERE id = ?1";
 
@@ -92,9 +91,8 @@ enum status store_locking_device_find(struct db *db, const char *id,
 }
 
 enum status store_locking_device_list(struct db *db, const char *system_id,
-                                      const struct locking_device_filter *filter,
-                                      int64_t after_seq, struct locking_device_row *rows,
-                                      size_t cap, size_t *n)
+                                      const struct locking_device_filter *filter, int64_t after_seq,
+                                      struct locking_device_row *rows, size_t cap, size_t *n)
 {
     /* One statement per filter combination: the store plans each statement once, whatever
      * gets bound (SQLITE_DBCONFIG_ENABLE_QPSG), so a "?3 IS NULL OR ..." term could never
@@ -112,9 +110,10 @@ enum status store_locking_device_list(struct db *db, const char *system_id,
     sqlite3_stmt *s;
     enum status st;
 
-    if ((st = db_prepare(db, filter->serial_number != NULL ? serial_sql
-                             : by_status                  ? status_sql
-                                                          : all_sql,
+    if ((st = db_prepare(db,
+                         filter->serial_number != NULL ? serial_sql
+                         : by_status                   ? status_sql
+                                                       : all_sql,
                          &s)) != ST_OK)
         return st;
     sqlite3_bind_text(s, 1, system_id, -1, SQLITE_STATIC);

@@ -46,9 +46,8 @@ enum status store_locking_device_rekeying_offered(struct db *db, const char *sys
 enum status store_locking_device_find(struct db *db, const char *id,
                                       struct locking_device_row *out);
 enum status store_locking_device_list(struct db *db, const char *system_id,
-                                      const struct locking_device_filter *filter,
-                                      int64_t after_seq, struct locking_device_row *rows,
-                                      size_t cap, size_t *n);
+                                      const struct locking_device_filter *filter, int64_t after_seq,
+                                      struct locking_device_row *rows, size_t cap, size_t *n);
 enum status store_locking_device_rename(struct db *db, const char *system_id, const char *id,
                                         const char *name);
 /* Binds a placeholder to physical hardware: CLAIMED with the hardware's serial, model,

@@ -124,8 +124,7 @@ enum status store_lock_log_list(struct db *db, const char *system_id, const char
     static const char desc_sql[] = LOCK_LIST_SQL(LOCK_SYSTEM, LOCK_DESC_RANGE, "DESC");
     static const char device_asc_sql[] = LOCK_LIST_SQL(LOCK_DEVICE, LOCK_ASC_RANGE, "ASC");
     static const char device_desc_sql[] = LOCK_LIST_SQL(LOCK_DEVICE, LOCK_DESC_RANGE, "DESC");
-    static const char device_seq_asc_sql[] =
-        LOCK_LIST_SQL(LOCK_DEVICE_SEQ, LOCK_ASC_RANGE, "ASC");
+    static const char device_seq_asc_sql[] = LOCK_LIST_SQL(LOCK_DEVICE_SEQ, LOCK_ASC_RANGE, "ASC");
     static const char device_seq_desc_sql[] =
         LOCK_LIST_SQL(LOCK_DEVICE_SEQ, LOCK_DESC_RANGE, "DESC");
     const int by_seq = filter->sequence_greater_than >= 0;

@@ -13,9 +13,9 @@ struct message_row {
     int64_t seq;
     char id[UUID_STR_LEN];
     char system_id[UUID_STR_LEN];
-    char channel[8];     /* "SMS" or "EMAIL" */
+    char channel[8]; /* "SMS" or "EMAIL" */
     char recipient[320];
-    char subject[64];    /* the id of what the message delivers */
+    char subject[64]; /* the id of what the message delivers */
     char text[1024];
     int64_t created_at;
 };

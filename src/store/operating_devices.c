@@ -128,8 +128,8 @@ static void read_phone(sqlite3_stmt *s, void *rows, size_t i)
     r->online = sqlite3_column_int(s, 8);
 }
 
-enum status store_phone_list(struct db *db, const char *system_id, int64_t now,
-                             int64_t after_seq, struct phone_row *rows, size_t cap, size_t *n)
+enum status store_phone_list(struct db *db, const char *system_id, int64_t now, int64_t after_seq,
+                             struct phone_row *rows, size_t cap, size_t *n)
 {
     static const char sql[] =
         "SELECT u.seq, u.id, u.role, d.id, d.activated_at, i.id, i.expires_at,"

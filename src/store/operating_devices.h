@@ -65,8 +65,8 @@ struct phone_row {
 
 /* The system's users with seq > after_seq, in seq order, with their phones as they stand at
  * now; at most cap. */
-enum status store_phone_list(struct db *db, const char *system_id, int64_t now,
-                             int64_t after_seq, struct phone_row *rows, size_t cap, size_t *n);
+enum status store_phone_list(struct db *db, const char *system_id, int64_t now, int64_t after_seq,
+                             struct phone_row *rows, size_t cap, size_t *n);
 
 /* ST_NOT_FOUND when absent or in another system. */
 enum status store_operating_device_delete(struct db *db, const char *system_id, const char *id);

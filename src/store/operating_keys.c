@@ -3,9 +3,9 @@
 
 #include <assert.h>
 
-#define COLUMNS                                                                               \
-    "seq, operating_device_id, locking_device_id, permission_id, operation_type,"             \
-    " permission_type, weekdays, intervals, permission_start, permission_end, valid_until,"   \
+#define COLUMNS                                                                                    \
+    "seq, operating_device_id, locking_device_id, permission_id, operation_type,"                  \
+    " permission_type, weekdays, intervals, permission_start, permission_end, valid_until,"        \
     " downloaded_at"
 
 static void read_key(sqlite3_stmt *s, void *rows, size_t i)
@@ -47,8 +47,7 @@ static enum status prepare_sync(struct db *db, const char *sql, const struct syn
     return st;
 }
 
-static enum status run_sync(struct db *db, const char *sql, const struct sync_args *a,
-                            int *changes)
+static enum status run_sync(struct db *db, const char *sql, const struct sync_args *a, int *changes)
 {
     sqlite3_stmt *s;
     enum status st = prepare_sync(db, sql, a, &s);
@@ -174,11 +173,9 @@ static void read_online(sqlite3_stmt *s, void *rows, size_t i)
     ((int *)rows)[i] = sqlite3_column_int(s, 0);
 }
 
-enum status store_phone_network_online(struct db *db, const char *operating_device_id,
-                                       int *online)
+enum status store_phone_network_online(struct db *db, const char *operating_device_id, int *online)
 {
-    static const char sql[] =
-        "SELECT online FROM phone_networks WHERE operating_device_id = ?";
+    static const char sql[] = "SELECT online FROM phone_networks WHERE operating_device_id = ?";
     enum status st = db_get_by(db, sql, operating_device_id, read_online, online);
 
     if (st == ST_NOT_FOUND) { /* never switched: a phone has network */

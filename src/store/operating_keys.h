@@ -44,7 +44,6 @@ enum status store_phone_certificate_put(struct db *db, const char *operating_dev
 enum status store_phone_network_set(struct db *db, const char *operating_device_id, int online);
 
 /* Whether the phone has network: 1 unless it was switched off. */
-enum status store_phone_network_online(struct db *db, const char *operating_device_id,
-                                       int *online);
+enum status store_phone_network_online(struct db *db, const char *operating_device_id, int *online);
 
 #endif

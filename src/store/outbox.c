@@ -87,9 +87,9 @@ static void read_event(sqlite3_stmt *s, void *rows, size_t i)
 enum status store_outbox_list(struct db *db, const char *system_id, const char *types,
                               int64_t after_seq, struct event_row *rows, size_t cap, size_t *n)
 {
-    static const char sql[] = "SELECT seq, id, event_type, occurred_at, body FROM outbox"
-                              " WHERE system_id = ?1 AND seq > ?2 AND " TYPES_MATCH("?3")
-                              " ORDER BY seq LIMIT ?4";
+    static const char sql[] =
+        "SELECT seq, id, event_type, occurred_at, body FROM outbox"
+        " WHERE system_id = ?1 AND seq > ?2 AND " TYPES_MATCH("?3") " ORDER BY seq LIMIT ?4";
     sqlite3_stmt *s;
     enum status st;
 
@@ -109,8 +109,8 @@ enum status store_outbox_list(struct db *db, const char *system_id, const char *
 enum status store_outbox_seq_before_last(struct db *db, const char *system_id, const char *types,
                                          int64_t count, int64_t *seq)
 {
-    static const char sql[] = "SELECT seq FROM outbox WHERE system_id = ?1 AND " TYPES_MATCH("?2")
-                              " ORDER BY seq DESC LIMIT 1 OFFSET ?3";
+    static const char sql[] = "SELECT seq FROM outbox WHERE system_id = ?1 AND " TYPES_MATCH(
+        "?2") " ORDER BY seq DESC LIMIT 1 OFFSET ?3";
     sqlite3_stmt *s;
     enum status st;
 

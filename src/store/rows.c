@@ -8,8 +8,7 @@
 /* Statements and rows: the helpers every store file reads and writes with (store/db.h).
  * Connections and transactions are db.c's. */
 
-enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap,
-                         size_t *n)
+enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap, size_t *n)
 {
     int rc = SQLITE_DONE;
 
@@ -94,8 +93,8 @@ static enum status prepare_scoped(struct db *db, const char *sql, const char *sy
     return ST_OK;
 }
 
-enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
-                          const char *id, db_row_reader read, void *row)
+enum status db_get_scoped(struct db *db, const char *sql, const char *system_id, const char *id,
+                          db_row_reader read, void *row)
 {
     sqlite3_stmt *s;
     enum status st = prepare_scoped(db, sql, system_id, id, &s);
@@ -103,8 +102,7 @@ enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
     return st != ST_OK ? st : db_read_one(s, read, row);
 }
 
-enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id,
-                           const char *id)
+enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id, const char *id)
 {
     sqlite3_stmt *s;
     enum status st;

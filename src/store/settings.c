@@ -34,8 +34,7 @@ enum status store_setting_get(struct db *db, const char *key, unsigned char **ou
     return st;
 }
 
-enum status store_setting_put_once(struct db *db, const char *key, const void *value,
-                                   size_t len)
+enum status store_setting_put_once(struct db *db, const char *key, const void *value, size_t len)
 {
     static const char sql[] = "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)";
     sqlite3_stmt *s;

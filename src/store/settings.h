@@ -13,7 +13,6 @@ enum status store_setting_get(struct db *db, const char *key, unsigned char **ou
 
 /* Sets key to value unless it is already set (first writer wins, so concurrent first uses
  * agree). Must run inside a transaction. */
-enum status store_setting_put_once(struct db *db, const char *key, const void *value,
-                                   size_t len);
+enum status store_setting_put_once(struct db *db, const char *key, const void *value, size_t len);
 
 #endif

@@ -19,8 +19,7 @@ enum status db_prepare(struct db *db, const char *sql, sqlite3_stmt **out);
 /* Reads rows from a prepared, bound statement: calls read(stmt, rows, i) for each of at
  * most cap rows; *n receives the count. */
 typedef void (*db_row_reader)(sqlite3_stmt *stmt, void *rows, size_t i);
-enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap,
-                         size_t *n);
+enum status db_read_rows(sqlite3_stmt *stmt, db_row_reader read, void *rows, size_t cap, size_t *n);
 
 /* Steps a statement that returns no rows; *changes (may be NULL) gets the rows changed. */
 enum status db_exec_stmt(struct db *db, sqlite3_stmt *stmt, int *changes);
@@ -42,10 +41,9 @@ enum status db_list_page(struct db *db, const char *sql, const char *key, int64_
                          db_row_reader read, void *rows, size_t cap, size_t *n);
 
 /* The common shapes of tenant-scoped statements: sql binds ?1 = system id, ?2 = id. */
-enum status db_get_scoped(struct db *db, const char *sql, const char *system_id,
-                          const char *id, db_row_reader read, void *row);
-enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id,
-                           const char *id);
+enum status db_get_scoped(struct db *db, const char *sql, const char *system_id, const char *id,
+                          db_row_reader read, void *row);
+enum status db_exec_scoped(struct db *db, const char *sql, const char *system_id, const char *id);
 
 /* The one mapping from SQLite result codes to emulator statuses. */
 enum status db_status(int sqlite_rc);

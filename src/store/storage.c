@@ -47,8 +47,7 @@ void storage_set_path(const char *path)
     if (slash == NULL)
         snprintf(directory, sizeof(directory), ".");
     else
-        snprintf(directory, sizeof(directory), "%.*s", (int)(slash - path + (slash == path)),
-                 path);
+        snprintf(directory, sizeof(directory), "%.*s", (int)(slash - path + (slash == path)), path);
 }
 
 /* Whether the database's file system has PROBE_ROOM bytes free (always, for a store that is
@@ -58,8 +57,8 @@ static int has_room(void)
 {
     struct statvfs fs;
 
-    return directory[0] == '\0' || (statvfs(directory, &fs) == 0 &&
-                                     (uint64_t)fs.f_bavail * fs.f_frsize >= PROBE_ROOM);
+    return directory[0] == '\0' ||
+           (statvfs(directory, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize >= PROBE_ROOM);
 }
 
 int storage_degraded(char *reason, size_t cap, int64_t *since)

@@ -44,10 +44,11 @@ enum status store_system_get(struct db *db, const char *id, struct system_row *o
     return db_get_by(db, sql, id, read_system, out);
 }
 
-enum status store_system_list(struct db *db, int64_t after_seq, struct system_row *rows,
-                              size_t cap, size_t *n)
+enum status store_system_list(struct db *db, int64_t after_seq, struct system_row *rows, size_t cap,
+                              size_t *n)
 {
-    static const char sql[] = "SELECT " COLUMNS " FROM systems WHERE seq > ?2 ORDER BY seq LIMIT ?3";
+    static const char sql[] =
+        "SELECT " COLUMNS " FROM systems WHERE seq > ?2 ORDER BY seq LIMIT ?3";
 
     return db_list_page(db, sql, NULL, after_seq, read_system, rows, cap, n);
 }
@@ -65,8 +66,8 @@ enum status store_system_delete(struct db *db, const char *id)
     return db_exec_one(db, s);
 }
 
-enum status store_system_set_clock(struct db *db, const char *id, const char *mode,
-                                   int64_t offset, int64_t time)
+enum status store_system_set_clock(struct db *db, const char *id, const char *mode, int64_t offset,
+                                   int64_t time)
 {
     static const char sql[] =
         "UPDATE systems SET clock_mode = ?, clock_offset = ?, clock_time = ? WHERE id = ?";

@@ -21,12 +21,12 @@ enum status store_system_insert(struct db *db, const struct system_row *row);
 /* ST_NOT_FOUND when no such system. */
 enum status store_system_get(struct db *db, const char *id, struct system_row *out);
 /* Rows with seq > after_seq in seq order, at most cap. */
-enum status store_system_list(struct db *db, int64_t after_seq, struct system_row *rows,
-                              size_t cap, size_t *n);
+enum status store_system_list(struct db *db, int64_t after_seq, struct system_row *rows, size_t cap,
+                              size_t *n);
 /* Deletes the system and, by cascade, everything it owns. ST_NOT_FOUND if absent. */
 enum status store_system_delete(struct db *db, const char *id);
 /* Stores a new clock setting. */
-enum status store_system_set_clock(struct db *db, const char *id, const char *mode,
-                                   int64_t offset, int64_t time);
+enum status store_system_set_clock(struct db *db, const char *id, const char *mode, int64_t offset,
+                                   int64_t time);
 
 #endif

@@ -70,8 +70,7 @@ enum status store_webhook_any_pending(struct db *db, int *pending)
     return db_read_one(s, db_row_int, pending);
 }
 
-enum status store_webhook_system_subscribed(struct db *db, const char *system_id,
-                                            int *subscribed)
+enum status store_webhook_system_subscribed(struct db *db, const char *system_id, int *subscribed)
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE system_id = ?)";
@@ -93,9 +92,9 @@ static void read_subscriber(sqlite3_stmt *s, void *rows, size_t i)
     db_column_copy(s, 2, r->system_id, sizeof(r->system_id));
 }
 
-enum status store_webhook_subscribers(struct db *db, const char *system_id,
-                                      const char *event_type, int64_t after_seq,
-                                      struct webhook_fanout_row *rows, size_t cap, size_t *n)
+enum status store_webhook_subscribers(struct db *db, const char *system_id, const char *event_type,
+                                      int64_t after_seq, struct webhook_fanout_row *rows,
+                                      size_t cap, size_t *n)
 {
     static const char sql[] =
         "SELECT seq, id, system_id FROM webhook_subscriptions"

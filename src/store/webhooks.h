@@ -2,9 +2,9 @@
  * webhooks.h — webhook subscriptions, deliveries and attempts (schema/007_webhooks.sql).
  *
  * An event is fanned out when it is emitted: its delivery rows, one per subscription whose
- * filter it passes, commit with it. A delivery is one event for one subscription; the head of a subscription's
- * queue is its pending delivery with the lowest event seq, and only the head is attempted.
- * Times are the system's virtual seconds. Writes must run inside db_transact().
+ * filter it passes, commit with it. A delivery is one event for one subscription; the head of a
+ * subscription's queue is its pending delivery with the lowest event seq, and only the head is
+ * attempted. Times are the system's virtual seconds. Writes must run inside db_transact().
  */
 #ifndef KE_STORE_WEBHOOKS_H
 #define KE_STORE_WEBHOOKS_H
@@ -48,16 +48,15 @@ struct webhook_fanout_row {
 
 /* The subscriptions of system_id with seq > after_seq whose filter passes event_type, in
  * seq order, at most cap; only the subscription fields of each row are set. */
-enum status store_webhook_subscribers(struct db *db, const char *system_id,
-                                      const char *event_type, int64_t after_seq,
-                                      struct webhook_fanout_row *rows, size_t cap, size_t *n);
+enum status store_webhook_subscribers(struct db *db, const char *system_id, const char *event_type,
+                                      int64_t after_seq, struct webhook_fanout_row *rows,
+                                      size_t cap, size_t *n);
 /* Writes a pending delivery due at due_at (a second insert of the same pair is ignored). */
 enum status store_webhook_delivery_insert(struct db *db, const char *id,
                                           const struct webhook_fanout_row *pair, int64_t due_at);
 
 /* Whether the system has any subscription at all. */
-enum status store_webhook_system_subscribed(struct db *db, const char *system_id,
-                                            int *subscribed);
+enum status store_webhook_system_subscribed(struct db *db, const char *system_id, int *subscribed);
 
 /* Whether any delivery of any system is pending. */
 enum status store_webhook_any_pending(struct db *db, int *pending);

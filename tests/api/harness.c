@@ -1077,8 +1077,8 @@ int raw_request(const struct emu *e, const char *method, const char *path,
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
         goto fail;
-    n = snprintf(request, sizeof(request), "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", method,
-                 path, port);
+    n = snprintf(request, sizeof(request), "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", method, path,
+                 port);
     for (size_t i = 0; headers != NULL && headers[i] != NULL && n > 0; i++)
         n += snprintf(request + n, sizeof(request) - (size_t)n, "%s\r\n", headers[i]);
     n += snprintf(request + n, sizeof(request) - (size_t)n, "\r\n");

@@ -13,7 +13,6 @@
 
 #include "harness.h"
 
-
 /* ---- helpers ------------------------------------------------------------------------- */
 
 static void token_path(const char *system_id, char *path, size_t cap)
@@ -87,9 +86,9 @@ START_TEST(answers_the_first_admins_credentials)
     new_tenant_from(&t, FROZEN);
     issue(t.system_id, 200, &r);
     ck_assert_pstr_eq(header(&r, "Content-Type"), "application/json");
-    assert_strings(r.json, (const char *const[]){"apiKey", t.api_key, "userId", t.admin_id,
-                                                 "expirationDatetime", "2030-01-01T09:00:00Z",
-                                                 NULL});
+    assert_strings(r.json,
+                   (const char *const[]){"apiKey", t.api_key, "userId", t.admin_id,
+                                         "expirationDatetime", "2030-01-01T09:00:00Z", NULL});
     ck_assert_msg(json_str(&r, "token") != NULL && strlen(json_str(&r, "token")) > 20,
                   "no token: %s", r.body);
     ck_assert_int_eq(json_object_object_length(r.json), 4);
@@ -123,7 +122,7 @@ START_TEST(the_token_sees_no_other_system)
     snprintf(path, sizeof(path), "/user/%s", b.admin_id);
     expect_not_found(&as, "GET", path, NULL);
     expect_not_found(&as, "DELETE", path, NULL);
-    expect_status(&b, "GET", path, NULL, 200); /* still there */
+    expect_status(&b, "GET", path, NULL, 200);                 /* still there */
     snprintf(as.api_key, sizeof(as.api_key), "%s", b.api_key); /* the token decides */
     ck_assert_uint_eq(users_seen(&as, ids, N(ids)), 1);
     ck_assert_str_eq(ids[0], a.admin_id);
@@ -211,8 +210,7 @@ START_TEST(the_control_token_guards_it)
     if (gate[_i].want == 401)
         assert_control_problem(&r, 401, path);
     else
-        ck_assert_msg(r.status == 200 && json_str(&r, "token") != NULL, "%ld %s", r.status,
-                      r.body);
+        ck_assert_msg(r.status == 200 && json_str(&r, "token") != NULL, "%ld %s", r.status, r.body);
     http_response_free(&made);
     http_response_free(&r);
 }

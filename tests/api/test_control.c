@@ -587,8 +587,9 @@ START_TEST(control_token_guards_all_but_health_and_jwks)
         assert_problem(&r, token_gate[_i].want, instance);
     if (token_gate[_i].want == 401)
         ck_assert_str_eq(header(&r, "WWW-Authenticate"),
-                         token_gate[_i].authorization ? "Bearer realm=\"control\", error=\"invalid_token\""
-                                                      : "Bearer realm=\"control\"");
+                         token_gate[_i].authorization
+                             ? "Bearer realm=\"control\", error=\"invalid_token\""
+                             : "Bearer realm=\"control\"");
     else
         ck_assert_msg(r.status == token_gate[_i].want, "%s %s: %ld %s", token_gate[_i].method,
                       token_gate[_i].path, r.status, r.body);

@@ -21,7 +21,6 @@
 
 #include "harness.h"
 
-
 /* A frozen system: a user with a phone and an OPEN permission for a claimed lock, which is
  * associated with a claimed, powered gateway. */
 struct site {
@@ -127,8 +126,9 @@ static json_object *visit(const struct site *s, int online)
     char path[160], body[256];
 
     snprintf(path, sizeof(path), "/operating-devices/%s/visit", s->phone);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":%s}",
-             s->lock, online ? "true" : "false");
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":%s}", s->lock,
+             online ? "true" : "false");
     return control("POST", path, body, 200);
 }
 
@@ -183,9 +183,9 @@ static size_t lock_log(const struct site *s, const char *kind)
     char filter[128];
 
     snprintf(filter, sizeof(filter), "locking-device-id=%s", s->lock);
-    return count_log(s, strcmp(kind, "audit") == 0 ? "locking-device-audit-log"
-                                                   : "locking-device-system-log",
-                     filter);
+    return count_log(
+        s, strcmp(kind, "audit") == 0 ? "locking-device-audit-log" : "locking-device-system-log",
+        filter);
 }
 
 static size_t gateway_system_log(const struct site *s)
@@ -449,8 +449,8 @@ START_TEST(state_refuses_bad_bodies_and_unknown_or_unclaimed_locks)
     ck_assert_str_eq(jstr(o, "battery"), "OK");
     ck_assert_int_eq(jbool(o, "inGatewayRange"), 1);
     json_object_put(o);
-    expect_control_problem("POST", "/locking-devices/" UNKNOWN_ID "/state",
-                           "{\"battery\":\"OK\"}", 404);
+    expect_control_problem("POST", "/locking-devices/" UNKNOWN_ID "/state", "{\"battery\":\"OK\"}",
+                           404);
     new_lock(&s.t, "Unclaimed", spare);
     snprintf(path, sizeof(path), "/locking-devices/%s/state", spare);
     expect_control_problem("POST", path, "{\"battery\":\"OK\"}", 409);
@@ -610,8 +610,8 @@ START_TEST(a_legacy_phone_opens_locks_like_any_other)
              user, s.lock);
     post_id(&s.t, "/permission", body, id);
     snprintf(path, sizeof(path), "/operating-devices/%s/visit", device);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":true}",
-             s.lock);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":true}", s.lock);
     o = control("POST", path, body, 200);
     ck_assert_int_eq(jbool(o, "granted"), 1);
     json_object_put(o);

@@ -19,7 +19,6 @@
 
 #include "harness.h"
 
-
 #define DEMO_SYSTEM "5d3a5d9e-6b0f-4c1e-9a51-0d3f1b7c2a10"
 #define DEMO_API_KEY "demo-api-key-7f3c9a1e5b2d4c6a"
 #define DEMO_ADMIN "0b1f6a52-2d4e-4c8a-9f17-6e3b5a9d1c20"

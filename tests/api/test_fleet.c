@@ -69,12 +69,12 @@ static json_object *all_items(struct emu *e, const struct tenant *t, const char 
         items = json_object_object_get(r.json, "items");
         for (size_t i = 0; i < json_object_array_length(items); i++)
             json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
-        snprintf(token, sizeof(token), "%s", jstr(r.json, "nextPageToken") ? jstr(r.json, "nextPageToken") : "");
+        snprintf(token, sizeof(token), "%s",
+                 jstr(r.json, "nextPageToken") ? jstr(r.json, "nextPageToken") : "");
         http_response_free(&r);
     } while (token[0]);
     return all;
 }
-
 
 static struct tenant fleet;
 

@@ -101,7 +101,7 @@ START_TEST(gateway_keeps_given_versions)
     char serial[64];
 
     control_expect("POST", "/hardware/gateway-devices",
-            "{\"hardwareVersion\":\"2.1.0\",\"firmwareVersion\":\"0.7.0\"}", 201, &r);
+                   "{\"hardwareVersion\":\"2.1.0\",\"firmwareVersion\":\"0.7.0\"}", 201, &r);
     assert_gateway(&r, "2.1.0", "0.7.0", NULL, NULL);
     snprintf(serial, sizeof(serial), "%s", json_str(&r, "serialNumber"));
     http_response_free(&r);
@@ -228,9 +228,8 @@ START_TEST(locking_device_of_each_model)
         ck_assert_ptr_nonnull(strstr(json_str(&r, "manufacturingCertificate.certificatePem"),
                                      "-----BEGIN CERTIFICATE-----"));
         ck_assert_str_eq(json_str(&r, "reKeyingStage"), "NONE");
-        ck_assert_int_eq(json_object_array_length(json_object_object_get(r.json,
-                                                                          "pendingLogEntries")),
-                         0);
+        ck_assert_int_eq(
+            json_object_array_length(json_object_object_get(r.json, "pendingLogEntries")), 0);
         s = json_str(&r, "serialNumber");
         ck_assert_msg(s != NULL && strlen(s) == 11 && strncmp(s, models[i].prefix, 5) == 0 &&
                           strspn(s + 5, "0123456789") == 6,
@@ -258,9 +257,9 @@ START_TEST(locking_device_keeps_given_versions)
     char path[128];
 
     control_expect("POST", "/hardware/locking-devices",
-            "{\"hardwareModel\":\"PADLOCK\",\"hardwareVersion\":\"3\","
-            "\"firmwareVersion\":\"2.4.1\"}",
-            201, &r);
+                   "{\"hardwareModel\":\"PADLOCK\",\"hardwareVersion\":\"3\","
+                   "\"firmwareVersion\":\"2.4.1\"}",
+                   201, &r);
     snprintf(path, sizeof(path), "/hardware/locking-devices/%s", json_str(&r, "serialNumber"));
     http_response_free(&r);
     control_expect("GET", path, NULL, 200, &r);

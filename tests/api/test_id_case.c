@@ -50,7 +50,8 @@ START_TEST(path_ids_in_any_case)
         cases[c](lock, id);
         snprintf(path, sizeof(path), "/locking-device/%s", id);
         json_object_put(admin(&t, "PATCH", path,
-                              "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"Renamed\"}]", 204));
+                              "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"Renamed\"}]",
+                              204));
         o = admin(&t, "GET", path, NULL, 200);
         ck_assert_str_eq(jstr(o, "id"), lock);
         ck_assert_str_eq(jstr(o, "name"), "Renamed");
@@ -76,7 +77,8 @@ START_TEST(query_and_body_ids_in_any_case)
     snprintf(body, sizeof(body),
              "{\"permissionType\":\"SINGLE_INTERVAL\",\"userId\":\"%s\",\"lockingDeviceId\":\"%s\","
              "\"operationType\":\"OPEN\",\"start\":\"2020-01-01T00:00:00Z\","
-             "\"end\":\"2040-01-01T00:00:00Z\"}", up_user, up_lock);
+             "\"end\":\"2040-01-01T00:00:00Z\"}",
+             up_user, up_lock);
     o = admin(&t, "POST", "/permission", body, 201);
     snprintf(path, sizeof(path), "/permission/%s", jstr(o, "id"));
     json_object_put(o);
@@ -115,7 +117,8 @@ START_TEST(event_cursor_in_upper_case)
     new_user(&t, first); /* a second UserCreated after the admin's */
     snprintf(path, sizeof(path), "/systems/%s/events", t.system_id);
     o = control("GET", path, NULL, 200);
-    snprintf(first, sizeof(first), "%s", jstr(json_object_array_get_idx(member(o, "items"), 0), "eventId"));
+    snprintf(first, sizeof(first), "%s",
+             jstr(json_object_array_get_idx(member(o, "items"), 0), "eventId"));
     json_object_put(o);
     upper(first, up);
     snprintf(path, sizeof(path), "/systems/%s/events?after=%s", t.system_id, up);
@@ -128,8 +131,10 @@ END_TEST
 /* A segment that is not an id keeps its case: a snapshot's name is the caller's text. */
 START_TEST(names_keep_their_case)
 {
-    json_object_put(control("POST", "/snapshots", "{\"name\":\"ABCDEF12-0000-4000-8000-00000000000A\"}", 201));
-    json_object_put(control("POST", "/snapshots/abcdef12-0000-4000-8000-00000000000a/restore", NULL, 404));
+    json_object_put(
+        control("POST", "/snapshots", "{\"name\":\"ABCDEF12-0000-4000-8000-00000000000A\"}", 201));
+    json_object_put(
+        control("POST", "/snapshots/abcdef12-0000-4000-8000-00000000000a/restore", NULL, 404));
 }
 END_TEST
 

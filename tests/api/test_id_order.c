@@ -38,7 +38,8 @@ static json_object *events_of(const struct tenant *t)
         items = member(page, "items");
         for (size_t i = 0; i < json_object_array_length(items); i++)
             json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
-        snprintf(token, sizeof(token), "%s", jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
+        snprintf(token, sizeof(token), "%s",
+                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
         json_object_put(page);
     } while (token[0] != '\0');
     return all;
@@ -85,10 +86,12 @@ START_TEST(a_story_sorts_as_it_happened)
     make_phone(&t, user, phone, NULL);
     events = events_of(&t);
     assert_ids_in_log_order(events, 0);
-    ck_assert_str_eq(jstr(json_object_array_get_idx(events, json_object_array_length(events) - 2),
-                          "eventType"), "OperatingDeviceCreated");
-    ck_assert_str_eq(jstr(json_object_array_get_idx(events, json_object_array_length(events) - 1),
-                          "eventType"), "OperatingDeviceActivated");
+    ck_assert_str_eq(
+        jstr(json_object_array_get_idx(events, json_object_array_length(events) - 2), "eventType"),
+        "OperatingDeviceCreated");
+    ck_assert_str_eq(
+        jstr(json_object_array_get_idx(events, json_object_array_length(events) - 1), "eventType"),
+        "OperatingDeviceActivated");
     json_object_put(events);
 }
 END_TEST
@@ -109,11 +112,13 @@ START_TEST(lock_entries_of_one_instant_sort_as_recorded)
     json_object_put(claimed);
     snprintf(body, sizeof(body),
              "{\"permissionType\":\"SINGLE_INTERVAL\",\"userId\":\"%s\",\"lockingDeviceId\":\"%s\","
-             "\"operationType\":\"OPEN\",\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2040-01-01T00:00:00Z\"}",
+             "\"operationType\":\"OPEN\",\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2040-01-"
+             "01T00:00:00Z\"}",
              user, lock);
     json_object_put(admin(&t, "POST", "/permission", body, 201));
     snprintf(path, sizeof(path), "/operating-devices/%s/visit", phone);
-    snprintf(body, sizeof(body), "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":true}", lock);
+    snprintf(body, sizeof(body),
+             "{\"lockingDeviceId\":\"%s\",\"operation\":\"unlock\",\"online\":true}", lock);
     for (int i = 0; i < 5; i++)
         json_object_put(control("POST", path, body, 200));
     snprintf(path, sizeof(path), "/locking-device-audit-log?locking-device-id=%s&limit=100", lock);
@@ -121,7 +126,8 @@ START_TEST(lock_entries_of_one_instant_sort_as_recorded)
     ck_assert_uint_eq(json_object_array_length(member(log, "items")), 5);
     for (size_t i = 0; i < 5; i++) {
         json_object *e = json_object_array_get_idx(member(log, "items"), i);
-        ck_assert_msg(strcmp(previous, jstr(e, "id")) < 0, "entry %zu sorts before the one before", i);
+        ck_assert_msg(strcmp(previous, jstr(e, "id")) < 0, "entry %zu sorts before the one before",
+                      i);
         ck_assert_int_gt(jint(e, "sequenceNumber"), last_sequence);
         previous = jstr(e, "id");
         last_sequence = jint(e, "sequenceNumber");

@@ -316,7 +316,7 @@ END_TEST
 START_TEST(create_rejects_invalid_bodies)
 {
     static const struct {
-        const char *body; /* %s: a user id */
+        const char *body;     /* %s: a user id */
         const char *names[5]; /* NULL-terminated */
     } cases[] = {
         {"{}", {"userId", "deliveryMechanism"}},

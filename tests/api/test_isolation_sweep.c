@@ -19,7 +19,6 @@
 
 #include "harness.h"
 
-
 /* What A owns. */
 struct world {
     struct tenant t;

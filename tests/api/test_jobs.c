@@ -100,8 +100,8 @@ static void assert_jobs(json_object *list, const struct job *want, size_t n)
     for (size_t i = 0; i < n; i++) {
         json_object *job = json_object_array_get_idx(list, i);
         assert_strings(job, (const char *const[]){"kind", want[i].kind, "dueDatetime", want[i].due,
-                                                  "subjectType", want[i].subject_type,
-                                                  "subjectId", want[i].subject_id, NULL});
+                                                  "subjectType", want[i].subject_type, "subjectId",
+                                                  want[i].subject_id, NULL});
         ck_assert_msg(jstr(job, "summary") != NULL && jstr(job, "summary")[0] != '\0',
                       "no summary: %s", json_object_to_json_string(job));
     }

@@ -32,7 +32,8 @@ START_TEST(a_get_answer_put_back_is_accepted)
     new_lock(&t, "Lenient Gate", lock);
     snprintf(body, sizeof(body),
              "{\"permissionType\":\"SINGLE_INTERVAL\",\"userId\":\"%s\",\"lockingDeviceId\":\"%s\","
-             "\"operationType\":\"OPEN\",\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2040-01-01T00:00:00Z\"}",
+             "\"operationType\":\"OPEN\",\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2040-01-"
+             "01T00:00:00Z\"}",
              user, lock);
     post_id(&t, "/permission", body, id);
     snprintf(path, sizeof(path), "/permission/%s", id);
@@ -41,7 +42,8 @@ START_TEST(a_get_answer_put_back_is_accepted)
     admin_strict(&t, "PUT", path, json_object_to_json_string(got), 204, &r);
     warning = header(&r, "Warning");
     ck_assert_ptr_nonnull(warning);
-    ck_assert_msg(strncmp(warning, "299 keyless-emulator \"ignored unknown members: ", 47) == 0, "%s", warning);
+    ck_assert_msg(strncmp(warning, "299 keyless-emulator \"ignored unknown members: ", 47) == 0,
+                  "%s", warning);
     ck_assert_ptr_nonnull(strstr(warning, "id"));
     http_response_free(&r);
     json_object_put(got);
@@ -57,7 +59,8 @@ START_TEST(unknown_members_are_named_safely)
     struct http_response r;
 
     new_tenant(&t);
-    admin_strict(&t, "POST", "/user", "{\"role\":\"USER\",\"nick\\\"name\\r\\nX-Evil: 1\":\"x\"}", 201, &r);
+    admin_strict(&t, "POST", "/user", "{\"role\":\"USER\",\"nick\\\"name\\r\\nX-Evil: 1\":\"x\"}",
+                 201, &r);
     ck_assert_str_eq(header(&r, "Warning"),
                      "299 keyless-emulator \"ignored unknown members: nick?name??X-Evil: 1\"");
     ck_assert_ptr_null(header(&r, "X-Evil"));

@@ -470,7 +470,8 @@ START_TEST(empty_patch_is_a_no_op)
     create_device(&t, "Old", id);
 
     expect_patch_ok(&t, id, "[]", "Old");
-    admin_strict(&t, "PATCH", "/locking-device/00000000-0000-4000-8000-000000000000", "[]", 404, &r);
+    admin_strict(&t, "PATCH", "/locking-device/00000000-0000-4000-8000-000000000000", "[]", 404,
+                 &r);
     http_response_free(&r);
 }
 END_TEST

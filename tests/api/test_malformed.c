@@ -724,8 +724,8 @@ START_TEST(huge_numbers_are_400)
     snprintf(body, sizeof(body), "{\"by\":\"P3000000D\"}"); /* ~8200 years */
     request("POST", path, NULL, NULL, "application/json", body, strlen(body), &r);
     assert_sane(&r, "POST", path);
-    ck_assert_msg(r.status == 400, "advancing a clock past 9999-12-31T23:59:59Z: %d %s",
-                  r.status, r.body);
+    ck_assert_msg(r.status == 400, "advancing a clock past 9999-12-31T23:59:59Z: %d %s", r.status,
+                  r.body);
     raw_free(&r);
     finish();
 }
@@ -784,8 +784,8 @@ START_TEST(nul_bytes_are_refused)
     for (size_t i = 0; i < N(targets); i++) {
         request("GET", targets[i], &tenant, NULL, NULL, NULL, 0, &r);
         assert_sane(&r, "GET", targets[i]);
-        ck_assert_msg(r.status == 404, "GET %s is routed as the path before %%00: %d",
-                      targets[i], r.status);
+        ck_assert_msg(r.status == 404, "GET %s is routed as the path before %%00: %d", targets[i],
+                      r.status);
         raw_free(&r);
     }
     finish();

@@ -337,7 +337,8 @@ START_TEST(outbox_events_match_health)
               1);
     ck_assert_int_eq(control_call(&emu, "GET", "/health", NULL, &r), 200);
     ck_assert(json_object_object_get_ex(r.json, "outboxEvents", &events));
-    ck_assert(metrics_sample(after, "keyless_emulator_outbox_events") == json_object_get_double(events));
+    ck_assert(metrics_sample(after, "keyless_emulator_outbox_events") ==
+              json_object_get_double(events));
     http_response_free(&r);
     free(before);
     free(after);

@@ -191,9 +191,8 @@ static void control_cookie(struct emu *e, char *line, size_t cap)
     struct http_response r;
     const char *set;
 
-    ck_assert_int_eq(call_from(e, e->url, NULL, "POST", "/control-session",
-                               "{\"token\":\"s3cret\"}", &r),
-                     204);
+    ck_assert_int_eq(
+        call_from(e, e->url, NULL, "POST", "/control-session", "{\"token\":\"s3cret\"}", &r), 204);
     set = header(&r, "Set-Cookie");
     ck_assert_ptr_nonnull(set);
     snprintf(line, cap, "Cookie: %.*s", (int)strcspn(set, ";"), set);
@@ -257,7 +256,8 @@ START_TEST(a_rebound_name_is_not_the_emulators_own)
         headers[n++] = origin_line;
     if (rebinding[_i].extra != NULL)
         headers[n++] = rebinding[_i].extra;
-    control_call_with(&emu, rebinding[_i].method, rebinding[_i].path, headers, rebinding[_i].body, &r);
+    control_call_with(&emu, rebinding[_i].method, rebinding[_i].path, headers, rebinding[_i].body,
+                      &r);
     ck_assert_msg(r.status == rebinding[_i].want, "Host %s, Origin '%s': %ld %s", host, origin,
                   r.status, r.body);
     if (rebinding[_i].want == 403)

@@ -84,8 +84,8 @@ static void expect_read(int fd, const char *needle, long timeout_ms, const char 
 {
     memset(&w->answer, 0, sizeof(w->answer));
     ck_assert_msg(raw_read_until(fd, &w->answer, needle, timeout_ms),
-                  "%s: no '%s' within %ld ms; got: %.300s", what, needle != NULL ? needle : "the end", timeout_ms,
-                  w->answer.data);
+                  "%s: no '%s' within %ld ms; got: %.300s", what,
+                  needle != NULL ? needle : "the end", timeout_ms, w->answer.data);
 }
 
 /* The id of the last event of t's system, for long polls that wait for what comes after. */
@@ -98,9 +98,9 @@ static void last_event_id(const struct tenant *t, char id[64])
     page = control("GET", path, NULL, 200);
     items = member(page, "items");
     ck_assert_int_gt(json_object_array_length(items), 0);
-    snprintf(id, 64, "%s",
-             jstr(json_object_array_get_idx(items, json_object_array_length(items) - 1),
-                  "eventId"));
+    snprintf(
+        id, 64, "%s",
+        jstr(json_object_array_get_idx(items, json_object_array_length(items) - 1), "eventId"));
     json_object_put(page);
 }
 
@@ -239,8 +239,10 @@ START_TEST(flushes_wait_parked)
     receiver_start(&rx, slow_receiver);
     new_tenant(&t);
     snprintf(path, sizeof(path), "/systems/%s/webhook-subscriptions", t.system_id);
-    snprintf(body, sizeof(body), "{\"url\":\"http://127.0.0.1:%u/hook\",\"eventTypes\":"
-             "[\"UserCreated\"]}", rx.port);
+    snprintf(body, sizeof(body),
+             "{\"url\":\"http://127.0.0.1:%u/hook\",\"eventTypes\":"
+             "[\"UserCreated\"]}",
+             rx.port);
     json_object_put(control("POST", path, body, 201));
     new_user(&t, user);
     /* More flushes than workers wait for the delivery in flight; the API answers meanwhile. */

@@ -14,7 +14,6 @@
 
 #include "harness.h"
 
-
 static struct tenant tenant;
 
 static void suite_setup(void)

@@ -16,7 +16,6 @@
 
 #include "harness.h"
 
-
 /* ---- helpers ------------------------------------------------------------------------- */
 
 /* method on path of emu with extra header lines (NULL-terminated; may be NULL). */
@@ -41,8 +40,8 @@ static long fetch(const char *method, const char *path, const char *line, struct
 /* GET path (one extra header line, or NULL) that must answer 200. */
 static void fetch_ok(const char *path, const char *line, struct http_response *r)
 {
-    ck_assert_msg(fetch("GET", path, line, r) == 200, "GET %s (%s): %ld %s", path,
-                  line ? line : "", r->status, r->body);
+    ck_assert_msg(fetch("GET", path, line, r) == 200, "GET %s (%s): %ld %s", path, line ? line : "",
+                  r->status, r->body);
 }
 
 /* The bytes of a source file (caller frees) and their count. */
@@ -294,8 +293,9 @@ END_TEST
 /* HEAD answers GET's headers (its Content-Length too) without a body. */
 START_TEST(head_answers_the_headers_only)
 {
-    static const char *const same[] = {"Content-Type", "Content-Length", "ETag", "Cache-Control",
-                                       "Content-Security-Policy", "Content-Encoding"};
+    static const char *const same[] = {
+        "Content-Type",  "Content-Length",          "ETag",
+        "Cache-Control", "Content-Security-Policy", "Content-Encoding"};
     static const char *const encodings_sent[] = {NULL, "Accept-Encoding: gzip"};
     struct http_response get, head;
 
@@ -350,7 +350,11 @@ END_TEST
 static const struct {
     const char *method, *path;
 } refused[] = {
-    {"POST", "/"}, {"PUT", "/"}, {"DELETE", "/"}, {"PATCH", "/favicon.ico"}, {"POST", "/favicon.ico"},
+    {"POST", "/"},
+    {"PUT", "/"},
+    {"DELETE", "/"},
+    {"PATCH", "/favicon.ico"},
+    {"POST", "/favicon.ico"},
 };
 
 START_TEST(only_get_and_head_are_allowed)

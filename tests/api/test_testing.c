@@ -74,7 +74,8 @@ static int build_world(void)
 
     if (emu_start_file(&emu, "testing.db", db_path, sizeof(db_path)) != 0)
         return setup_fail("the emulator did not start on %s", db_path);
-    rc = tenant_create(&emu, &a, FROZEN_AT("2024-01-01T08:00:00Z")) | tenant_create(&emu, &b, FROZEN_AT("2024-01-01T08:00:00Z"));
+    rc = tenant_create(&emu, &a, FROZEN_AT("2024-01-01T08:00:00Z")) |
+         tenant_create(&emu, &b, FROZEN_AT("2024-01-01T08:00:00Z"));
     rc |= create_lock(&emu, &a, "Claimed", claimed);
     rc |= create_lock(&emu, &a, "Also claimed", claimed2);
     rc |= create_lock(&emu, &a, "Unclaimed", unclaimed);

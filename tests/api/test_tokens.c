@@ -26,7 +26,6 @@
 #include "harness.h"
 #include "jwt.h"
 
-
 /* ---- base64url and JWT pieces -------------------------------------------------------- */
 
 /* A copy of o with key set to value (NULL: removed), as compact JSON; caller frees. */

@@ -903,8 +903,9 @@ static void *create_later(void *arg)
  * log and the stream alike (a misspelt type would otherwise match nothing, silently). */
 START_TEST(event_type_filter_names_real_types)
 {
-    static const char *const bad[] = {"NoSuchEvent", "usercreated", "UserCreated,", ",UserCreated",
-                                      "UserCreated,,UserDeleted", "User%20Created"};
+    static const char *const bad[] = {
+        "NoSuchEvent",   "usercreated", "UserCreated,", ",UserCreated", "UserCreated,,UserDeleted",
+        "User%20Created"};
     static const char *const paths[] = {"/events?type=%s", "/events/stream?type=%s"};
     struct tenant t;
     struct http_response r;

@@ -30,8 +30,8 @@ static sqlite3 *thread_conn(void)
         sqlite3_open_v2(db_path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
         sqlite3_exec(conn, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
         sqlite3_busy_timeout(conn, 5000);
-        sqlite3_prepare_v2(conn, "SELECT id, name, created FROM items WHERE id = ?", -1,
-                           &get_stmt, NULL);
+        sqlite3_prepare_v2(conn, "SELECT id, name, created FROM items WHERE id = ?", -1, &get_stmt,
+                           NULL);
         sqlite3_prepare_v2(conn, "INSERT INTO items (id, name, created) VALUES (?, ?, ?)", -1,
                            &insert_stmt, NULL);
     }
@@ -56,7 +56,8 @@ static json_object *row_json(sqlite3_stmt *s)
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "id", json_object_new_string((const char *)sqlite3_column_text(s, 0)));
+    json_object_object_add(o, "id",
+                           json_object_new_string((const char *)sqlite3_column_text(s, 0)));
     json_object_object_add(o, "name",
                            json_object_new_string((const char *)sqlite3_column_text(s, 1)));
     json_object_object_add(o, "created", json_object_new_int64(sqlite3_column_int64(s, 2)));
@@ -140,8 +141,8 @@ int main(int argc, char **argv)
                  " ('item-1', 'first', 1700000000);",
                  NULL, NULL, NULL);
     sqlite3_close(setup);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL,
-                         on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[3]),
+    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request,
+                         NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[3]),
                          MHD_OPTION_END);
     if (d == NULL)
         return 1;

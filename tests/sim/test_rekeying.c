@@ -17,7 +17,6 @@
 #include "harness.h"
 #include "scenario.h"
 
-
 /* ---- helpers ------------------------------------------------------------------------- */
 
 /* A physical lock made from hardware (the body of POST /hardware/locking-devices), claimed

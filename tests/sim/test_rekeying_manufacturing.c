@@ -32,12 +32,12 @@
 #define MFG_REKEYED "MANUFACTURING_CERTIFICATE_REKEYED"
 
 /* Only the manufacturing certificate is short-lived: its window opens 2030-01-31T08:00:00Z. */
-#define SHORT_MFG                                                                              \
-    "{\"hardwareModel\":\"PADLOCK\",\"manufacturingCertificateLifetime\":\"P40D\","            \
+#define SHORT_MFG                                                                                  \
+    "{\"hardwareModel\":\"PADLOCK\",\"manufacturingCertificateLifetime\":\"P40D\","                \
     "\"reKeyingWindow\":\"P10D\"}"
 /* Both certificates live 40 days: both windows open at the same instant. */
-#define SHORT_BOTH                                                                             \
-    "{\"hardwareModel\":\"SWING_HANDLE\",\"operationalCertificateLifetime\":\"P40D\","         \
+#define SHORT_BOTH                                                                                 \
+    "{\"hardwareModel\":\"SWING_HANDLE\",\"operationalCertificateLifetime\":\"P40D\","             \
     "\"manufacturingCertificateLifetime\":\"P40D\",\"reKeyingWindow\":\"P10D\"}"
 
 /* ---- helpers ------------------------------------------------------------------------- */
@@ -125,8 +125,8 @@ static void expect_certificate(const struct tenant *t, const char *lock, const c
                                const char *stage)
 {
     json_object *d = device_of(t, lock), *hw = hardware_of(serial);
-    const char *field = strcmp(profile, OP) == 0 ? "operationalCertificate"
-                                                 : "manufacturingCertificate";
+    const char *field =
+        strcmp(profile, OP) == 0 ? "operationalCertificate" : "manufacturingCertificate";
     char path[96], not_after[32];
 
     snprintf(path, sizeof(path), "%s.expirationDatetime", field);
@@ -195,8 +195,8 @@ static void expect_system_log(const struct tenant *t, const char *lock, const ch
 START_TEST(manufacturing_certificate_rekeyed_online_in_one_visit)
 {
     static const struct want visit_events[] = {
-        {CSR_CREATED, MFG}, {ISSUED, MFG}, {V1, NULL}, {V2, NULL}, {SYSTEM_ENTRY, NULL},
-        {COMPLETED, MFG},   {NULL, NULL}};
+        {CSR_CREATED, MFG},   {ISSUED, MFG},    {V1, NULL},  {V2, NULL},
+        {SYSTEM_ENTRY, NULL}, {COMPLETED, MFG}, {NULL, NULL}};
     static const char *const log[] = {"BOOT", MFG_REKEYED, NULL};
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64], old_pem[4096], op_pem[4096], pem[4096];
@@ -340,14 +340,14 @@ START_TEST(both_profiles_rekeyed_at_once)
                                                {ISSUED, MFG},     {V1, NULL},   {V2, NULL},
                                                {NULL, NULL}};
     static const struct want sync2_events[] = {
-        {V1, NULL},          {V2, NULL},      {SYSTEM_ENTRY, NULL}, {COMPLETED, OP},
+        {V1, NULL},           {V2, NULL},       {SYSTEM_ENTRY, NULL}, {COMPLETED, OP},
         {SYSTEM_ENTRY, NULL}, {COMPLETED, MFG}, {NULL, NULL}};
     static const struct want online_events[] = {
-        {CSR_CREATED, OP},    {ISSUED, OP},    {CSR_CREATED, MFG},   {ISSUED, MFG},
-        {V1, NULL},           {V2, NULL},      {SYSTEM_ENTRY, NULL}, {COMPLETED, OP},
+        {CSR_CREATED, OP},    {ISSUED, OP},     {CSR_CREATED, MFG},   {ISSUED, MFG},
+        {V1, NULL},           {V2, NULL},       {SYSTEM_ENTRY, NULL}, {COMPLETED, OP},
         {SYSTEM_ENTRY, NULL}, {COMPLETED, MFG}, {NULL, NULL}};
-    static const char *const log[] = {"BOOT", OP_REKEYED, MFG_REKEYED, OP_REKEYED, MFG_REKEYED,
-                                      NULL};
+    static const char *const log[] = {"BOOT",     OP_REKEYED,  MFG_REKEYED,
+                                      OP_REKEYED, MFG_REKEYED, NULL};
     struct tenant t;
     char user[64], phone[64], lock[64], serial[64];
     json_object *o, *v, *list;
@@ -463,8 +463,8 @@ START_TEST(lapsed_manufacturing_certificate_stops_the_lock)
                "\"reKeyingWindow\":\"PT1H\"}",
                lock, serial);
     new_gateway(&t, gateway, NULL);
-    snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}",
-             gateway, lock);
+    snprintf(body, sizeof(body), "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\"}", gateway,
+             lock);
     post_id(&t, "/gateway-device-association", body, assoc);
     snprintf(path, sizeof(path), "/gateway-devices/%s/power-on", gateway);
     json_object_put(control("POST", path, NULL, 200));
@@ -508,8 +508,8 @@ START_TEST(lapsed_manufacturing_certificate_stops_the_lock)
 
     /* The gateway reads and acknowledges the command; the lock does not open. */
     snprintf(body, sizeof(body),
-             "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}",
-             gateway, lock);
+             "{\"gatewayDeviceId\":\"%s\",\"lockingDeviceId\":\"%s\",\"action\":\"OPEN\"}", gateway,
+             lock);
     json_object_put(admin(&t, "POST", "/remote-command", body, 201));
     advance(&t, "{\"by\":\"PT10S\"}");
     list = events(&t, NULL);

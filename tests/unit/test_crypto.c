@@ -9,7 +9,6 @@
 #include "lib/rng.h"
 #include "unit_main.h"
 
-
 static void to_hex(const unsigned char *in, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";

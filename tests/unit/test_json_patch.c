@@ -7,7 +7,6 @@
 #include "lib/json_patch.h"
 #include "unit_main.h"
 
-
 static const char *const ORIGINAL =
     "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"role\":\"USER\","
     "\"nested\":{\"list\":[1,2,{\"k\":null},null]}}";

@@ -10,7 +10,6 @@
 #include "lib/json_spec.h"
 #include "unit_main.h"
 
-
 /* ---- a body with one field of each type ---- */
 
 struct body {
@@ -717,7 +716,6 @@ static Suite *json_spec_suite(void)
     suite_add_tcase(s, query);
     return s;
 }
-
 
 int main(void)
 {

@@ -114,8 +114,7 @@ static void check_plan(const char *what, const char *table, const char *index, i
     strcpy(copy, plan);
     for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         ck_assert_msg(!scans(line, table), "%s scans %s:\n%s", what, table, plan);
-        ck_assert_msg(may_sort || strstr(line, "TEMP B-TREE") == NULL, "%s sorts:\n%s", what,
-                      plan);
+        ck_assert_msg(may_sort || strstr(line, "TEMP B-TREE") == NULL, "%s sorts:\n%s", what, plan);
         if (strstr(line, table) != NULL && uses_index(line, index))
             found = 1;
     }
@@ -174,8 +173,8 @@ START_TEST(gateway_logs_seek_the_gateway_index)
             .position = {1900000100, 7},
         };
 
-        ck_assert_int_eq(
-            store_gateway_log_list(db, SYSTEM, kinds[combo >> 3], &f, rows, ROWS, &n), ST_OK);
+        ck_assert_int_eq(store_gateway_log_list(db, SYSTEM, kinds[combo >> 3], &f, rows, ROWS, &n),
+                         ST_OK);
         check_plan("gateway log", "gateway_device_log_entries", "gateway_device_log_by_time", 0);
     }
     free(rows);
@@ -194,8 +193,7 @@ START_TEST(locking_devices_seek_by_system_status_or_serial)
             struct locking_device_filter f = {statuses[i], serials[j]};
             int by_status = statuses[i] != NULL && statuses[i][0] != '\0';
 
-            ck_assert_int_eq(store_locking_device_list(db, SYSTEM, &f, 0, rows, ROWS, &n),
-                             ST_OK);
+            ck_assert_int_eq(store_locking_device_list(db, SYSTEM, &f, 0, rows, ROWS, &n), ST_OK);
             check_plan("locking devices", "locking_devices",
                        serials[j] != NULL ? "locking_devices_by_serial"
                        : by_status        ? "locking_devices_by_status"
@@ -235,15 +233,13 @@ START_TEST(filtered_lists_seek_the_filters_index)
 
     ck_assert_int_eq(store_operating_device_list(db, SYSTEM, NULL, 0, devices, ROWS, &n), ST_OK);
     check_plan("operating devices", "operating_devices", "operating_devices_by_system", 0);
-    ck_assert_int_eq(store_operating_device_list(db, SYSTEM, DEVICE, 0, devices, ROWS, &n),
-                     ST_OK);
+    ck_assert_int_eq(store_operating_device_list(db, SYSTEM, DEVICE, 0, devices, ROWS, &n), ST_OK);
     unique_index("operating_devices", "user_id", index, sizeof(index));
     check_plan("operating devices of a user", "operating_devices", index, 0);
 
     ck_assert_int_eq(store_association_list(db, SYSTEM, &all, 0, associations, ROWS, &n), ST_OK);
     check_plan("associations", "gateway_device_associations", "associations_by_system", 0);
-    ck_assert_int_eq(store_association_list(db, SYSTEM, &none, 0, associations, ROWS, &n),
-                     ST_OK);
+    ck_assert_int_eq(store_association_list(db, SYSTEM, &none, 0, associations, ROWS, &n), ST_OK);
     check_plan("associations", "gateway_device_associations", "associations_by_system", 0);
     ck_assert_int_eq(store_association_list(db, SYSTEM, &gateway, 0, associations, ROWS, &n),
                      ST_OK);
@@ -253,8 +249,7 @@ START_TEST(filtered_lists_seek_the_filters_index)
 
     ck_assert_int_eq(store_remote_command_list(db, SYSTEM, NULL, 0, commands, ROWS, &n), ST_OK);
     check_plan("remote commands", "remote_commands", "remote_commands_by_system", 0);
-    ck_assert_int_eq(store_remote_command_list(db, SYSTEM, DEVICE, 0, commands, ROWS, &n),
-                     ST_OK);
+    ck_assert_int_eq(store_remote_command_list(db, SYSTEM, DEVICE, 0, commands, ROWS, &n), ST_OK);
     check_plan("remote commands of a gateway", "remote_commands", "remote_commands_by_gateway", 0);
 }
 END_TEST

@@ -9,7 +9,6 @@
 #include "lib/page_token.h"
 #include "unit_main.h"
 
-
 static const char SCOPE[] = "users:system=3fa85f64-5717-4562-b3fc-2c963f66afa6:sort=name";
 static const char URL_SAFE[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

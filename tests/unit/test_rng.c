@@ -11,7 +11,6 @@
 #include "lib/rng.h"
 #include "unit_main.h"
 
-
 /* Restarts the generator with seed and draws n bytes. */
 static void draw_seeded(const char *seed, unsigned char *out, size_t n)
 {
@@ -123,9 +122,18 @@ END_TEST
  * bits between them; the time prefix stays the instant's. */
 START_TEST(uuid_v7_orders_within_an_instant)
 {
-    static const uint64_t orders[] = {1, 2, 255, 256, 65535, 65536, (1u << 24) - 1, 1u << 24,
-                                      (UINT64_C(1) << 30) - 1, UINT64_C(1) << 30,
-                                      (UINT64_C(1) << 38) + 5, (UINT64_C(1) << 42) - 1};
+    static const uint64_t orders[] = {1,
+                                      2,
+                                      255,
+                                      256,
+                                      65535,
+                                      65536,
+                                      (1u << 24) - 1,
+                                      1u << 24,
+                                      (UINT64_C(1) << 30) - 1,
+                                      UINT64_C(1) << 30,
+                                      (UINT64_C(1) << 38) + 5,
+                                      (UINT64_C(1) << 42) - 1};
     char u[UUID_STR_LEN], previous[UUID_STR_LEN] = "";
 
     rng_init(NULL);

@@ -8,7 +8,6 @@
 #include "http/router.h"
 #include "unit_main.h"
 
-
 /* Handlers are never called by the router; rows are told apart by their summary. */
 static const struct route table[] = {
     {"GET", "/users", NULL, AUTH_ADMIN, 0, "list users", NULL},
@@ -88,8 +87,9 @@ START_TEST(uuid_ids_lowered)
                      "thing by id and name");
     ck_assert_str_eq(route_param(&m, "thing-id"), "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
     ck_assert_str_eq(route_param(&m, "name"), "AbC-0A1B2C3D-4E5F");
-    assert_routes_to("GET", "/things/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
-                     "thing by id and name");
+    assert_routes_to(
+        "GET", "/things/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D/0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+        "thing by id and name");
     ck_assert_str_eq(route_param(&m, "name"), "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D");
     assert_routes_to("GET", "/things/NOT-A-UUID/x", "thing by id and name");
     ck_assert_str_eq(route_param(&m, "thing-id"), "NOT-A-UUID");

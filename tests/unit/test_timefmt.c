@@ -8,7 +8,6 @@
 #include "lib/timefmt.h"
 #include "unit_main.h"
 
-
 /* 2019-08-24T14:15:22Z, the vendor's example instant. */
 #define EXAMPLE 1566656122LL
 #define FIRST_INSTANT (-62135596800LL) /* 0001-01-01T00:00:00Z */
