@@ -2,7 +2,7 @@
 # meson.build; this file only installs what is missing, configures and calls it.
 
 PACKAGES := gcc meson ninja-build pkg-config python3 ca-certificates jq libmicrohttpd-dev \
-            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev zlib1g-dev check clang valgrind chromium $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
+            libjson-c-dev libjwt-dev libssl-dev libcurl4-openssl-dev zlib1g-dev check clang clang-format valgrind chromium $(if $(shell command -v node 2>/dev/null),,nodejs) $(if $(shell command -v npm 2>/dev/null),,npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test test-plain test-sanitize test-valgrind fuzz bench docker-test clean
