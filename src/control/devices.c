@@ -12,6 +12,7 @@ struct gateway_ctx {
     struct request *req;
     struct gateway_device_row gateway;
     struct wake_report report;
+    int powered; /* power_tx: on (1) or off (0) */
 };
 
 /* The gateway named in the path, and its system (control routes carry no token). */
@@ -25,42 +26,36 @@ static enum status load_gateway(struct request *req, struct gateway_device_row *
     return st != ST_OK ? st : store_system_get(req->db, g->system_id, &req->system);
 }
 
-static enum status power_on_tx(struct db *db, void *ctx)
+/* Power on or off (c->powered), then the gateway as the platform now shows it. */
+static enum status power_tx(struct db *db, void *ctx)
 {
     struct gateway_ctx *c = ctx;
-    enum status st = sim_gateway_power_on(db, &c->req->system, c->gateway.id, request_now(c->req));
+    enum status st =
+        c->powered ? sim_gateway_power_on(db, &c->req->system, c->gateway.id, request_now(c->req))
+                   : sim_gateway_power_off(db, &c->req->system, c->gateway.id);
 
     return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id, &c->gateway)
                        : st;
+}
+
+static enum status switch_power(struct request *req, struct response *res, int powered)
+{
+    struct gateway_ctx c = {.req = req, .powered = powered};
+    enum status st = load_gateway(req, &c.gateway);
+
+    if (st == ST_OK)
+        st = db_transact(req->db, power_tx, &c);
+    return st != ST_OK ? st : respond_json(res, 200, gateway_device_render(&c.gateway));
 }
 
 enum status devices_gateway_power_on(struct request *req, struct response *res)
 {
-    struct gateway_ctx c = {.req = req};
-    enum status st = load_gateway(req, &c.gateway);
-
-    if (st == ST_OK)
-        st = db_transact(req->db, power_on_tx, &c);
-    return st != ST_OK ? st : respond_json(res, 200, gateway_device_render(&c.gateway));
-}
-
-static enum status power_off_tx(struct db *db, void *ctx)
-{
-    struct gateway_ctx *c = ctx;
-    enum status st = sim_gateway_power_off(db, &c->req->system, c->gateway.id);
-
-    return st == ST_OK ? store_gateway_device_get(db, c->req->system.id, c->gateway.id, &c->gateway)
-                       : st;
+    return switch_power(req, res, 1);
 }
 
 enum status devices_gateway_power_off(struct request *req, struct response *res)
 {
-    struct gateway_ctx c = {.req = req};
-    enum status st = load_gateway(req, &c.gateway);
-
-    if (st == ST_OK)
-        st = db_transact(req->db, power_off_tx, &c);
-    return st != ST_OK ? st : respond_json(res, 200, gateway_device_render(&c.gateway));
+    return switch_power(req, res, 0);
 }
 
 static enum status wake_tx(struct db *db, void *ctx)
