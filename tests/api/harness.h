@@ -393,4 +393,8 @@ size_t admin_list_ids(const struct tenant *t, const char *path, char ids[][64], 
 /* How many items admin_list_all finds. */
 size_t admin_count(const struct tenant *t, const char *path);
 
+/* Every event of t's system (of type, when given), in log order, over all pages of
+ * GET /_emulator/v1/systems/{id}/events (caller puts). */
+json_object *system_events(const struct tenant *t, const char *type);
+
 #endif

@@ -23,28 +23,6 @@ static void file_setup(void)
     emu_ok = emu_start_file(&emu, "order.db", db_path, sizeof(db_path)) == 0;
 }
 
-/* Every event of t's system in log order (the order recorded), as one array. */
-static json_object *events_of(const struct tenant *t)
-{
-    json_object *all = json_object_new_array();
-    char path[512], token[512] = "";
-
-    do {
-        json_object *page, *items;
-
-        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s", t->system_id,
-                 token[0] ? "&next-page-token=" : "", token);
-        page = control("GET", path, NULL, 200);
-        items = member(page, "items");
-        for (size_t i = 0; i < json_object_array_length(items); i++)
-            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
-        snprintf(token, sizeof(token), "%s",
-                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
-        json_object_put(page);
-    } while (token[0] != '\0');
-    return all;
-}
-
 /* The log's ids strictly increase, every one at the frozen instant, from index `from`. */
 static void assert_ids_in_log_order(json_object *events, size_t from)
 {
@@ -68,7 +46,7 @@ START_TEST(a_burst_at_one_instant_sorts_as_recorded)
     new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     for (int i = 0; i < BURST; i++)
         new_user(&t, user);
-    events = events_of(&t);
+    events = system_events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(events), BURST + 1);
     assert_ids_in_log_order(events, 0);
     json_object_put(events);
@@ -84,7 +62,7 @@ START_TEST(a_story_sorts_as_it_happened)
 
     new_tenant_from(&t, FROZEN_AT("2030-01-01T00:00:00Z"));
     make_phone(&t, user, phone, NULL);
-    events = events_of(&t);
+    events = system_events(&t, NULL);
     assert_ids_in_log_order(events, 0);
     ck_assert_str_eq(
         jstr(json_object_array_get_idx(events, json_object_array_length(events) - 2), "eventType"),
@@ -152,7 +130,7 @@ START_TEST(order_survives_restart_and_restore)
     ck_assert_int_eq(emu_restart(&emu, args), 0);
     relogin_admin(&t);
     new_user(&t, user);
-    events = events_of(&t);
+    events = system_events(&t, NULL);
     assert_ids_in_log_order(events, 0);
     before = json_object_array_length(events);
     json_object_put(events);
@@ -163,7 +141,7 @@ START_TEST(order_survives_restart_and_restore)
     json_object_put(control("POST", "/snapshots/order/restore", NULL, 200));
     relogin_admin(&t);
     new_user(&t, user);
-    events = events_of(&t);
+    events = system_events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(events), before + 1);
     assert_ids_in_log_order(events, 0);
     json_object_put(events);

@@ -54,28 +54,6 @@ json_object *visit(const char *phone_id, const char *lock_id, const char *operat
     return control("POST", path, body, 200);
 }
 
-/* Every event of the system (of type, when given), in order, over all pages. */
-json_object *events(const struct tenant *t, const char *type)
-{
-    json_object *all = json_object_new_array();
-    char path[1024], token[256] = "";
-
-    do {
-        json_object *page, *items;
-        snprintf(path, sizeof(path), "/systems/%s/events?limit=100%s%s%s%s", t->system_id,
-                 type ? "&type=" : "", type ? type : "", token[0] ? "&next-page-token=" : "",
-                 token);
-        page = control("GET", path, NULL, 200);
-        items = jget(page, "items");
-        for (size_t i = 0; i < json_object_array_length(items); i++)
-            json_object_array_add(all, json_object_get(json_object_array_get_idx(items, i)));
-        snprintf(token, sizeof(token), "%s",
-                 jstr(page, "nextPageToken") ? jstr(page, "nextPageToken") : "");
-        json_object_put(page);
-    } while (token[0] != '\0');
-    return all;
-}
-
 /* Asserts that the events from index `from` on are exactly these types, in this order. */
 void expect_types(json_object *list, size_t from, const char *const *types)
 {

@@ -42,9 +42,6 @@ void advance(struct tenant *t, const char *body);
 json_object *visit(const char *phone_id, const char *lock_id, const char *operation, int online,
                    const char *offline_key);
 
-/* Every event of the system (of type, when given), in order, over all pages. */
-json_object *events(const struct tenant *t, const char *type);
-
 /* Asserts that the events from index `from` on are exactly these types, in this order. */
 void expect_types(json_object *list, size_t from, const char *const *types);
 

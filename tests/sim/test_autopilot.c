@@ -186,7 +186,7 @@ START_TEST(seven_hundred_days_with_gateways_and_autopilot)
     o = autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":2,\"batteryEventsPerMonth\":2}");
     ck_assert_int_eq(jbool(o, "enabled"), 1);
     json_object_put(o);
-    list = events(&s.t, NULL);
+    list = system_events(&s.t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
 
@@ -195,7 +195,7 @@ START_TEST(seven_hundred_days_with_gateways_and_autopilot)
     ck_assert_int_eq(jbool(o, "truncated"), 0);
     /* At least a planning job a day and a heartbeat a day for each gateway, plus visits. */
     ck_assert_int_gt(jint(o, "jobsRun"), 700 * (1 + GATEWAYS) + 700 * LOCKS);
-    list = events(&s.t, NULL);
+    list = system_events(&s.t, NULL);
     ck_assert_int_eq(jint(o, "eventsEmitted"), (int64_t)(json_object_array_length(list) - before));
     json_object_put(o);
 
@@ -245,7 +245,7 @@ START_TEST(switched_off_the_site_falls_quiet)
     o = autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6,\"batteryEventsPerMonth\":0}");
     json_object_put(o);
     json_object_put(advance_long(&s.t, "{\"by\":\"P3D\"}"));
-    list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
+    list = system_events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
     visits = json_object_array_length(list);
     ck_assert_uint_gt(visits, 0);
     json_object_put(list);
@@ -260,7 +260,7 @@ START_TEST(switched_off_the_site_falls_quiet)
 
     json_object_put(autopilot(&s.t, "{\"enabled\":true,\"opensPerUserPerDay\":6}"));
     json_object_put(advance_long(&s.t, "{\"by\":\"P3D\"}"));
-    list = events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
+    list = system_events(&s.t, "LockingDeviceAuditLogEntryReceivedV2");
     ck_assert_uint_gt(json_object_array_length(list), visits);
     json_object_put(list);
 }

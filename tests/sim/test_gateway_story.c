@@ -144,14 +144,14 @@ START_TEST(claim_power_on_and_acknowledged_command)
              lock);
     json_object_put(admin(&t, "POST", "/remote-command", body, 409)); /* not activated */
 
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
     o = power_on(gateway);
     ck_assert_pstr_eq(jstr(o, "activationStatus"), "ACTIVATED");
     ck_assert_pstr_eq(jstr(o, "activationDatetime"), T0);
     json_object_put(o);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, powered);
     e = json_object_array_get_idx(list, before);
     ck_assert_pstr_eq(jstr(e, "gatewayDeviceId"), gateway);
@@ -172,7 +172,7 @@ START_TEST(claim_power_on_and_acknowledged_command)
     command(&t, gateway, lock, "2030-01-01T08:01:00Z", "2030-01-01T08:06:00Z", cmd);
     expect_advance(&t, "{\"by\":\"PT9S\"}", 0, 0);
     expect_advance(&t, "{\"by\":\"PT1S\"}", 1, 3);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, woken);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, before), "remoteCommandId"), cmd);
     e = json_object_array_get_idx(list, before + 1);
@@ -190,7 +190,7 @@ START_TEST(claim_power_on_and_acknowledged_command)
     ck_assert_int_eq(jint(e, "logEntrySequenceNumber"), 2);
     ck_assert_pstr_eq(jstr(e, "logEntryDatetime"), "2030-01-01T08:01:10Z");
     json_object_put(list);
-    list = events(&t, V1);
+    list = system_events(&t, V1);
     ck_assert_uint_eq(json_object_array_length(list), 0); /* never V1 for a gateway */
     json_object_put(list);
 
@@ -247,7 +247,7 @@ START_TEST(cancelled_command_never_runs)
     o = get(&t, "/remote-command/%s", cmd);
     ck_assert_ptr_null(jget(o, "acknowledgementDatetime"));
     json_object_put(o);
-    list = events(&t, ACKNOWLEDGED);
+    list = system_events(&t, ACKNOWLEDGED);
     ck_assert_uint_eq(json_object_array_length(list), 0);
     json_object_put(list);
 }
@@ -275,10 +275,10 @@ START_TEST(command_expires_unread_when_its_lock_is_dissociated)
     o = wake(gateway); /* at the end of its validity: expired */
     ck_assert_int_eq(jint(o, "commandsRun"), 0);
     json_object_put(o);
-    list = events(&t, ACKNOWLEDGED);
+    list = system_events(&t, ACKNOWLEDGED);
     ck_assert_uint_eq(json_object_array_length(list), 0);
     json_object_put(list);
-    list = events(&t, GW_AUDIT);
+    list = system_events(&t, GW_AUDIT);
     ck_assert_uint_eq(json_object_array_length(list), 0);
     json_object_put(list);
 }
@@ -319,7 +319,7 @@ START_TEST(daily_heartbeat_uploads_boot_and_lock_entries)
     json_object_put(control("POST", path, "{\"eventName\":\"BATTERY_LOW\"}", 201));
 
     expect_advance(&t, "{\"to\":\"2030-01-02T08:00:00Z\"}", 1, 2);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     e = json_object_array_get_idx(list, json_object_array_length(list) - 2);
     ck_assert_pstr_eq(jstr(e, "eventType"), GW_SYSTEM);
     ck_assert_pstr_eq(jstr(e, "logEntry.bootReason"), "HEARTBEAT");
@@ -350,10 +350,10 @@ START_TEST(daily_heartbeat_uploads_boot_and_lock_entries)
     /* Powered on again: a reboot, not a second activation. */
     o = power_on(gateway);
     json_object_put(o);
-    list = events(&t, "GatewayDeviceActivated");
+    list = system_events(&t, "GatewayDeviceActivated");
     ck_assert_uint_eq(json_object_array_length(list), 1);
     json_object_put(list);
-    list = events(&t, GW_SYSTEM);
+    list = system_events(&t, GW_SYSTEM);
     ck_assert_uint_eq(json_object_array_length(list), 5);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 4), "logEntry.bootReason"), "POWER_ON");
     json_object_put(list);

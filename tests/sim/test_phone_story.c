@@ -132,7 +132,7 @@ static void story_begins(struct tenant *t, char user[64], char phone[64], char l
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(jget(list, "items"), 0), "id"), phone);
     json_object_put(list);
 
-    list = events(t, NULL);
+    list = system_events(t, NULL);
     expect_types(list, 0, types);
     ev = json_object_array_get_idx(list, 1);
     ck_assert_pstr_eq(jstr(ev, "userId"), user);
@@ -218,7 +218,7 @@ START_TEST(invitation_to_denial_after_revocation)
     json_object_put(v);
     ck_assert_uint_eq(pending_entries(serial, phone), 0);
 
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(list), 16);
     expect_audit_pair(list, 6, 2, "unlock", 0, "2030-01-01T08:01:00Z", "2030-01-01T08:01:00Z",
                       phone, user, lock);
@@ -254,7 +254,7 @@ START_TEST(lock_events_travel_with_the_phone)
     advance(&t, "{\"by\":\"PT1H\"}");
 
     json_object_put(visit(phone, lock, "unlock", 1, NULL));
-    list = events(&t, "LockingDeviceSystemLogEntryReceived");
+    list = system_events(&t, "LockingDeviceSystemLogEntryReceived");
     ck_assert_uint_eq(json_object_array_length(list), 2);
     ev = json_object_array_get_idx(list, 1);
     ck_assert_pstr_eq(jstr(ev, "logEntryEventName"), "BATTERY_LOW");

@@ -67,7 +67,7 @@ static void expect_four_events(const struct tenant *t, const char *lock, const c
                                const char *new_expiry)
 {
     static const char *const order[] = {ELIGIBLE, CSR_CREATED, ISSUED, COMPLETED};
-    json_object *list = events(t, NULL), *e;
+    json_object *list = system_events(t, NULL), *e;
     size_t at[4] = {0};
 
     for (size_t i = 0; i < 4; i++) {
@@ -139,11 +139,11 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
 
     /* Not a second early: the window opens 10 days before the 40-day certificate ends. */
     advance(&t, "{\"to\":\"2030-01-31T07:59:59Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 0);
     json_object_put(list);
     advance(&t, "{\"by\":\"PT1S\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 1);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "occurredDatetime"),
                       "2030-01-31T08:00:00Z");
@@ -151,14 +151,14 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     expect_certificate(&t, lock, serial, "2030-02-10T08:00:00Z", 1);
 
     advance(&t, "{\"by\":\"PT1H\"}");
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
     v = visit(phone, lock, "unlock", 1, NULL);
     expect_rekey(v, 1, 1, 1, "NONE");
     ck_assert_int_eq(jint(v, "auditLogEntry.sequenceNumber"), 2);
     json_object_put(v);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, visit_events);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, before + 4), "logEntryEventName"),
                       "CERTIFICATE_REKEYED");
@@ -182,7 +182,7 @@ START_TEST(eligible_at_expiry_minus_window_and_rekeyed_online_in_one_visit)
     /* Done: the next visit re-keys nothing, and the new certificate has its own window. */
     visit_expecting(phone, lock, "lock", 1, 0, 0, 0, "NONE");
     advance(&t, "{\"to\":\"2030-03-02T09:00:00Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 2);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 1), "certificateExpirationDatetime"),
                       "2030-03-12T09:00:00Z");
@@ -211,11 +211,11 @@ START_TEST(offline_rekeying_takes_two_visits)
     expect_certificate(&t, lock, serial, "2031-01-01T08:00:00Z", 1);
 
     advance(&t, "{\"by\":\"PT1M\"}");
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
     visit_expecting(phone, lock, "unlock", 0, 1, 0, 0, "CSR_CREATED");
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     ck_assert_uint_eq(json_object_array_length(list), before); /* the CSR is on the phone */
     json_object_put(list);
     o = hardware_of(serial);
@@ -227,7 +227,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     ck_assert_int_eq(jint(o, "certificatesIssued"), 1);
     ck_assert_int_eq(jint(o, "entriesUploaded"), 1);
     json_object_put(o);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, sync1_events);
     before = json_object_array_length(list);
     json_object_put(list);
@@ -248,7 +248,7 @@ START_TEST(offline_rekeying_takes_two_visits)
     ck_assert_int_eq(jint(o, "certificatesIssued"), 0);
     ck_assert_int_eq(jint(o, "entriesUploaded"), 2);
     json_object_put(o);
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, sync2_events);
     json_object_put(list);
     expect_four_events(&t, lock, "2031-01-01T08:00:00Z", "2031-01-01T08:02:00Z");
@@ -298,7 +298,7 @@ START_TEST(expired_certificate_refuses_sessions)
     visit_expecting(phone, lock, "unlock", 1, 0, 0, 0, "NONE");
 
     advance(&t, "{\"to\":\"2030-01-02T07:00:00Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 1);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "certificateExpirationDatetime"),
                       "2030-01-02T08:00:00Z");
@@ -312,7 +312,7 @@ START_TEST(expired_certificate_refuses_sessions)
     json_object_put(v);
 
     advance(&t, "{\"by\":\"PT1S\"}");
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     before = json_object_array_length(list);
     json_object_put(list);
     for (size_t i = 0; i < 4; i++) {
@@ -329,7 +329,7 @@ START_TEST(expired_certificate_refuses_sessions)
     }
     /* The phone's own syncs still happened: the carried CSR and entry went up; the lock
      * logged nothing new and installed nothing. */
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, late_events);
     ck_assert_int_eq(jint(json_object_array_get_idx(list, before + 3), "logEntrySequenceNumber"),
                      3);

@@ -60,7 +60,7 @@ static void story_lock(struct tenant *t, char user[64], char phone[64], const ch
 
 static size_t event_count(const struct tenant *t)
 {
-    json_object *list = events(t, NULL);
+    json_object *list = system_events(t, NULL);
     size_t n = json_object_array_length(list);
 
     json_object_put(list);
@@ -71,7 +71,7 @@ static size_t event_count(const struct tenant *t)
  * (caller puts). */
 static json_object *expect_events(const struct tenant *t, size_t from, const struct want *want)
 {
-    json_object *list = events(t, NULL);
+    json_object *list = system_events(t, NULL);
     size_t n = 0;
 
     while (want[n].type != NULL)
@@ -210,11 +210,11 @@ START_TEST(manufacturing_certificate_rekeyed_online_in_one_visit)
 
     /* Not a second early: the window opens 10 days before the 40-day certificate ends. */
     advance(&t, "{\"to\":\"2030-01-31T07:59:59Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 0);
     json_object_put(list);
     advance(&t, "{\"by\":\"PT1S\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 1);
     e = json_object_array_get_idx(list, 0);
     ck_assert_pstr_eq(jstr(e, "certificateProfile"), MFG);
@@ -256,7 +256,7 @@ START_TEST(manufacturing_certificate_rekeyed_online_in_one_visit)
     expect_steps(v, "manufacturing", 0, 0, 0, "NONE");
     json_object_put(v);
     advance(&t, "{\"to\":\"2030-03-02T09:00:00Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 2);
     e = json_object_array_get_idx(list, 1);
     ck_assert_pstr_eq(jstr(e, "certificateProfile"), MFG);
@@ -430,7 +430,7 @@ START_TEST(testing_endpoint_rekeys_the_operational_certificate_only)
     story_lock(&t, user, phone, SHORT_MFG, lock, serial);
     snprintf(path, sizeof(path), "/testing/locking-device/%s/re-key", lock);
     json_object_put(admin(&t, "POST", path, NULL, 204));
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 1);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "certificateProfile"), OP);
     json_object_put(list);
@@ -473,7 +473,7 @@ START_TEST(lapsed_manufacturing_certificate_stops_the_lock)
     ck_assert_int_eq(jbool(v, "granted"), 1);
     json_object_put(v);
     advance(&t, "{\"to\":\"2030-01-02T07:00:00Z\"}");
-    list = events(&t, ELIGIBLE);
+    list = system_events(&t, ELIGIBLE);
     ck_assert_uint_eq(json_object_array_length(list), 1);
     ck_assert_pstr_eq(jstr(json_object_array_get_idx(list, 0), "certificateProfile"), MFG);
     json_object_put(list);
@@ -512,7 +512,7 @@ START_TEST(lapsed_manufacturing_certificate_stops_the_lock)
              lock);
     json_object_put(admin(&t, "POST", "/remote-command", body, 201));
     advance(&t, "{\"by\":\"PT10S\"}");
-    list = events(&t, NULL);
+    list = system_events(&t, NULL);
     expect_types(list, before, late_events);
     ck_assert_int_eq(jbool(json_object_array_get_idx(list, before + 2), "granted"), 0);
     json_object_put(list);
