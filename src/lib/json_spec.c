@@ -317,19 +317,13 @@ static enum status decode_value(const struct spec_field *f, json_object *v, void
     }
 }
 
-static const struct spec_field *find_field(const struct spec_field *fields, size_t n,
-                                           const char *name)
+const struct spec_field *spec_field_named(const struct spec_field *fields, size_t n,
+                                          const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(fields[i].name, name) == 0)
             return &fields[i];
     return NULL;
-}
-
-const struct spec_field *spec_field_named(const struct spec_field *fields, size_t n,
-                                          const char *name)
-{
-    return find_field(fields, n, name);
 }
 
 enum status spec_decode_json(const struct spec_field *fields, size_t nfields, json_object *obj,
@@ -343,7 +337,7 @@ enum status spec_decode_json(const struct spec_field *fields, size_t nfields, js
     json_object_object_foreach(obj, key, val)
     {
         (void)val;
-        if (find_field(fields, nfields, key) == NULL)
+        if (spec_field_named(fields, nfields, key) == NULL)
             st = problem_invalid(p, key, "unknown field '%s'", key);
     }
     for (size_t i = 0; i < nfields && i < SPEC_MAX_FIELDS; i++) {
